@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "callcenter.accounts"
+    label = "accounts"
+    verbose_name = _("Users and roles")
+
+    def ready(self) -> None:
+        from callcenter import checks  # noqa: F401  (registers the system checks)
+        from callcenter.accounts.services import roles_sync_after_migrate
+
+        # post_migrate is Django's documented hook for data that depends on permissions.
+        post_migrate.connect(roles_sync_after_migrate, sender=self)

@@ -1,0 +1,12 @@
+"""Periodic housekeeping of login records (they hold IP addresses: personal data)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from callcenter.accounts.services import access_logs_purge
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_access_logs() -> int:
+    return access_logs_purge()

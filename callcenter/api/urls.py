@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from callcenter.api import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("organisation/", include("knowledge.api.urls")),
+]

@@ -1,0 +1,53 @@
+"""Cross-setting sanity checks (``manage.py check``; run before every server start)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+@register()
+def production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.PRODUCTION:
+        return []
+    messages: list[CheckMessage] = []
+    try:
+        secret_key = settings.SECRET_KEY
+    except ImproperlyConfigured:
+        secret_key = ""
+    if not secret_key:
+        messages.append(
+            Error(
+                "SECRET_KEY is not set in production mode.",
+                hint="Set SECRET_KEY or SECRET_KEY_FILE.",
+                id="callcenter.E001",
+            )
+        )
+    if not settings.ALLOWED_HOSTS:
+        messages.append(
+            Error(
+                "ALLOWED_HOSTS is empty in production mode.",
+                hint="Set ALLOWED_HOSTS to the host names the centre is reached under.",
+                id="callcenter.E002",
+            )
+        )
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        messages.append(
+            Warning(
+                "Production mode runs on SQLite.",
+                hint="Set DATABASE_URL to a PostgreSQL database.",
+                id="callcenter.W001",
+            )
+        )
+    if not settings.REDIS_URL:
+        messages.append(
+            Warning(
+                "Production mode without REDIS_URL: live updates stay inside one process.",
+                hint="Set REDIS_URL so websockets, workers and the AMI adapter share events.",
+                id="callcenter.W002",
+            )
+        )
+    return messages

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from callcenter.celery import app as celery_app
+from knowledge.models import Department
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from tests.support.services import unavailable
+
+SERVICE_MARKERS = ("postgres", "redis", "browser")
+_executed: Counter[str] = Counter()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager() -> None:
+    # Tasks run their real code in-process; tests that need a real broker start a worker.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def on_postgres(db: None) -> None:
+    """For tests of PostgreSQL-specific behaviour through the Django ORM."""
+    if connection.vendor != "postgresql":
+        unavailable("the test database is not PostgreSQL (set DATABASE_URL=postgresql://…)")
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    if report.when == "call" and report.outcome == "passed":
+        for marker in SERVICE_MARKERS:
+            if marker in report.keywords:
+                _executed[marker] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    counts = ", ".join(f"{marker}={_executed[marker]}" for marker in SERVICE_MARKERS)
+    terminalreporter.write_line(f"real-service tests passed: {counts}")
+
+
+# --- Personas -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def department(db: None) -> Department:
+    return DepartmentFactory(name="Bürgeramt Mitte")
+
+
+@pytest.fixture
+def other_department(db: None) -> Department:
+    return DepartmentFactory(name="Ordnungsamt Pankow")
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return UserFactory(username="agent", roles=[Role.CALL_AGENT])
+
+
+@pytest.fixture
+def clerk(department: Department) -> User:
+    user = UserFactory(username="clerk", roles=[Role.DEPARTMENT_CLERK])
+    MembershipFactory(user=user, department=department)
+    return user
+
+
+@pytest.fixture
+def lead(department: Department) -> User:
+    user = UserFactory(username="lead", roles=[Role.DEPARTMENT_LEAD])
+    MembershipFactory(user=user, department=department, is_lead=True)
+    return user
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return UserFactory(username="editor", roles=[Role.KNOWLEDGE_EDITOR])
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return UserFactory(username="supervisor", roles=[Role.SUPERVISOR])
+
+
+@pytest.fixture
+def outsider(other_department: Department) -> User:
+    user = UserFactory(username="outsider", roles=[Role.DEPARTMENT_CLERK])
+    MembershipFactory(user=user, department=other_department)
+    return user

@@ -1,0 +1,61 @@
+"""factory_boy factories and the documented personas of the test suite.
+
+Personas: ``agent`` (call agent), ``clerk`` (department clerk of one department), ``lead``
+(department lead), ``editor`` (knowledge editor), ``supervisor``, ``outsider`` (a clerk of
+another department, for the "cannot see" side of every permission test).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from callcenter.accounts.services import roles_sync
+from knowledge.models import Authority, Department, DepartmentMembership
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password("pw-Test-115!")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            groups = roles_sync()
+            self.groups.set([groups[role] for role in extracted])
+
+
+class AuthorityFactory(DjangoModelFactory[Authority]):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Bezirksamt {n}")
+
+
+class DepartmentFactory(DjangoModelFactory[Department]):
+    class Meta:
+        model = Department
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Amt {n}")
+    office_type = "buergeramt"
+    email = factory.Sequence(lambda n: f"amt{n}@example.invalid")
+
+
+class MembershipFactory(DjangoModelFactory[DepartmentMembership]):
+    class Meta:
+        model = DepartmentMembership
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
