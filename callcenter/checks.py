@@ -9,7 +9,10 @@ from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 
-@register()
+def register_all() -> None:
+    register(production_settings)
+
+
 def production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if not settings.PRODUCTION:
         return []

@@ -32,7 +32,9 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -85,5 +87,7 @@ def writable_dir(name: str, default: Path) -> Path:
         probe.unlink()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        raise ImproperlyConfigured(f"{name}={str(path)!r} is not a writable directory: {reason}") from None
+        raise ImproperlyConfigured(
+            f"{name}={str(path)!r} is not a writable directory: {reason}"
+        ) from None
     return path

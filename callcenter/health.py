@@ -40,7 +40,7 @@ async def _check_channel_layer() -> dict[str, Any]:
 
 def _check_broker() -> dict[str, Any]:
     with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_SECONDS)
+        conn.ensure_connection(max_retries=1, timeout=int(CHECK_TIMEOUT_SECONDS))
         transport = conn.transport_cls
     return {"transport": str(transport)}
 
@@ -65,5 +65,6 @@ async def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database, "channel_layer": channel_layer, "broker": broker}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
     )

@@ -31,16 +31,37 @@ def _processes(host: str, port: int) -> list[ProcessSpec]:
         ProcessSpec(
             "web",
             [
-                python, "-m", "uvicorn", "callcenter.asgi:application",
-                "--host", host, "--port", str(port), "--ws", "websockets",
-                "--lifespan", "off", "--no-access-log",
+                python,
+                "-m",
+                "uvicorn",
+                "callcenter.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--ws",
+                "websockets-sansio",
+                "--lifespan",
+                "off",
+                "--no-access-log",
             ],
         ),
         ProcessSpec(
             "worker",
             [
-                python, "-m", "celery", "-A", "callcenter", "worker", "--beat",
-                "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "callcenter",
+                "worker",
+                "--beat",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
             ],
         ),
     ]
@@ -87,7 +108,11 @@ def main() -> None:
 
     for spec in _processes(host, port):
         process = subprocess.Popen(
-            spec.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+            spec.argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
             start_new_session=True,  # Ctrl-C reaches only us; we stop the children in order
         )
         children.append((spec, process))

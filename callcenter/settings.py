@@ -202,7 +202,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Serving from the finders keeps `make run` free of a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 # WhiteNoise serves files with a sync iterator; under ASGI Django warns about it on every file.
-warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 MEDIA_ROOT = DATA_DIR / "uploads"
 
 # --- Channels and Redis ---------------------------------------------------------------------
@@ -210,7 +212,9 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
+        raise ImproperlyConfigured(
+            f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://"
+        )
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -304,5 +308,7 @@ LOGGING = {
 
 CALLCENTER_HOLIDAY_REGION = env_str("CALLCENTER_HOLIDAY_REGION", "NW")
 # Login records (with IP addresses) are deleted after this many days.
-CALLCENTER_ACCESS_LOG_RETENTION_DAYS = env_int("CALLCENTER_ACCESS_LOG_RETENTION_DAYS", 30, minimum=1)
+CALLCENTER_ACCESS_LOG_RETENTION_DAYS = env_int(
+    "CALLCENTER_ACCESS_LOG_RETENTION_DAYS", 30, minimum=1
+)
 CALLCENTER_REQUIRE_SERVICES = env_bool("CALLCENTER_REQUIRE_SERVICES", default=False)

@@ -31,13 +31,20 @@ def calendar_default_ensure() -> BusinessCalendar:
 
 
 def authority_upsert(
-    *, name: str, external_id: str | None = None, website: str = "", email: str = "", phone: str = ""
+    *,
+    name: str,
+    external_id: str | None = None,
+    website: str = "",
+    email: str = "",
+    phone: str = "",
 ) -> Authority:
-    lookup = {"external_id": external_id} if external_id else {"name": name}
-    authority, _ = Authority.objects.update_or_create(
-        **lookup,
-        defaults={"name": name, "website": website, "email": email, "phone": phone},
-    )
+    defaults = {"name": name, "website": website, "email": email, "phone": phone}
+    if external_id:
+        authority, _ = Authority.objects.update_or_create(
+            external_id=external_id, defaults=defaults
+        )
+    else:
+        authority, _ = Authority.objects.update_or_create(name=name, defaults=defaults)
     return authority
 
 
@@ -59,7 +66,9 @@ def department_upsert(
 
 
 @transaction.atomic
-def membership_set(*, user: User, department: Department, is_lead: bool = False) -> DepartmentMembership:
+def membership_set(
+    *, user: User, department: Department, is_lead: bool = False
+) -> DepartmentMembership:
     membership, _ = DepartmentMembership.objects.update_or_create(
         user=user, department=department, defaults={"is_lead": is_lead}
     )

@@ -11,8 +11,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self) -> None:
-        from callcenter import checks  # noqa: F401  (registers the system checks)
+        from callcenter import checks, sqlite
         from callcenter.accounts.services import roles_sync_after_migrate
+
+        checks.register_all()
+        sqlite.install()
 
         # post_migrate is Django's documented hook for data that depends on permissions.
         post_migrate.connect(roles_sync_after_migrate, sender=self)

@@ -11,7 +11,7 @@ class User(AbstractUser):
     comes from their department memberships (``knowledge.DepartmentMembership``).
     """
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -77,7 +77,9 @@ def access_logs_purge(*, now: dt.datetime | None = None) -> int:
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.CALLCENTER_ACCESS_LOG_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - dt.timedelta(
+        days=settings.CALLCENTER_ACCESS_LOG_RETENTION_DAYS
+    )
     deleted = 0
     deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -13,7 +15,7 @@ from callcenter.accounts.selectors import user_roles
 from knowledge.selectors import departments_of_user
 
 
-class MeOutputSerializer(serializers.Serializer[User]):
+class MeOutputSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.CharField(source="get_full_name")
@@ -34,7 +36,9 @@ class MeView(APIView):
             "username": user.username,
             "get_full_name": user.get_full_name(),
             "roles": [role.value for role in user_roles(user)],
-            "permissions": sorted(p for p in user.get_all_permissions() if p.startswith("accounts.")),
+            "permissions": sorted(
+                p for p in user.get_all_permissions() if p.startswith("accounts.")
+            ),
             "departments": [{"id": d.pk, "name": d.name} for d in departments_of_user(user)],
         }
         return Response(MeOutputSerializer(data).data)

@@ -13,7 +13,7 @@ class AuthorityOutputSerializer(serializers.ModelSerializer[Authority]):
 
 class DepartmentOutputSerializer(serializers.ModelSerializer[Department]):
     authority = AuthorityOutputSerializer(read_only=True)
-    calendar = serializers.StringRelatedField()
+    calendar = serializers.CharField(source="calendar.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Department

@@ -17,7 +17,11 @@ from django.utils.translation import gettext_lazy as _
 class Authority(models.Model):
     name = models.CharField(_("name"), max_length=255, unique=True)
     external_id = models.CharField(
-        _("external id"), max_length=64, unique=True, null=True, blank=True,
+        _("external id"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Id in the source directory, e.g. the Berlin DLDB authority id."),
     )
     website = models.URLField(_("website"), blank=True)
@@ -40,7 +44,9 @@ class BusinessCalendar(models.Model):
 
     name = models.CharField(_("name"), max_length=128, unique=True)
     holiday_region = models.CharField(
-        _("holiday region"), max_length=8, blank=True,
+        _("holiday region"),
+        max_length=8,
+        blank=True,
         help_text=_("German state code for public holidays (e.g. NW, BE); empty = centre default."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
@@ -77,16 +83,17 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(opens__lt=models.F("closes")), name="opening_hours_opens_before_closes"
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="opening_hours_opens_before_closes",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     def clean(self) -> None:
         if self.opens is not None and self.closes is not None and self.opens >= self.closes:
             raise ValidationError(_("Opening time must be before closing time."))
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class ClosureDay(models.Model):
@@ -101,7 +108,9 @@ class ClosureDay(models.Model):
         verbose_name = _("closure day")
         verbose_name_plural = _("closure days")
         constraints = [
-            models.UniqueConstraint(fields=["calendar", "date"], name="closure_day_unique_per_calendar")
+            models.UniqueConstraint(
+                fields=["calendar", "date"], name="closure_day_unique_per_calendar"
+            )
         ]
 
     def __str__(self) -> str:
@@ -116,19 +125,27 @@ class Department(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     office_type = models.CharField(
-        _("office type"), max_length=64, blank=True,
+        _("office type"),
+        max_length=64,
+        blank=True,
         help_text=_("Kind of office, e.g. buergeramt, ordnungsamt, standesamt."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="departments", verbose_name=_("business-hours calendar"),
+        BusinessCalendar,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("business-hours calendar"),
         help_text=_("Empty = the centre's default calendar."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="DepartmentMembership", related_name="departments",
+        settings.AUTH_USER_MODEL,
+        through="DepartmentMembership",
+        related_name="departments",
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,7 +156,9 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
-            models.UniqueConstraint(fields=["authority", "name"], name="department_unique_per_authority")
+            models.UniqueConstraint(
+                fields=["authority", "name"], name="department_unique_per_authority"
+            )
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ def test_env_secret_prefers_the_file(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("X_SECRET_FILE", str(secret_file))
     assert env_secret("X_SECRET") == "from-file"
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
-    with pytest.raises(ImproperlyConfigured, match="X_SECRET_FILE=.* cannot be read"):
+    with pytest.raises(ImproperlyConfigured, match=r"X_SECRET_FILE=.* cannot be read"):
         env_secret("X_SECRET")
 
 
@@ -51,14 +51,18 @@ def test_env_list_and_choice(monkeypatch: pytest.MonkeyPatch) -> None:
         env_choice("X_MODE", "development", ("development", "production"))
 
 
-def test_writable_dir_creates_missing_directories(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_writable_dir_creates_missing_directories(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("X_DIR", str(tmp_path / "a" / "b"))
     assert writable_dir("X_DIR", tmp_path) == (tmp_path / "a" / "b").resolve()
     assert (tmp_path / "a" / "b").is_dir()
 
 
-def test_writable_dir_rejects_a_path_below_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_writable_dir_rejects_a_path_below_a_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("X_DIR", str(tmp_path / "file" / "data"))
-    with pytest.raises(ImproperlyConfigured, match="X_DIR=.* is not a writable directory"):
+    with pytest.raises(ImproperlyConfigured, match=r"X_DIR=.* is not a writable directory"):
         writable_dir("X_DIR", tmp_path)

@@ -15,7 +15,9 @@ from tests.support.services import unavailable
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _manage(env_overrides: dict[str, str], *args: str, wrapper: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def _manage(
+    env_overrides: dict[str, str], *args: str, wrapper: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(env_overrides)
     command = [*(wrapper or []), sys.executable, str(ROOT / "manage.py"), *args]
@@ -39,7 +41,9 @@ def test_malformed_database_url_exits_with_one_line(tmp_path: Path) -> None:
 
 
 def test_unsupported_database_engine_exits_with_one_line(tmp_path: Path) -> None:
-    result = _manage({"DATABASE_URL": "mysql://u@h/db", "CALLCENTER_DATA_DIR": str(tmp_path)}, "check")
+    result = _manage(
+        {"DATABASE_URL": "mysql://u@h/db", "CALLCENTER_DATA_DIR": str(tmp_path)}, "check"
+    )
     _assert_one_line_error(result, "DATABASE_URL", "unsupported engine")
 
 
@@ -55,7 +59,13 @@ def test_read_only_data_dir_exits_with_one_line(tmp_path: Path) -> None:
         # root writes through permission bits, so mount a really read-only file system.
         if not shutil.which("unshare"):
             unavailable("unshare (util-linux) is needed to mount a read-only file system")
-        wrapper = ["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o ro none "{mount_point}" && exec "$0" "$@"']
+        wrapper = [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f'mount -t tmpfs -o ro none "{mount_point}" && exec "$0" "$@"',
+        ]
     else:
         mount_point.chmod(0o555)
         wrapper = []

@@ -29,7 +29,9 @@ def unavailable(reason: str) -> None:
 def reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 1):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 1
+        ):
             return True
     except OSError:
         return False
@@ -48,7 +50,11 @@ def postgres_url() -> str:
 
 
 def redis_url() -> str:
-    url = os.environ.get("CALLCENTER_TEST_REDIS_URL") or os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    url = (
+        os.environ.get("CALLCENTER_TEST_REDIS_URL")
+        or os.environ.get("REDIS_URL")
+        or DEFAULT_REDIS_URL
+    )
     if not reachable(url, 6379):
         unavailable(f"Redis not reachable at {url}")
     return url

@@ -36,7 +36,9 @@ class Command(BaseCommand):
 
         users = demo_load(passwords=passwords)
         if options["json"]:
-            self.stdout.write(json.dumps({u.username: passwords[r.value] for r, u in users.items()}))
+            self.stdout.write(
+                json.dumps({u.username: passwords[r.value] for r, u in users.items()})
+            )
             return
         self.stdout.write("Demo users (username / password / role):")
         for role, user in users.items():
