@@ -18,7 +18,7 @@ run: install
 	$(BIN)/python -m callcenter.run
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -o norecursedirs= -s
@@ -26,7 +26,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy callcenter knowledge tickets telephony frontend
+	$(BIN)/mypy callcenter knowledge tickets telephony frontend manage.py
 
 # Re-resolve the pinned versions after changing pyproject.toml.
 lock: install
