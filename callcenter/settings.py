@@ -312,3 +312,30 @@ CALLCENTER_ACCESS_LOG_RETENTION_DAYS = env_int(
     "CALLCENTER_ACCESS_LOG_RETENTION_DAYS", 30, minimum=1
 )
 CALLCENTER_REQUIRE_SERVICES = env_bool("CALLCENTER_REQUIRE_SERVICES", default=False)
+# Knowledge base: publishing needs a second person's approval (four-eyes principle).
+CALLCENTER_KB_FOUR_EYES = env_bool("CALLCENTER_KB_FOUR_EYES", default=True)
+# Days from publication until a service is due for editorial review again.
+CALLCENTER_KB_REVIEW_INTERVAL_DAYS = env_int("CALLCENTER_KB_REVIEW_INTERVAL_DAYS", 365, minimum=1)
+
+# --- Tickets --------------------------------------------------------------------------------
+
+# Service hours (on the department's business-hours calendar) until the citizen's response is due.
+CALLCENTER_TICKET_RESPONSE_HOURS = env_int("CALLCENTER_TICKET_RESPONSE_HOURS", 24, minimum=1)
+# Share of the service time after which the department gets a reminder.
+CALLCENTER_TICKET_REMINDER_PERCENT = env_int(
+    "CALLCENTER_TICKET_REMINDER_PERCENT", 75, minimum=1, maximum=99
+)
+# Days after closing during which a ticket may be reopened.
+CALLCENTER_TICKET_REOPEN_DAYS = env_int("CALLCENTER_TICKET_REOPEN_DAYS", 14, minimum=0)
+# Caller contact data of closed tickets is anonymised after this many days (DSGVO).
+CALLCENTER_CALLER_DATA_RETENTION_DAYS = env_int(
+    "CALLCENTER_CALLER_DATA_RETENTION_DAYS", 180, minimum=1
+)
+CELERY_BEAT_SCHEDULE["tickets-deadline-notifications"] = {
+    "task": "tickets.tasks.notify_deadlines",
+    "schedule": 300,
+}
+CELERY_BEAT_SCHEDULE["tickets-anonymise-caller-data"] = {
+    "task": "tickets.tasks.anonymise_caller_data",
+    "schedule": 6 * 3600,
+}

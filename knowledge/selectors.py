@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from callcenter.accounts.models import User
-from knowledge.models import Authority, Department
+from knowledge.exceptions import ServiceNotFound, VersionNotFound
+from knowledge.models import (
+    Authority,
+    Department,
+    KnowledgeEvent,
+    Location,
+    Service,
+    ServiceLocation,
+    ServiceResponsibility,
+    ServiceVersion,
+    Topic,
+)
+from knowledge.workflow import ServiceStatus
 
 
 def authority_list() -> QuerySet[Authority]:
@@ -26,3 +41,193 @@ def department_ids_of_user(user: User | AnonymousUser) -> set[int]:
 
 def departments_of_user(user: User | AnonymousUser) -> QuerySet[Department]:
     return department_list().filter(pk__in=department_ids_of_user(user))
+
+
+# --- Knowledge base ---------------------------------------------------------------------------
+
+READ_CAPABILITIES = frozenset(
+    {
+        "accounts.use_desk",
+        "accounts.work_inbox",
+        "accounts.lead_department",
+        "accounts.edit_knowledge",
+        "accounts.review_knowledge",
+        "accounts.supervise",
+    }
+)
+
+
+def user_can_read_knowledge(user: User | AnonymousUser) -> bool:
+    """Everyone with a role in the centre reads published content."""
+    return user.is_authenticated and any(user.has_perm(cap) for cap in READ_CAPABILITIES)
+
+
+def user_can_edit_knowledge(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.edit_knowledge")
+
+
+def topic_list() -> QuerySet[Topic]:
+    return Topic.objects.order_by("name")
+
+
+def topic_subtree_ids(topic_id: int) -> set[int]:
+    """The topic and all its descendants (the tree is shallow; one query for all edges)."""
+    edges = list(Topic.objects.values_list("pk", "parent_id"))
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in edges:
+        children.setdefault(parent_id, []).append(pk)
+    result, stack = set(), [topic_id]
+    while stack:
+        current = stack.pop()
+        if current in result:
+            continue
+        result.add(current)
+        stack.extend(children.get(current, []))
+    return result
+
+
+def service_list_published() -> QuerySet[Service]:
+    """Services agents may see; read the content from ``published_version.snapshot``."""
+    return (
+        Service.objects.filter(published_version__isnull=False)
+        .exclude(status=ServiceStatus.ARCHIVED)
+        .select_related("published_version", "topic")
+    )
+
+
+def service_list_working() -> QuerySet[Service]:
+    """All working drafts, for editors."""
+    return Service.objects.select_related("topic", "published_version", "author").defer(
+        "published_version__snapshot"
+    )
+
+
+def service_filter(
+    queryset: QuerySet[Service],
+    *,
+    topic_id: int | None = None,
+    department_id: int | None = None,
+    status: str | None = None,
+    review_overdue: bool | None = None,
+    is_demo: bool | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Service]:
+    if topic_id is not None:
+        queryset = queryset.filter(topic_id__in=topic_subtree_ids(topic_id))
+    if department_id is not None:
+        queryset = queryset.filter(
+            Q(responsibilities__department_id=department_id)
+            | Q(location_links__location__department_id=department_id)
+        ).distinct()
+    if status:
+        queryset = queryset.filter(status=status)
+    if review_overdue is not None:
+        overdue = Q(review_due__lt=today or timezone.localdate())
+        queryset = queryset.filter(overdue) if review_overdue else queryset.exclude(overdue)
+    if is_demo is not None:
+        queryset = queryset.filter(is_demo=is_demo)
+    return queryset
+
+
+def service_get(pk: int) -> Service:
+    service = (
+        Service.objects.select_related("topic", "published_version", "author", "approved_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if service is None:
+        raise ServiceNotFound(_NOT_FOUND, extra={"id": pk})
+    return service
+
+
+_NOT_FOUND = "Service not found."
+
+
+def service_get_published(pk: int) -> Service:
+    """One published service with everything the agent desk shows (three queries)."""
+    service = (
+        service_list_published()
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=ServiceResponsibility.objects.filter(department__is_active=True)
+                .select_related("department__authority")
+                .order_by("-is_default", "department__authority__name", "department__name"),
+            ),
+            Prefetch(
+                "location_links",
+                queryset=ServiceLocation.objects.filter(location__is_active=True)
+                .select_related("location")
+                .order_by("location__name"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if service is None:
+        raise ServiceNotFound(_NOT_FOUND, extra={"id": pk})
+    return service
+
+
+def service_responsible_departments(service: Service) -> QuerySet[Department]:
+    """Departments that deliver ``service``, the default escalation target first.
+
+    A department counts if it is linked directly or through one of the service's locations.
+    """
+    return (
+        department_list()
+        .filter(Q(responsibilities__service=service) | Q(locations__service_links__service=service))
+        .distinct()
+        .order_by("authority__name", "name")
+    )
+
+
+def service_default_department(service: Service) -> Department | None:
+    """Where a ticket about ``service`` goes unless the agent chooses otherwise.
+
+    The department flagged as default, else the only responsible department; ``None`` when
+    several departments deliver the service and none is preferred (the agent must choose).
+    """
+    flagged = (
+        department_list()
+        .filter(responsibilities__service=service, responsibilities__is_default=True)
+        .first()
+    )
+    if flagged is not None:
+        return flagged
+    candidates = list(service_responsible_departments(service)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def service_versions(service: Service) -> QuerySet[ServiceVersion]:
+    return (
+        ServiceVersion.objects.filter(service=service)
+        .select_related("author", "reviewer")
+        .defer("snapshot")
+        .order_by("-number")
+    )
+
+
+def service_version_get(service: Service, number: int) -> ServiceVersion:
+    version = ServiceVersion.objects.filter(service=service, number=number).first()
+    if version is None:
+        raise VersionNotFound("Version not found.", extra={"version": number})
+    return version
+
+
+def service_events(service: Service) -> QuerySet[KnowledgeEvent]:
+    return KnowledgeEvent.objects.filter(service=service).select_related("actor")
+
+
+def services_review_overdue(today: dt.date | None = None) -> QuerySet[Service]:
+    """Services not archived whose editorial review date has passed."""
+    return (
+        Service.objects.filter(review_due__lt=today or timezone.localdate())
+        .exclude(status=ServiceStatus.ARCHIVED)
+        .select_related("topic")
+        .order_by("review_due", "title")
+    )
+
+
+def location_list() -> QuerySet[Location]:
+    return Location.objects.filter(is_active=True).select_related("authority", "department")

@@ -1,19 +1,42 @@
-"""Writes of the knowledge app: organisation directory (authorities, departments, calendars)."""
+"""Writes of the knowledge app: organisation directory and the knowledge base (services)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
+from knowledge import workflow
+from knowledge.content import (
+    SNAPSHOT_FIELDS,
+    TEXT_MODULE_KEYS,
+    content_errors,
+    normalise_search_terms,
+    snapshot_of,
+)
+from knowledge.exceptions import InvalidContent, StaleRevision, VersionNotFound
 from knowledge.models import (
     Authority,
     BusinessCalendar,
     Department,
     DepartmentMembership,
+    KnowledgeEvent,
+    Location,
     OpeningHours,
+    Service,
+    ServiceLocation,
+    ServiceResponsibility,
+    ServiceVersion,
+    Topic,
 )
+from knowledge.workflow import Action
 
 DEFAULT_CALENDAR_NAME = "Standard (Mo–Fr 08–18 Uhr)"
 
@@ -73,3 +96,361 @@ def membership_set(
         user=user, department=department, defaults={"is_lead": is_lead}
     )
     return membership
+
+
+# --- Knowledge base: services (Leistungen) ---------------------------------------------------
+
+# Fields an editor may write through ``service_create`` / ``service_update``.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    *TEXT_MODULE_KEYS,
+    "forms",
+    "online_service_url",
+    "search_terms",
+    "leika_key",
+    "valid_from",
+    "valid_until",
+    "topic",
+    "review_due",
+)
+
+
+def knowledge_event_record(
+    *,
+    code: str,
+    actor: User | None,
+    service: Service | None = None,
+    data: dict[str, Any] | None = None,
+) -> KnowledgeEvent:
+    return KnowledgeEvent.objects.create(service=service, code=code, actor=actor, data=data or {})
+
+
+def _capabilities(actor: User | None) -> set[str]:
+    return set() if actor is None else set(actor.get_all_permissions())
+
+
+def _apply_content(service: Service, content: Mapping[str, Any]) -> list[str]:
+    """Validate and copy ``content`` onto the draft; return the names of changed fields."""
+    unknown = set(content) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidContent(
+            _("Unknown fields."),
+            extra={"fields": {name: _("Unknown field.") for name in sorted(unknown)}},
+        )
+    values = dict(content)
+    if "search_terms" in values and isinstance(values["search_terms"], list):
+        values["search_terms"] = normalise_search_terms(values["search_terms"])
+    for key in ("title", *TEXT_MODULE_KEYS, "online_service_url", "leika_key"):
+        if key in values:
+            values[key] = (values[key] or "").strip()
+    merged = {field: getattr(service, field) for field in ("valid_from", "valid_until")} | values
+    errors = content_errors(merged)
+    if errors:
+        raise InvalidContent(_("The service content is invalid."), extra={"fields": errors})
+    changed = []
+    for field, value in values.items():
+        if getattr(service, field) != value:
+            setattr(service, field, value)
+            changed.append(field)
+    return changed
+
+
+def _lock(service: Service, revision: int | None) -> Service:
+    """Re-read the row under a lock and refuse a stale revision (optimistic locking)."""
+    locked = Service.objects.select_for_update().select_related("topic").get(pk=service.pk)
+    if revision is not None and locked.revision != revision:
+        raise StaleRevision(
+            _("Someone else changed this service in the meantime. Reload and try again."),
+            extra={"current_revision": locked.revision, "your_revision": revision},
+        )
+    return locked
+
+
+def _decide(action: Action, service: Service, actor: User | None) -> workflow.Transition:
+    return workflow.decide(
+        action,
+        status=service.status,
+        capabilities=_capabilities(actor),
+        actor_id=actor.pk if actor else None,
+        author_id=service.author_id,
+        approved_by_id=service.approved_by_id,
+        four_eyes=settings.CALLCENTER_KB_FOUR_EYES,
+    )
+
+
+@transaction.atomic
+def service_create(
+    *,
+    actor: User | None,
+    content: Mapping[str, Any],
+    external_id: str | None = None,
+    is_demo: bool = False,
+) -> Service:
+    """Create a working draft; nobody but editors sees it until it is published."""
+    workflow.decide(
+        Action.EDIT,
+        status=Service.Status.DRAFT,
+        capabilities=_capabilities(actor),
+        actor_id=actor.pk if actor else None,
+        author_id=None,
+        approved_by_id=None,
+        four_eyes=False,
+    )
+    service = Service(external_id=external_id, is_demo=is_demo, author=actor)
+    if "title" not in content:
+        raise InvalidContent(
+            _("The service content is invalid."),
+            extra={"fields": {"title": _("A title is required.")}},
+        )
+    _apply_content(service, content)
+    service.save()
+    knowledge_event_record(
+        code="knowledge.service.created",
+        actor=actor,
+        service=service,
+        data={"title": service.title, "external_id": external_id},
+    )
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *, service: Service, actor: User | None, revision: int, content: Mapping[str, Any]
+) -> Service:
+    """Edit the working draft. A published service gets a new draft; agents keep the old text."""
+    locked = _lock(service, revision)
+    transition = _decide(Action.EDIT, locked, actor)
+    changed = _apply_content(locked, content)
+    if not changed:
+        return locked
+    locked.status = transition.target
+    locked.author = actor
+    locked.approved_by = None
+    locked.approved_at = None
+    locked.revision += 1
+    locked.save()
+    knowledge_event_record(
+        code=transition.event_code,
+        actor=actor,
+        service=locked,
+        data={"fields": changed, "revision": locked.revision},
+    )
+    return locked
+
+
+def _transition(
+    *,
+    service: Service,
+    actor: User | None,
+    action: Action,
+    revision: int | None,
+    apply: Callable[[Service, workflow.Transition], dict[str, Any]] | None = None,
+) -> Service:
+    locked = _lock(service, revision)
+    transition = _decide(action, locked, actor)
+    previous = locked.status
+    data = apply(locked, transition) if apply else {}
+    locked.status = transition.target
+    locked.revision += 1
+    locked.save()
+    knowledge_event_record(
+        code=transition.event_code,
+        actor=actor,
+        service=locked,
+        data={"from": previous, "to": locked.status, **data},
+    )
+    return locked
+
+
+@transaction.atomic
+def service_submit(*, service: Service, actor: User | None, revision: int | None = None) -> Service:
+    def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
+        locked.review_comment = ""
+        if locked.author_id is None:
+            locked.author = actor
+        return {}
+
+    return _transition(
+        service=service, actor=actor, action=Action.SUBMIT, revision=revision, apply=apply
+    )
+
+
+@transaction.atomic
+def service_approve(
+    *, service: Service, actor: User | None, revision: int | None = None
+) -> Service:
+    def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        return {}
+
+    return _transition(
+        service=service, actor=actor, action=Action.APPROVE, revision=revision, apply=apply
+    )
+
+
+@transaction.atomic
+def service_reject(
+    *, service: Service, actor: User | None, comment: str, revision: int | None = None
+) -> Service:
+    if not comment.strip():
+        raise InvalidContent(
+            _("Please say why the text is rejected."), extra={"fields": {"comment": _("Required.")}}
+        )
+
+    def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
+        locked.review_comment = comment.strip()
+        locked.approved_by = None
+        locked.approved_at = None
+        return {"comment": comment.strip()}
+
+    return _transition(
+        service=service, actor=actor, action=Action.REJECT, revision=revision, apply=apply
+    )
+
+
+def _next_version_number(service: Service) -> int:
+    current = ServiceVersion.objects.filter(service=service).aggregate(n=Max("number"))["n"]
+    return (current or 0) + 1
+
+
+def review_due_default(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) + dt.timedelta(
+        days=settings.CALLCENTER_KB_REVIEW_INTERVAL_DAYS
+    )
+
+
+@transaction.atomic
+def service_publish(
+    *, service: Service, actor: User | None, revision: int | None = None
+) -> Service:
+    """Freeze the working draft as a new immutable version; agents see it from now on."""
+
+    def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
+        version = ServiceVersion.objects.create(
+            service=locked,
+            number=_next_version_number(locked),
+            author=locked.author,
+            reviewer=locked.approved_by or actor,
+            snapshot=snapshot_of(locked),
+        )
+        locked.published_version = version
+        locked.approved_by = None
+        locked.approved_at = None
+        locked.review_comment = ""
+        if locked.review_due is None or locked.review_due <= timezone.localdate():
+            locked.review_due = review_due_default()
+        return {"version": version.number, "reviewer": version.reviewer_id}
+
+    return _transition(
+        service=service, actor=actor, action=Action.PUBLISH, revision=revision, apply=apply
+    )
+
+
+@transaction.atomic
+def service_archive(
+    *, service: Service, actor: User | None, revision: int | None = None
+) -> Service:
+    """Withdraw a service from agents; its versions stay in the history."""
+
+    def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
+        withdrawn = locked.published_version.number if locked.published_version else None
+        locked.published_version = None
+        return {"withdrawn_version": withdrawn}
+
+    return _transition(
+        service=service, actor=actor, action=Action.ARCHIVE, revision=revision, apply=apply
+    )
+
+
+@transaction.atomic
+def service_restore(
+    *, service: Service, actor: User | None, version_number: int, revision: int | None = None
+) -> Service:
+    """Copy an old version into a new working draft (which then goes through review again)."""
+    version = ServiceVersion.objects.filter(service=service, number=version_number).first()
+    if version is None:
+        raise VersionNotFound(_("This version does not exist."), extra={"version": version_number})
+
+    def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
+        snapshot = version.snapshot
+        for field in SNAPSHOT_FIELDS:
+            if field == "topic":
+                topic_ref = snapshot.get("topic")
+                topic_id = topic_ref.get("id") if isinstance(topic_ref, dict) else None
+                locked.topic = Topic.objects.filter(pk=topic_id).first() if topic_id else None
+            elif field in ("valid_from", "valid_until"):
+                raw = snapshot.get(field)
+                setattr(locked, field, dt.date.fromisoformat(raw) if raw else None)
+            elif field in snapshot:
+                setattr(locked, field, snapshot[field])
+        locked.author = actor
+        locked.approved_by = None
+        locked.approved_at = None
+        return {"restored_version": version.number}
+
+    return _transition(
+        service=service, actor=actor, action=Action.RESTORE, revision=revision, apply=apply
+    )
+
+
+@transaction.atomic
+def service_responsibilities_set(
+    *,
+    service: Service,
+    actor: User | None,
+    departments: Iterable[Department],
+    default: Department | None = None,
+    locations: Iterable[Location] | None = None,
+) -> Service:
+    """Set who delivers a service (editor-maintained links; imported links are kept apart)."""
+    workflow.decide(
+        Action.EDIT,
+        status=Service.Status.DRAFT,
+        capabilities=_capabilities(actor),
+        actor_id=actor.pk if actor else None,
+        author_id=None,
+        approved_by_id=None,
+        four_eyes=False,
+    )
+    wanted = {d.pk: d for d in departments}
+    if default is not None and default.pk not in wanted:
+        wanted[default.pk] = default
+    ServiceResponsibility.objects.filter(service=service).exclude(department_id__in=wanted).delete()
+    ServiceResponsibility.objects.filter(service=service).update(is_default=False)
+    existing = set(
+        ServiceResponsibility.objects.filter(service=service).values_list(
+            "department_id", flat=True
+        )
+    )
+    ServiceResponsibility.objects.bulk_create(
+        ServiceResponsibility(service=service, department_id=pk)
+        for pk in wanted
+        if pk not in existing
+    )
+    if default is not None:
+        ServiceResponsibility.objects.filter(service=service, department=default).update(
+            is_default=True
+        )
+    data: dict[str, Any] = {
+        "departments": sorted(wanted),
+        "default": default.pk if default else None,
+    }
+    if locations is not None:
+        location_ids = {loc.pk for loc in locations}
+        ServiceLocation.objects.filter(service=service).exclude(
+            location_id__in=location_ids
+        ).delete()
+        have = set(
+            ServiceLocation.objects.filter(service=service).values_list("location_id", flat=True)
+        )
+        ServiceLocation.objects.bulk_create(
+            ServiceLocation(service=service, location_id=pk)
+            for pk in location_ids
+            if pk not in have
+        )
+        data["locations"] = sorted(location_ids)
+    knowledge_event_record(
+        code="knowledge.service.responsibility_changed", actor=actor, service=service, data=data
+    )
+    return service

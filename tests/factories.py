@@ -59,3 +59,68 @@ class MembershipFactory(DjangoModelFactory[DepartmentMembership]):
 
     user = factory.SubFactory(UserFactory)
     department = factory.SubFactory(DepartmentFactory)
+
+
+# --- Knowledge base -----------------------------------------------------------------------------
+
+from knowledge.models import Location, Service, ServiceResponsibility, Topic  # noqa: E402
+
+
+class TopicFactory(DjangoModelFactory[Topic]):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    path = factory.Sequence(lambda n: f"thema-{n}")
+
+
+class LocationFactory(DjangoModelFactory[Location]):
+    class Meta:
+        model = Location
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Bürgeramt {n}")
+    office_type = "buergeramt"
+    city = "Berlin"
+
+
+class ServiceFactory(DjangoModelFactory[Service]):
+    """A working draft; use ``published_service`` (tests/knowledge/conftest.py) for agents' view."""
+
+    class Meta:
+        model = Service
+
+    title = factory.Sequence(lambda n: f"Leistung {n}")
+    short_text = "Kurzbeschreibung."
+
+
+class ResponsibilityFactory(DjangoModelFactory[ServiceResponsibility]):
+    class Meta:
+        model = ServiceResponsibility
+
+    service = factory.SubFactory(ServiceFactory)
+    department = factory.SubFactory(DepartmentFactory)
+
+
+# --- Tickets --------------------------------------------------------------------------------
+
+from tickets.models import Ticket, VerbundParticipant  # noqa: E402
+
+
+class TicketFactory(DjangoModelFactory[Ticket]):
+    """A bare ticket row; tests that need a real workflow state go through tickets.services."""
+
+    class Meta:
+        model = Ticket
+
+    # Year 2000 keeps factory numbers apart from the ones the counter hands out.
+    number = factory.Sequence(lambda n: f"115-2000-{n:06d}")
+    subject = factory.Sequence(lambda n: f"Anliegen {n}")
+
+
+class VerbundParticipantFactory(DjangoModelFactory[VerbundParticipant]):
+    class Meta:
+        model = VerbundParticipant
+
+    name = factory.Sequence(lambda n: f"115-Servicecenter {n}")
+    email = factory.Sequence(lambda n: f"servicecenter{n}@example.invalid")

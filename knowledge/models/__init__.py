@@ -1,3 +1,4 @@
+from knowledge.models.location import Location
 from knowledge.models.organisation import (
     Authority,
     BusinessCalendar,
@@ -6,6 +7,9 @@ from knowledge.models.organisation import (
     DepartmentMembership,
     OpeningHours,
 )
+from knowledge.models.service import LinkSource, Service, ServiceLocation, ServiceResponsibility
+from knowledge.models.topic import Topic
+from knowledge.models.versioning import KnowledgeEvent, ServiceVersion
 
 __all__ = [
     "Authority",
@@ -13,5 +17,13 @@ __all__ = [
     "ClosureDay",
     "Department",
     "DepartmentMembership",
+    "KnowledgeEvent",
+    "LinkSource",
+    "Location",
     "OpeningHours",
+    "Service",
+    "ServiceLocation",
+    "ServiceResponsibility",
+    "ServiceVersion",
+    "Topic",
 ]
