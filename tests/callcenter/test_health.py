@@ -21,9 +21,16 @@ def test_healthz_reports_each_component(client: Client) -> None:
 
 @pytest.fixture
 def unreachable_broker() -> Iterator[None]:
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options")}
+    keys = ("broker_url", "broker_write_url", "broker_read_url", "broker_transport_options")
+    saved = {key: celery_app.conf[key] for key in keys}
     # Port 9 (discard) on loopback: nothing listens there.
-    celery_app.conf.update(broker_url="redis://127.0.0.1:9/0", broker_transport_options={})
+    unreachable = "redis://127.0.0.1:9/0"
+    celery_app.conf.update(
+        broker_url=unreachable,
+        broker_write_url=unreachable,
+        broker_read_url=unreachable,
+        broker_transport_options={},
+    )
     yield
     celery_app.conf.update(saved)
 

@@ -74,8 +74,10 @@ def asgi_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    # Per test: Playwright's sync API keeps an event loop running in this thread while it is
+    # open, which would break the asyncio tests that pytest-django schedules in between.
     executable = chromium_path()
     from playwright.sync_api import sync_playwright
 
