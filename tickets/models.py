@@ -56,6 +56,14 @@ class Ticket(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=255)
     description = models.TextField(_("description"), blank=True)
+    service = models.ForeignKey(
+        "knowledge.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("service"),
+    )
     department = models.ForeignKey(
         "knowledge.Department",
         on_delete=models.PROTECT,

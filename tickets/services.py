@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from knowledge.models import Department, Service
+from knowledge.selectors import service_default_department
 from tickets import access
 from tickets.business_hours import add_service_hours
 from tickets.calendars import calendar_spec_for_department
@@ -228,6 +229,7 @@ def ticket_create(
     channel: str = Channel.PHONE,
     priority: str = Priority.NORMAL,
     caller: CallerData | None = None,
+    service: Service | None = None,
 ) -> Ticket:
     if actor is not None and not actor.has_perm("accounts.use_desk"):
         raise ActionNotPermitted(_("Only the service centre opens tickets."))
@@ -240,6 +242,7 @@ def ticket_create(
             description=description.strip(),
             channel=channel,
             priority=priority,
+            service=service,
             created_by=actor,
             created_at=now,
             **fields,
@@ -249,17 +252,19 @@ def ticket_create(
             actor=actor,
             code="tickets.ticket.created",
             # Never the contact data itself: the timeline outlives the retention period.
-            data={"channel": channel, "consent": bool(fields), "number": ticket.number},
+            data={
+                "channel": channel,
+                "consent": bool(fields),
+                "number": ticket.number,
+                "service": service.pk if service else None,
+            },
         )
     return ticket
 
 
 def proposed_department(ticket: Ticket) -> Department | None:
-    """Where the ticket should go by default.
-
-    Will come from the service's responsibility once tickets link to knowledge.Service.
-    """
-    return None
+    """Where the ticket goes by default: the department responsible for its service."""
+    return service_default_department(ticket.service) if ticket.service else None
 
 
 def ticket_escalate(
@@ -294,7 +299,11 @@ def ticket_escalate(
             "escalated_at": t.escalated_at or now,
             **_deadlines(target, now),
         },
-        data=lambda t: {"department": target.pk, "note": note.strip()},
+        data=lambda t: {
+            "department": target.pk,
+            "proposed_department": proposal.pk if proposal else None,
+            "note": note.strip(),
+        },
     )
     return ticket
 

@@ -10,7 +10,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from callcenter.accounts.models import User
 from callcenter.errors import Conflict
 from knowledge.models import Department
-from tests.factories import DepartmentFactory, VerbundParticipantFactory
+from tests.factories import DepartmentFactory, ResponsibilityFactory, VerbundParticipantFactory
 from tests.tickets.conftest import BERLIN
 from tickets import services
 from tickets.exceptions import (
@@ -46,7 +46,12 @@ def test_create_numbers_tickets_per_year_and_records_the_timeline(
     assert codes(first) == ["tickets.ticket.created"]
     entry = first.timeline.get()
     assert entry.actor == agent
-    assert entry.data == {"channel": "phone", "consent": False, "number": "115-2026-000001"}
+    assert entry.data == {
+        "channel": "phone",
+        "consent": False,
+        "number": "115-2026-000001",
+        "service": None,
+    }
 
 
 def test_ticket_numbers_restart_each_year(frozen: time_machine.Traveller, agent: User) -> None:
@@ -106,8 +111,33 @@ def test_escalation_sets_department_deadline_and_reminder(
         "from": "open",
         "to": "escalated",
         "department": department.pk,
+        "proposed_department": None,
         "note": "",
     }
+
+
+def test_escalation_proposes_the_department_responsible_for_the_service(
+    agent: User, department: Department, other_department: Department
+) -> None:
+    responsibility = ResponsibilityFactory(department=department, is_default=True)
+    ticket = services.ticket_create(actor=agent, subject="x", service=responsibility.service)
+    escalated = services.ticket_escalate(ticket=ticket, actor=agent)
+    assert escalated.department == department
+    assert escalated.timeline.last().data["proposed_department"] == department.pk  # type: ignore[union-attr]
+
+
+def test_choosing_another_department_than_the_responsible_one_needs_a_note(
+    agent: User, department: Department, other_department: Department
+) -> None:
+    responsibility = ResponsibilityFactory(department=department, is_default=True)
+    ticket = services.ticket_create(actor=agent, subject="x", service=responsibility.service)
+    with pytest.raises(TicketInvalid) as info:
+        services.ticket_escalate(ticket=ticket, actor=agent, department=other_department)
+    assert info.value.extra == {"field": "note"}
+    escalated = services.ticket_escalate(
+        ticket=ticket, actor=agent, department=other_department, note="Bürger wohnt in Pankow"
+    )
+    assert escalated.department == other_department
 
 
 def test_escalation_needs_a_department(open_ticket: Ticket, agent: User) -> None:
