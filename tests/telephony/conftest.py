@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from telephony.ami.client import AmiConfig
+from telephony.ami.domain import DomainEvent
+from telephony.ami.listener import AmiListener
+from telephony.ami.server import AmiSimulator, Script, running_in_thread
+from tests.telephony.helpers import Fold
+
+
+def fast_config(port: int, **overrides: Any) -> AmiConfig:
+    """Production intervals scaled down so the suite stays fast."""
+    values: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "username": "adapter",
+        "secret": "secret",
+        "ping_interval": 0.5,
+        "action_timeout": 3.0,
+        "backoff_initial": 0.05,
+        "backoff_max": 0.2,
+        "tick_interval": 0.05,
+    }
+    values.update(overrides)
+    return AmiConfig(**values)
+
+
+class SyncFold(Fold):
+    """A Fold fed from the consumer thread, waited on from the test thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = threading.Condition()
+
+    def sink(self, event: DomainEvent) -> None:
+        with self.changed:
+            self.feed([event])
+            self.changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        with self.changed:
+            return self.changed.wait_for(predicate, timeout)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+@pytest.fixture
+def simulator_factory() -> Iterator[Callable[..., AmiSimulator]]:
+    contexts: list[Any] = []
+
+    def make(*scripts: Script, **kwargs: Any) -> AmiSimulator:
+        context = running_in_thread(AmiSimulator(scripts=scripts, **kwargs))
+        contexts.append(context)
+        return context.__enter__()
+
+    yield make
+    for context in reversed(contexts):
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def listener_factory() -> Iterator[Callable[..., tuple[AmiListener, SyncFold]]]:
+    listeners: list[AmiListener] = []
+
+    def make(port: int, **overrides: Any) -> tuple[AmiListener, SyncFold]:
+        fold = SyncFold()
+        listener = AmiListener(fast_config(port, **overrides), fold.sink, system_id="test")
+        listeners.append(listener)
+        listener.start()
+        return listener, fold
+
+    yield make
+    for listener in listeners:
+        listener.stop()
