@@ -1,0 +1,56 @@
+"""The one websocket endpoint, ``/ws/live/``: transport only.
+
+It authenticates the session, asks the selectors which groups the user may hear (their own,
+their departments', the supervisors'), subscribes, and forwards events. Nothing else: commands
+go through the REST API and its services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from callcenter.accounts.models import User
+from callcenter.realtime import SUPERVISORS_GROUP, department_group, user_group
+from knowledge.selectors import department_ids_of_user
+
+CLOSE_UNAUTHENTICATED = 4401
+
+
+def groups_for_user(user: User) -> list[str]:
+    groups = [user_group(user.pk)]
+    if user.has_perm("accounts.work_inbox"):
+        groups += [department_group(pk) for pk in sorted(department_ids_of_user(user))]
+    if user.has_perm("accounts.supervise"):
+        groups.append(SUPERVISORS_GROUP)
+    return groups
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.groups_joined = await database_sync_to_async(groups_for_user)(user)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json(
+            {"type": "hello", "version": 1, "data": {"groups": self.groups_joined}}
+        )
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong", "version": 1, "data": {}})
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])

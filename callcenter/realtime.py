@@ -1,0 +1,95 @@
+"""Real-time events: one envelope, one group naming scheme, sent only after commit.
+
+Apps build their payloads in ``<app>/events.py`` and call :func:`broadcast_on_commit`; the
+websocket consumer (``callcenter/consumers.py``) forwards what reaches the groups a user is
+subscribed to. Every event type is registered with its schema version and required fields, so
+a payload that does not match fails in the sender's tests, not in a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# The Channels message type the consumer handles (``realtime_event``).
+CHANNEL_MESSAGE_TYPE = "realtime.event"
+SUPERVISORS_GROUP = "supervisors"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def department_group(department_id: int) -> str:
+    return f"department.{department_id}"
+
+
+@dataclass(frozen=True)
+class EventSchema:
+    type: str
+    version: int
+    required: frozenset[str]
+
+
+_SCHEMAS: dict[str, EventSchema] = {}
+
+
+def register_event(event_type: str, *, version: int, required: set[str] | frozenset[str]) -> None:
+    """Declare an event type; apps call this at import time of their ``events.py``."""
+    schema = EventSchema(event_type, version, frozenset(required))
+    existing = _SCHEMAS.get(event_type)
+    if existing is not None and existing != schema:
+        raise ValueError(f"event type {event_type!r} registered twice with different schemas")
+    _SCHEMAS[event_type] = schema
+
+
+def event_schema(event_type: str) -> EventSchema:
+    try:
+        return _SCHEMAS[event_type]
+    except KeyError:
+        raise ValueError(f"unknown event type {event_type!r}") from None
+
+
+def build_event(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The envelope a browser receives: ``{"type", "version", "sent_at", "data"}``."""
+    schema = event_schema(event_type)
+    missing = schema.required - set(data)
+    if missing:
+        raise ValueError(f"event {event_type!r} lacks {sorted(missing)}")
+    envelope = {
+        "type": event_type,
+        "version": schema.version,
+        "sent_at": timezone.now().isoformat(),
+        "data": dict(data),
+    }
+    # Round-trip now so a non-JSON value fails in the sender, inside its transaction.
+    return dict(json.loads(json.dumps(envelope)))
+
+
+def send_now(groups: list[str], event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, {"type": CHANNEL_MESSAGE_TYPE, "event": event})
+        except Exception:
+            # A lost live update must never undo or fail the committed change it reports;
+            # clients resynchronise from the API when they reconnect.
+            logger.exception("could not send %s to %s", event["type"], group)
+
+
+def broadcast_on_commit(groups: list[str], event_type: str, data: Mapping[str, Any]) -> None:
+    """Send the event to the groups once the surrounding transaction has committed."""
+    event = build_event(event_type, data)
+    transaction.on_commit(lambda: send_now(groups, event))

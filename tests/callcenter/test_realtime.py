@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+from django.test import Client
+
+from callcenter.accounts.models import User
+from callcenter.asgi import application
+from callcenter.consumers import CLOSE_UNAUTHENTICATED
+from callcenter.realtime import (
+    SUPERVISORS_GROUP,
+    broadcast_on_commit,
+    build_event,
+    department_group,
+    register_event,
+    user_group,
+)
+from knowledge.models import Department
+
+register_event("test.ping", version=3, required={"n"})
+
+
+@pytest.fixture
+def cookie_for() -> Callable[[User], str]:
+    def make(user: User) -> str:
+        client = Client()
+        client.force_login(user)
+        return f"sessionid={client.cookies['sessionid'].value}"
+
+    return make
+
+
+def _communicator(cookie: str | None = None) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://127.0.0.1")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
+async def _connect(
+    cookie_for: Callable[[User], str], user: User
+) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+    communicator = _communicator(await database_sync_to_async(cookie_for)(user))
+    connected, _ = await communicator.connect()
+    assert connected
+    hello = await communicator.receive_json_from(timeout=2)
+    assert hello["type"] == "hello"
+    return communicator, hello
+
+
+@database_sync_to_async
+def _broadcast(groups: list[str], n: int) -> None:
+    with transaction.atomic():
+        broadcast_on_commit(groups, "test.ping", {"n": n})
+
+
+def test_event_envelope_is_versioned_and_json_safe() -> None:
+    event = build_event("test.ping", {"n": 1})
+    assert event["type"] == "test.ping" and event["version"] == 3 and event["data"] == {"n": 1}
+    with pytest.raises(ValueError, match="lacks"):
+        build_event("test.ping", {})
+    with pytest.raises(ValueError, match="unknown event type"):
+        build_event("test.nope", {"n": 1})
+    with pytest.raises(TypeError):
+        build_event("test.ping", {"n": object()})
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_anonymous_websocket_is_closed() -> None:
+    communicator = _communicator()
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_department_events_reach_its_clerks_and_nobody_else(
+    clerk: User,
+    outsider: User,
+    agent: User,
+    department: Department,
+    cookie_for: Callable[[User], str],
+) -> None:
+    clerk_ws, hello = await _connect(cookie_for, clerk)
+    assert hello["data"]["groups"] == [user_group(clerk.pk), department_group(department.pk)]
+    outsider_ws, _ = await _connect(cookie_for, outsider)
+    agent_ws, _ = await _connect(cookie_for, agent)
+
+    await _broadcast([department_group(department.pk)], 7)
+
+    event = await clerk_ws.receive_json_from(timeout=2)
+    assert event["type"] == "test.ping" and event["data"] == {"n": 7}
+    assert await outsider_ws.receive_nothing(timeout=0.3)
+    assert await agent_ws.receive_nothing(timeout=0.1)
+    for ws in (clerk_ws, outsider_ws, agent_ws):
+        await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_nothing_is_sent_when_the_transaction_rolls_back(
+    agent: User, cookie_for: Callable[[User], str]
+) -> None:
+    agent_ws, _ = await _connect(cookie_for, agent)
+
+    @database_sync_to_async
+    def failing_change() -> None:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            broadcast_on_commit([user_group(agent.pk)], "test.ping", {"n": 1})
+            raise RuntimeError("rolled back")
+
+    await failing_change()
+    assert await agent_ws.receive_nothing(timeout=0.3)
+    await agent_ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_supervisors_hear_the_supervisor_group_and_ping_is_answered(
+    supervisor: User, cookie_for: Callable[[User], str]
+) -> None:
+    ws, hello = await _connect(cookie_for, supervisor)
+    assert SUPERVISORS_GROUP in hello["data"]["groups"]
+    await ws.send_json_to({"type": "ping"})
+    assert (await ws.receive_json_from(timeout=2))["type"] == "pong"
+    await _broadcast([SUPERVISORS_GROUP], 2)
+    assert (await asyncio.wait_for(ws.receive_json_from(), 2))["data"] == {"n": 2}
+    await ws.disconnect()
