@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("organisation/", include("knowledge.api.urls")),
+    path("knowledge/", include("knowledge.api.urls_articles")),
 ]
