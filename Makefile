@@ -21,7 +21,7 @@ test: install
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: install
-	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -o norecursedirs= -s
+	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -o 'norecursedirs=.* .venv var' -s
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +133,12 @@ def _database() -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
+        }
+        # A file, not the in-memory default: tests run the AMI adapter, Celery workers and the
+        # ASGI server in threads that write concurrently, as the embedded mode's processes do.
+        # One file per test process, so parallel runs never share a test database.
+        config["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"callcenter-test-{os.getpid()}.sqlite3")
         }
     elif engine in ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"):
         if not config.get("NAME"):
@@ -316,6 +325,11 @@ CALLCENTER_REQUIRE_SERVICES = env_bool("CALLCENTER_REQUIRE_SERVICES", default=Fa
 CALLCENTER_KB_FOUR_EYES = env_bool("CALLCENTER_KB_FOUR_EYES", default=True)
 # Days from publication until a service is due for editorial review again.
 CALLCENTER_KB_REVIEW_INTERVAL_DAYS = env_int("CALLCENTER_KB_REVIEW_INTERVAL_DAYS", 365, minimum=1)
+# Weekly mail to knowledge editors listing services whose review date has passed.
+CELERY_BEAT_SCHEDULE["knowledge-review-due-reminder"] = {
+    "task": "knowledge.tasks.mail_review_due_services",
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+}
 
 # --- Tickets --------------------------------------------------------------------------------
 

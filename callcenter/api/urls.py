@@ -3,10 +3,14 @@ from __future__ import annotations
 from django.urls import include, path
 
 from callcenter.api import views
+from telephony.api.urls import call_urlpatterns, telephony_urlpatterns
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("organisation/", include("knowledge.api.urls")),
+    path("tickets/", include("tickets.api.urls")),
     path("knowledge/", include("knowledge.api.urls_articles")),
+    path("calls/", include(call_urlpatterns)),
+    path("telephony/", include(telephony_urlpatterns)),
 ]

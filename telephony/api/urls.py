@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from telephony.api import views
+
+call_urlpatterns = [
+    path("", views.CallListView.as_view(), name="call-list"),
+    path("<int:pk>/", views.CallDetailView.as_view(), name="call-detail"),
+]
+
+telephony_urlpatterns = [
+    path("devices/", views.DeviceListCreateView.as_view(), name="device-list"),
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from telephony import selectors, services
+from telephony.api.serializers import (
+    CallFilterSerializer,
+    CallOutputSerializer,
+    DeviceInputSerializer,
+    DeviceOutputSerializer,
+)
+from telephony.models import AgentDevice, Call
+
+
+class CanSupervise(permissions.BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(request.user and request.user.has_perm("accounts.supervise"))
+
+
+class CallListView(generics.ListAPIView[Call]):
+    """Call records: supervisors see all, agents the calls they answered."""
+
+    serializer_class = CallOutputSerializer
+
+    @extend_schema(parameters=[CallFilterSerializer])
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Call]:
+        filters = CallFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.call_list(user=self.request.user, **filters.validated_data)
+
+
+class CallDetailView(generics.RetrieveAPIView[Call]):
+    serializer_class = CallOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Call]:
+        return selectors.call_list(user=self.request.user)
+
+
+class DeviceListCreateView(APIView):
+    """Which queue member interface (``PJSIP/2101``) belongs to which user."""
+
+    permission_classes = [permissions.IsAuthenticated, CanSupervise]
+
+    @extend_schema(responses=DeviceOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(DeviceOutputSerializer(selectors.device_list(), many=True).data)
+
+    @extend_schema(request=DeviceInputSerializer, responses={201: DeviceOutputSerializer})
+    def post(self, request: Request) -> Response:
+        payload = DeviceInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        device: AgentDevice = services.device_map(**payload.validated_data)
+        return Response(DeviceOutputSerializer(device).data, status=status.HTTP_201_CREATED)

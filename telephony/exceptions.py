@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from callcenter.errors import InvalidInput, NotFound
+
+
+class DeviceInvalid(InvalidInput):
+    code = "device_invalid"
+
+
+class CallNotFound(NotFound):
+    code = "call_not_found"

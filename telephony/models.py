@@ -1,0 +1,166 @@
+"""Calls, offers to agents, agent devices and live agent state, as the ACD reports them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("answered")
+    ABANDONED = "abandoned", _("abandoned")
+    TIMEOUT = "timeout", _("queue timeout")
+    TRANSFERRED = "transferred", _("transferred")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class EndedBy(models.TextChoices):
+    CALLER = "caller", _("caller")
+    AGENT = "agent", _("agent")
+    TRANSFER = "transfer", _("transfer")
+
+
+class OfferResult(models.TextChoices):
+    MISSED = "missed", _("missed")
+    ANSWERED = "answered", _("answered")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class AgentState(models.TextChoices):
+    AVAILABLE = "available", _("available")
+    PAUSED = "paused", _("paused")
+    RINGING = "ringing", _("ringing")
+    IN_CALL = "in_call", _("in call")
+    WRAP_UP = "wrap_up", _("wrap-up")
+    UNAVAILABLE = "unavailable", _("unavailable")
+    LOGGED_OUT = "logged_out", _("logged out")
+
+
+class AgentDevice(models.Model):
+    """Maps a queue member interface (``PJSIP/2101``) to the user working at that phone."""
+
+    interface = models.CharField(_("interface"), max_length=128, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agent_devices",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["interface"]
+        verbose_name = _("agent device")
+        verbose_name_plural = _("agent devices")
+
+    def __str__(self) -> str:
+        return self.interface
+
+
+class Call(models.Model):
+    """One caller's stay in an ACD queue, keyed by the Asterisk system and caller Uniqueid."""
+
+    system_id = models.CharField(_("ACD system"), max_length=64, default="default")
+    uniqueid = models.CharField(_("Uniqueid"), max_length=64)
+    channel = models.CharField(_("channel"), max_length=128, blank=True)
+    queue = models.CharField(_("queue"), max_length=64, db_index=True)
+    caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
+    # The number in one canonical form (+49…), so the caller history finds every call.
+    caller_number_normalized = models.CharField(max_length=64, blank=True, editable=False)
+    caller_name = models.CharField(_("caller name"), max_length=255, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("agent"),
+    )
+    agent_interface = models.CharField(_("agent interface"), max_length=128, blank=True)
+    joined_at = models.DateTimeField(_("joined queue"), db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    wait_seconds = models.PositiveIntegerField(_("wait seconds"), null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(_("talk seconds"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, blank=True, db_index=True
+    )
+    ended_by = models.CharField(_("ended by"), max_length=16, choices=EndedBy.choices, blank=True)
+    queue_result = models.CharField(_("queue result"), max_length=32, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("ticket"),
+    )
+    end_inferred = models.BooleanField(_("end inferred"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-joined_at", "-pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.UniqueConstraint(fields=["system_id", "uniqueid"], name="call_unique_per_system")
+        ]
+        indexes = [
+            models.Index(fields=["caller_number_normalized", "-joined_at"], name="call_caller_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue} {self.uniqueid}"
+
+
+class CallOffer(models.Model):
+    """One ring of one agent's phone for a call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="offers")
+    agent_uniqueid = models.CharField(_("agent leg Uniqueid"), max_length=64)
+    interface = models.CharField(_("interface"), max_length=128)
+    member_name = models.CharField(_("member name"), max_length=128, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    offered_at = models.DateTimeField(_("offered"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=OfferResult.choices, blank=True)
+    ring_ms = models.PositiveIntegerField(_("ring time (ms)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["offered_at", "pk"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "agent_uniqueid"], name="offer_unique_leg")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interface} {self.result or 'ringing'}"
+
+
+class AgentStatus(models.Model):
+    """The live ACD state of one queue member interface."""
+
+    interface = models.CharField(_("interface"), max_length=128, unique=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=AgentState.choices, default=AgentState.LOGGED_OUT
+    )
+    paused_reason = models.CharField(_("pause reason"), max_length=128, blank=True)
+    since = models.DateTimeField(_("since"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["interface"]
+        verbose_name = _("agent status")
+        verbose_name_plural = _("agent statuses")
+
+    def __str__(self) -> str:
+        return f"{self.interface}: {self.state}"

@@ -1,0 +1,243 @@
+"""Writes of the telephony app: domain events of the ACD become calls, offers and agent state.
+
+Every function here is idempotent — the AMI adapter replays events after a reconnect and a
+resync, and a CTI webhook may deliver the same event twice — so each one checks what is
+already recorded before it changes anything, inside one transaction with the row locked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from callcenter.accounts.models import User
+from telephony import events, selectors
+from telephony.ami.domain import (
+    AgentStateChanged,
+    CallAnswered,
+    CallEnded,
+    CallJoined,
+    DomainEvent,
+    OfferEnded,
+    OfferStarted,
+)
+from telephony.exceptions import DeviceInvalid
+from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
+from tickets.models import Channel
+from tickets.phone import normalize_phone
+from tickets.services import ticket_create
+
+logger = logging.getLogger(__name__)
+
+INTERFACE_RE = re.compile(r"^[A-Za-z0-9_]+/[A-Za-z0-9_.@:+\-]+$")
+
+
+def _at(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+
+
+def _call_locked(system_id: str, uniqueid: str) -> Call | None:
+    return Call.objects.select_for_update().filter(system_id=system_id, uniqueid=uniqueid).first()
+
+
+@transaction.atomic
+def call_joined(*, event: CallJoined) -> Call:
+    call, created = Call.objects.get_or_create(
+        system_id=event.system_id,
+        uniqueid=event.uniqueid,
+        defaults={
+            "channel": event.channel,
+            "queue": event.queue,
+            "caller_number": event.caller_number or "",
+            "caller_number_normalized": normalize_phone(event.caller_number or ""),
+            "caller_name": event.caller_name or "",
+            "joined_at": _at(event.joined_at),
+        },
+    )
+    if created:
+        events.queued(call)
+    return call
+
+
+@transaction.atomic
+def call_offer_started(*, event: OfferStarted) -> CallOffer | None:
+    call = _call_locked(event.system_id, event.uniqueid)
+    if call is None:
+        logger.warning("offer for unknown call %s/%s ignored", event.system_id, event.uniqueid)
+        return None
+    offer, created = CallOffer.objects.get_or_create(
+        call=call,
+        agent_uniqueid=event.agent_uniqueid,
+        defaults={
+            "interface": event.interface,
+            "member_name": event.member_name,
+            "user": selectors.user_for_interface(event.interface),
+            "offered_at": _at(event.at),
+        },
+    )
+    if created:
+        events.ringing(offer)
+    return offer
+
+
+@transaction.atomic
+def call_offer_ended(*, event: OfferEnded) -> CallOffer | None:
+    offer = (
+        CallOffer.objects.select_for_update()
+        .select_related("call")
+        .filter(
+            call__system_id=event.system_id,
+            call__uniqueid=event.uniqueid,
+            agent_uniqueid=event.agent_uniqueid,
+        )
+        .first()
+    )
+    if offer is None or offer.result:
+        return offer
+    offer.result = event.result
+    offer.ended_at = _at(event.at)
+    offer.ring_ms = event.ring_ms
+    offer.save(update_fields=["result", "ended_at", "ring_ms"])
+    events.ring_ended(offer)
+    return offer
+
+
+@transaction.atomic
+def call_answered(*, event: CallAnswered) -> Call | None:
+    """The screen pop: record the answer, open the call's ticket, notify that agent only."""
+    call = _call_locked(event.system_id, event.uniqueid)
+    if call is None:
+        logger.warning("answer for unknown call %s/%s ignored", event.system_id, event.uniqueid)
+        return None
+    if call.answered_at is not None:
+        return call
+    agent = selectors.user_for_interface(event.interface)
+    call.answered_at = _at(event.answered_at)
+    call.agent = agent
+    call.agent_interface = event.interface
+    call.wait_seconds = event.wait_seconds
+    if call.ticket_id is None:
+        call.ticket = ticket_create(
+            actor=agent if agent is not None and agent.has_perm("accounts.use_desk") else None,
+            subject=_("Call in queue %(queue)s") % {"queue": call.queue},
+            channel=Channel.PHONE,
+        )
+    call.save(update_fields=["answered_at", "agent", "agent_interface", "wait_seconds", "ticket"])
+    events.screen_pop(
+        call,
+        earlier_calls=[
+            {
+                "call_id": earlier.pk,
+                "joined_at": earlier.joined_at.isoformat(),
+                "queue": earlier.queue,
+                "outcome": earlier.outcome or None,
+                "ticket": earlier.ticket.number if earlier.ticket else None,
+            }
+            for earlier in selectors.caller_earlier_calls(call)
+        ],
+        open_tickets=[
+            {
+                "id": ticket.pk,
+                "number": ticket.number,
+                "subject": ticket.subject,
+                "status": ticket.status,
+            }
+            for ticket in selectors.caller_open_tickets(call)
+        ],
+    )
+    return call
+
+
+@transaction.atomic
+def call_ended(*, event: CallEnded) -> Call:
+    call = _call_locked(event.system_id, event.uniqueid)
+    if call is None:
+        # The join was never seen (the adapter started mid-call): record what we know.
+        call = Call.objects.create(
+            system_id=event.system_id,
+            uniqueid=event.uniqueid,
+            queue=event.queue,
+            joined_at=_at(event.joined_at),
+        )
+    if call.ended_at is not None:
+        return call
+    call.ended_at = _at(event.ended_at)
+    if event.answered_at is not None and call.answered_at is None:
+        call.answered_at = _at(event.answered_at)
+    call.outcome = event.outcome
+    call.ended_by = event.ended_by or ""
+    call.wait_seconds = event.wait_seconds if event.wait_seconds is not None else call.wait_seconds
+    call.talk_seconds = event.talk_seconds
+    call.queue_result = event.queue_result or ""
+    call.end_inferred = event.inferred
+    if event.agent_interface and not call.agent_interface:
+        call.agent_interface = event.agent_interface
+        call.agent = selectors.user_for_interface(event.agent_interface)
+    call.save()
+    events.ended(call)
+    return call
+
+
+@transaction.atomic
+def agent_state_changed(*, event: AgentStateChanged) -> AgentStatus:
+    status, created = AgentStatus.objects.select_for_update().get_or_create(
+        interface=event.interface,
+        defaults={
+            "state": event.state,
+            "paused_reason": event.paused_reason,
+            "since": _at(event.at),
+        },
+    )
+    if not created and (status.state, status.paused_reason) == (event.state, event.paused_reason):
+        return status
+    status.state = event.state
+    status.paused_reason = event.paused_reason
+    status.since = _at(event.at)
+    status.save()
+    user = selectors.user_for_interface(event.interface)
+    events.agent_state(status, user_id=user.pk if user else None)
+    return status
+
+
+_HANDLERS: dict[type[DomainEvent], Callable[..., Any]] = {
+    CallJoined: call_joined,
+    OfferStarted: call_offer_started,
+    OfferEnded: call_offer_ended,
+    CallAnswered: call_answered,
+    CallEnded: call_ended,
+    AgentStateChanged: agent_state_changed,
+}
+
+
+def domain_event_apply(*, event: DomainEvent) -> None:
+    """The one entry point for the AMI adapter and the CTI webhook."""
+    handler = _HANDLERS.get(type(event))
+    if handler is None:
+        raise TypeError(f"no handler for {type(event).__name__}")
+    handler(event=event)
+
+
+@transaction.atomic
+def device_map(*, username: str, interface: str) -> AgentDevice:
+    """Map a queue member interface to a user; re-mapping an interface moves it."""
+    interface = interface.strip()
+    if not INTERFACE_RE.match(interface):
+        raise DeviceInvalid(
+            _("Interface must look like TECH/resource, e.g. PJSIP/2101."),
+            extra={"field": "interface"},
+        )
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DeviceInvalid(
+            _("There is no active user with this username."), extra={"field": "username"}
+        )
+    device, _created = AgentDevice.objects.update_or_create(
+        interface=interface, defaults={"user": user}
+    )
+    return device
