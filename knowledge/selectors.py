@@ -231,3 +231,20 @@ def services_review_overdue(today: dt.date | None = None) -> QuerySet[Service]:
 
 def location_list() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).select_related("authority", "department")
+
+
+def knowledge_editors() -> QuerySet[User]:
+    """Active users who edit the knowledge base and have an e-mail address."""
+    capability = Q(
+        groups__permissions__codename="edit_knowledge",
+        groups__permissions__content_type__app_label="accounts",
+    ) | Q(
+        user_permissions__codename="edit_knowledge",
+        user_permissions__content_type__app_label="accounts",
+    )
+    return (
+        User.objects.filter(capability | Q(is_superuser=True), is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("username")
+    )

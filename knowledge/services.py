@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -454,3 +455,42 @@ def service_responsibilities_set(
         code="knowledge.service.responsibility_changed", actor=actor, service=service, data=data
     )
     return service
+
+
+def review_reminders_send(*, today: dt.date | None = None) -> int:
+    """Mail every knowledge editor the services whose review date has passed.
+
+    Returns the number of mails sent. No transaction: sending mail is slow I/O and a failed
+    send must not roll anything back; the audit row is written after the mails went out.
+    """
+    from knowledge.selectors import knowledge_editors, services_review_overdue
+
+    day = today or timezone.localdate()
+    overdue = list(services_review_overdue(day))
+    recipients = list(knowledge_editors())
+    if not overdue or not recipients:
+        return 0
+    lines = [
+        f"- {service.title} ({_('review due')} {service.review_due:%d.%m.%Y}"
+        + (f", DLDB {service.external_id}" if service.external_id else "")
+        + ")"
+        for service in overdue
+    ]
+    subject = _("Knowledge base: %(count)d services due for review") % {"count": len(overdue)}
+    body = "\n".join(
+        [
+            _("The review date of these services has passed:"),
+            "",
+            *lines,
+            "",
+            _("Please check the texts and publish an updated version."),
+        ]
+    )
+    messages = [EmailMessage(subject=subject, body=body, to=[user.email]) for user in recipients]
+    sent = get_connection().send_messages(messages) or 0
+    knowledge_event_record(
+        code="knowledge.review.reminder_sent",
+        actor=None,
+        data={"services": [s.pk for s in overdue], "recipients": len(recipients), "day": str(day)},
+    )
+    return sent

@@ -1,0 +1,13 @@
+"""Periodic work of the knowledge base."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from knowledge.services import review_reminders_send
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def mail_review_due_services() -> int:
+    """Weekly (see CELERY_BEAT_SCHEDULE): remind editors of services due for review."""
+    return review_reminders_send()
