@@ -56,6 +56,15 @@ async def _run(check: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]
     return result
 
 
+def _ami_listeners() -> list[dict[str, object]]:
+    from telephony.runtime import listener_health
+
+    try:
+        return listener_health()
+    except Exception as exc:  # reported, not raised: the database check says why
+        return [{"error": f"{type(exc).__name__}: {exc}"[:300]}]
+
+
 async def healthz(request: HttpRequest) -> JsonResponse:
     database, channel_layer, broker = await asyncio.gather(
         _run(sync_to_async(_check_database, thread_sensitive=True)),
@@ -64,7 +73,10 @@ async def healthz(request: HttpRequest) -> JsonResponse:
     )
     checks = {"database": database, "channel_layer": channel_layer, "broker": broker}
     healthy = all(check["ok"] for check in checks.values())
+    # The AMI listeners run as their own processes: reported here, but a web process stays
+    # healthy (and in the load balancer) while an adapter reconnects.
+    ami = await sync_to_async(_ami_listeners, thread_sensitive=True)()
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "ami": ami},
         status=200 if healthy else 503,
     )

@@ -263,6 +263,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
 }
 
+# --- Telephony (Asterisk Manager Interface) ------------------------------------------------
+
+AMI_HOST = env_str("AMI_HOST", "")
+AMI_PORT = env_int("AMI_PORT", 5038, minimum=1, maximum=65535)
+AMI_USERNAME = env_str("AMI_USERNAME", "callcenter")
+AMI_SECRET = env_secret("AMI_SECRET") or ""
+# Identifies the Asterisk in call keys; two Asterisks must never share it.
+AMI_SYSTEM_ID = env_str("AMI_SYSTEM_ID", "") or f"{AMI_HOST or '127.0.0.1'}:{AMI_PORT}"
+# Set by `make run` in the embedded mode: the web process runs the adapter itself, because
+# without Redis only that process can reach the browsers' websockets.
+CALLCENTER_AMI_IN_PROCESS = env_bool("CALLCENTER_AMI_IN_PROCESS", default=False)
+
 # --- REST API -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {

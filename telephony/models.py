@@ -164,3 +164,26 @@ class AgentStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interface}: {self.state}"
+
+
+class ListenerLease(models.Model):
+    """Which ``ami_listen`` process is the active one for an Asterisk, and how it is doing.
+
+    The holder renews ``heartbeat_at``; a standby takes over when the lease has expired, so
+    two listeners never process the same Asterisk's events at once.
+    """
+
+    system_id = models.CharField(_("ACD system"), max_length=64, unique=True)
+    holder = models.CharField(_("holder"), max_length=128)
+    heartbeat_at = models.DateTimeField(_("heartbeat"))
+    connected = models.BooleanField(_("connected"), default=False)
+    connected_since = models.DateTimeField(_("connected since"), null=True, blank=True)
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    events_processed = models.PositiveBigIntegerField(_("events processed"), default=0)
+
+    class Meta:
+        verbose_name = _("AMI listener lease")
+        verbose_name_plural = _("AMI listener leases")
+
+    def __str__(self) -> str:
+        return f"{self.system_id} @ {self.holder}"
