@@ -158,7 +158,10 @@ ARTICLES: Final[list[dict[str, Any]]] = [
             "- ab 24 Jahren: 70,00 Euro\n- unter 24 Jahren: 37,50 Euro\n"
             "- 48 Seiten: 22,00 Euro Aufschlag\n- Expresszuschlag: 32,00 Euro"
         ),
-        deadlines="Reisepass rechtzeitig vor der Reise beantragen; Einreiseregeln des Ziellandes beachten.",
+        deadlines=(
+            "Reisepass rechtzeitig vor der Reise beantragen; Einreiseregeln des Ziellandes "
+            "beachten."
+        ),
         processing_time="Etwa 4 bis 6 Wochen, Expresspass in der Regel 3 Werktage.",
         procedure=(
             "1. Termin im Bürgeramt buchen.\n2. Antrag stellen, Fingerabdrücke abgeben, zahlen.\n"
@@ -184,7 +187,9 @@ ARTICLES: Final[list[dict[str, Any]]] = [
             "Bereits ausgestellte Kinderreisepässe bleiben bis zum aufgedruckten Ablaufdatum "
             "gültig. Für Reisen außerhalb der EU braucht ein Kind einen eigenen Reisepass."
         ),
-        fees="- Reisepass unter 24 Jahren: 37,50 Euro\n- Personalausweis unter 24 Jahren: 22,80 Euro",
+        fees=(
+            "- Reisepass unter 24 Jahren: 37,50 Euro\n- Personalausweis unter 24 Jahren: 22,80 Euro"
+        ),
         legal_basis="- Passgesetz (PassG) in der Fassung ab 1. Januar 2024",
         agent_hint=(
             "Häufige Frage vor den Sommerferien. Auf lange Bearbeitungszeiten des Reisepasses "
@@ -315,7 +320,8 @@ ARTICLES: Final[list[dict[str, Any]]] = [
             "werden. Die Frist richtet sich nach Ausstellungsjahr bzw. Geburtsjahr."
         ),
         required_documents=(
-            "- Personalausweis oder Reisepass\n- bisheriger Führerschein\n- biometrisches Lichtbild\n"
+            "- Personalausweis oder Reisepass\n- bisheriger Führerschein\n"
+            "- biometrisches Lichtbild\n"
             "- bei Ausstellung außerhalb Berlins: Karteikartenabschrift"
         ),
         fees="25,30 Euro",
@@ -479,7 +485,9 @@ ARTICLES: Final[list[dict[str, Any]]] = [
         processing_time="Etwa 2 Wochen, Zusendung per Post",
         legal_basis="- §§ 30, 30a Bundeszentralregistergesetz (BZRG)",
         online_service_url="https://www.fuehrungszeugnis.bund.de",
-        agent_hint="Das Bürgeramt händigt das Zeugnis nicht aus, es kommt vom Bundesamt für Justiz.",
+        agent_hint=(
+            "Das Bürgeramt händigt das Zeugnis nicht aus, es kommt vom Bundesamt für Justiz."
+        ),
         search_terms=[
             "polizeiliches Führungszeugnis",
             "Leumundszeugnis",
