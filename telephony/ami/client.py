@@ -130,6 +130,7 @@ class AmiClient:
         self.error: AmiError | None = None
         self.sessions = 0
         self.dropped_events = 0
+        self.received_messages = 0  # read off the socket, whatever the consumer's pace
         self.logged_in = threading.Event()
         self._inbox: Inbox[Item | None] = Inbox(config.queue_size)
         self._stop = threading.Event()
@@ -277,6 +278,7 @@ class AmiClient:
 
     def _on_message(self, message: Message) -> None:
         """Runs on the reader thread: must not block and must not raise."""
+        self.received_messages += 1
         try:
             action_id = message.action_id
             with self._lock:

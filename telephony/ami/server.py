@@ -205,7 +205,8 @@ class _Connection:
         """
         self.closed = True
         if self.writer.can_write_eof() and not self.writer.is_closing():
-            self.writer.write_eof()
+            with contextlib.suppress(OSError):  # the client may be gone already
+                self.writer.write_eof()
         asyncio.get_running_loop().call_later(2.0, self.writer.close)
 
     async def run(self) -> None:
@@ -278,6 +279,7 @@ class _Connection:
                 await self._write(step, counted=True)
             if self.script.delay:
                 await asyncio.sleep(self.script.delay)
+        await self.logged_in.wait()  # "after" applies to a session, even with no transcript
         self.server.streams_finished += 1
         if self.script.after == "close":
             self.hang_up()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from telephony.ami.server import AmiSimulator, Script
-from tests.telephony.conftest import SyncFold
+from tests.telephony.conftest import SyncFold, wait_until
 from tests.telephony.helpers import EXPECTED, SCENARIOS, parts, transcript
 
 
@@ -40,7 +40,7 @@ def replay(
     simulator = simulator_factory(*scripts)
     listener, fold = listener_factory(simulator.port, read_size=read_size)
     assert fold.wait_for(all_ended(fold, scenario), timeout=20)
-    assert fold.wait_for(lambda: simulator.streams_finished == len(scripts), timeout=20)
+    assert wait_until(lambda: simulator.streams_finished == len(scripts), timeout=20)
     listener.stop()
     assert listener.client.error is None
     return fold, simulator
