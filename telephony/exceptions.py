@@ -9,3 +9,9 @@ class DeviceInvalid(InvalidInput):
 
 class CallNotFound(NotFound):
     code = "call_not_found"
+
+
+class CtiTokenInvalid(NotFound):
+    """Answered as 404, like an unknown URL: a wrong token learns nothing."""
+
+    code = "cti_token_invalid"

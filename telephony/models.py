@@ -187,3 +187,27 @@ class ListenerLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system_id} @ {self.holder}"
+
+
+class CtiSystem(models.Model):
+    """An ACD other than Asterisk that reports calls through the generic CTI webhook.
+
+    Only a hash of its token is stored; the token itself is shown once, when it is issued.
+    """
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("CTI system")
+        verbose_name_plural = _("CTI systems")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def system_id(self) -> str:
+        return f"cti:{self.name}"

@@ -21,6 +21,22 @@ def user_for_interface(interface: str) -> User | None:
     return device.user if device else None
 
 
+def interface_for_agent(agent: str) -> str:
+    """The device interface of a CTI ``answeringNumber`` or ``user``.
+
+    Tried in order: an interface as given (``PJSIP/2101``), an extension mapped as
+    ``CTI/<number>``, the username of a user with a mapped device; else ``CTI/<agent>``.
+    """
+    agent = agent.strip()
+    candidates = AgentDevice.objects.select_related("user")
+    device = (
+        candidates.filter(interface=agent).first()
+        or candidates.filter(interface=f"CTI/{agent}").first()
+        or candidates.filter(user__username=agent).order_by("interface").first()
+    )
+    return device.interface if device else f"CTI/{agent}"
+
+
 def device_list() -> QuerySet[AgentDevice]:
     return AgentDevice.objects.select_related("user").order_by("interface")
 

@@ -89,3 +89,56 @@ class DeviceOutputSerializer(serializers.ModelSerializer[AgentDevice]):
     class Meta:
         model = AgentDevice
         fields = ["id", "interface", "username", "created_at"]
+
+
+class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """A generic CTI event (field names as in Zammad's CTI API)."""
+
+    event = serializers.ChoiceField(choices=["newCall", "answer", "hangup"])
+    callId = serializers.CharField(max_length=250)
+    direction = serializers.ChoiceField(choices=["in", "out"], default="in")
+    from_ = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    to = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    queue = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    user = serializers.JSONField(required=False, default=None)
+    answeringNumber = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
+    cause = serializers.ChoiceField(
+        choices=[
+            "normalClearing",
+            "busy",
+            "cancel",
+            "noAnswer",
+            "congestion",
+            "notFound",
+            "forwarded",
+        ],
+        required=False,
+        default="normalClearing",
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # "from" is a Python keyword; accept it on the wire, store it as "from_".
+        if hasattr(data, "copy"):
+            data = data.copy()
+            if "from" in data and "from_" not in data:
+                data["from_"] = data.pop("from")
+                if isinstance(data["from_"], list):
+                    data["from_"] = data["from_"][0]
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        users = attrs.get("user")
+        if isinstance(users, str):
+            users = [users]
+        if users is not None and not (
+            isinstance(users, list) and all(isinstance(u, str) for u in users)
+        ):
+            raise serializers.ValidationError({"user": "a user name or a list of user names"})
+        attrs["user"] = users or []
+        if attrs["event"] == "answer" and not (attrs["answeringNumber"] or attrs["user"]):
+            raise serializers.ValidationError(
+                {"answeringNumber": "answer needs answeringNumber or user"}
+            )
+        return attrs

@@ -11,4 +11,5 @@ call_urlpatterns = [
 
 telephony_urlpatterns = [
     path("devices/", views.DeviceListCreateView.as_view(), name="device-list"),
+    path("cti/", views.CtiWebhookView.as_view(), name="cti-webhook"),
 ]

@@ -7,10 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from telephony import selectors, services
+from telephony import cti, selectors, services
 from telephony.api.serializers import (
     CallFilterSerializer,
     CallOutputSerializer,
+    CtiEventInputSerializer,
     DeviceInputSerializer,
     DeviceOutputSerializer,
 )
@@ -59,3 +60,23 @@ class DeviceListCreateView(APIView):
         payload.is_valid(raise_exception=True)
         device: AgentDevice = services.device_map(**payload.validated_data)
         return Response(DeviceOutputSerializer(device).data, status=status.HTTP_201_CREATED)
+
+
+class CtiWebhookView(APIView):
+    """``POST /api/v1/telephony/cti/``: events of an ACD other than Asterisk.
+
+    Authenticated by the system's token in ``X-CTI-Token`` (or ``?token=``), not by a user
+    session. Answers ``{}`` like Zammad's endpoint; outbound calls are accepted and ignored.
+    """
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=CtiEventInputSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        token = request.headers.get("X-CTI-Token") or request.query_params.get("token", "")
+        system = cti.cti_system_for_token(token)
+        payload = CtiEventInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        cti.cti_event_apply(system=system, **payload.validated_data)
+        return Response({})

@@ -1,0 +1,20 @@
+"""``manage.py cti_system_create NAME``: register an ACD for the CTI webhook, print its token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from telephony.cti import cti_system_create
+
+
+class Command(BaseCommand):
+    help = "Register an ACD for the generic CTI webhook and print its token (shown only once)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        system, token = cti_system_create(name=options["name"])
+        self.stdout.write(f"CTI system {system.name!r} created. Token (shown once): {token}")
