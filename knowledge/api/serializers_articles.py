@@ -73,6 +73,10 @@ class ResponsibilitiesInputSerializer(serializers.Serializer[dict[str, Any]]):
     locations = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
+class CsvImportInputSerializer(serializers.Serializer[dict[str, Any]]):
+    file = serializers.FileField()
+
+
 # --- Outputs --------------------------------------------------------------------------------
 
 
@@ -201,6 +205,12 @@ class EventOutputSerializer(serializers.Serializer[dict[str, Any]]):
     actor = PersonSerializer(allow_null=True)
     data = serializers.DictField()  # type: ignore[assignment]
     created_at = serializers.DateTimeField()
+
+
+class CsvImportOutputSerializer(serializers.Serializer[dict[str, Any]]):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
 
 
 # --- Presenters -----------------------------------------------------------------------------

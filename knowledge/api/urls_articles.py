@@ -8,6 +8,12 @@ from knowledge.api import views_articles as views
 
 urlpatterns = [
     path("services/", views.ServiceListCreateView.as_view(), name="knowledge-service-list"),
+    path("services/export.csv", views.ServiceCsvExportView.as_view(), name="knowledge-service-csv"),
+    path(
+        "services/import-csv/",
+        views.ServiceCsvImportView.as_view(),
+        name="knowledge-service-csv-import",
+    ),
     path("services/<int:pk>/", views.ServiceDetailView.as_view(), name="knowledge-service-detail"),
     path(
         "services/<int:pk>/draft/", views.ServiceDraftView.as_view(), name="knowledge-service-draft"

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +27,7 @@ from knowledge.api import serializers_articles as s
 from knowledge.api.permissions import CanReadKnowledge, CanWorkOnKnowledge
 from knowledge.content import snapshot_of
 from knowledge.diff import snapshot_diff
+from knowledge.importers.csv_services import services_from_csv, services_to_csv
 from knowledge.models import Department, Location, Service, Topic
 from knowledge.workflow import ServiceStatus
 
@@ -323,3 +326,43 @@ class TopicListView(ListAPIView[Topic]):
 
     def get_queryset(self) -> QuerySet[Topic]:
         return selectors.topic_list()
+
+
+class ServiceCsvExportView(APIView):
+    """All working drafts as semicolon-separated CSV for spreadsheet editing."""
+
+    permission_classes = [CanWorkOnKnowledge]
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request) -> HttpResponse:
+        text = services_to_csv(selectors.service_list_working())
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="leistungen.csv"'
+        return response
+
+
+class ServiceCsvImportView(APIView):
+    """Apply an edited CSV: every row or none; errors name the spreadsheet row."""
+
+    permission_classes = [CanWorkOnKnowledge]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=s.CsvImportInputSerializer, responses=s.CsvImportOutputSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = s.CsvImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("The file is not UTF-8 encoded.") from None
+        report = services_from_csv(text=text, actor=_actor(request))
+        return Response(
+            s.CsvImportOutputSerializer(
+                {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                }
+            ).data
+        )
