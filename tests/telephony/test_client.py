@@ -38,7 +38,8 @@ def test_login_failure_stops_with_a_permanent_error_and_no_reconnect_loop(
 def test_a_silent_server_is_detected_by_the_ping_watchdog(simulator_factory: Any) -> None:
     simulator = simulator_factory(Script(after="silent"), Script(after="stay"))
     items: list[Item] = []
-    client = AmiClient(fast_config(simulator.port, ping_interval=0.1), items.append)
+    config = fast_config(simulator.port, ping_interval=0.1, action_timeout=0.3)
+    client = AmiClient(config, items.append)
     client.start()
     try:
         assert wait_until(lambda: client.sessions == 2, timeout=5)
@@ -180,3 +181,19 @@ def test_actions_without_a_connection_fail_transiently() -> None:
     with pytest.raises(AmiError) as failure:
         client.queue_pause(interface="PJSIP/2101", paused=False)
     assert not failure.value.permanent
+
+
+def test_shutdown_event_and_close_lead_to_a_reconnect(simulator_factory: Any) -> None:
+    shutdown = (
+        b"Event: Shutdown\r\nPrivilege: system,all\r\nShutdown: Cleanly\r\nRestart: True\r\n\r\n"
+    )
+    simulator = simulator_factory(Script(transcript=shutdown, after="close"), Script())
+    items: list[Item] = []
+    client = AmiClient(fast_config(simulator.port), items.append)
+    client.start()
+    try:
+        assert wait_until(lambda: client.sessions == 2)
+        names = [type(i).__name__ for i in items]
+        assert names.index("Shutdown") < names.index("SessionLost")
+    finally:
+        client.stop()
