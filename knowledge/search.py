@@ -1,0 +1,729 @@
+"""Full-text search over the knowledge base (the only module that imports Whoosh).
+
+The index is derived data (STYLE rule 17): it can always be rebuilt from the documents.
+Layout of an index directory::
+
+    CURRENT            "<generation> <version>": the generation readers must use
+    .write.lock        flock()ed by every writer, so writers in all processes queue up
+    gen-<stamp>-<hex>/ one complete Whoosh index plus corpus_words.txt
+
+`SearchIndex.rebuild` writes a new generation next to the live one and switches CURRENT
+with an atomic rename, so a reader never sees a half-built index. Single-document updates
+go into the live generation and bump the version. Each search stats CURRENT (one syscall)
+and re-opens when it changed, so readers in every process pick up changes without restart.
+
+Queries are never given to Whoosh's query parser: the text is tokenized here and the query
+tree is built programmatically, so no input can be interpreted as query syntax.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import heapq
+import html
+import math
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.lang import stemmer_for_language
+
+from knowledge.search_analysis import (
+    DEFAULT_WORDLISTS,
+    STOPWORDS,
+    Analyzer,
+    Decompounder,
+    FuzzyVocabulary,
+    clean,
+    fold,
+    load_wordlist,
+    tokenize,
+)
+from knowledge.search_thesaurus import DEFAULT_THESAURUS, Phrase, Thesaurus
+
+MAX_QUERY_CHARS = 10_000
+MAX_QUERY_TOKENS = 32
+MAX_LIMIT = 100
+# Popularity may lift a document by at most this factor, so it re-orders near ties but
+# cannot bury an exact title match under a popular neighbour.
+MAX_POPULARITY_FACTOR = 1.25
+
+# Field weights: what the service is called beats where it is delivered.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 3.0,
+    "terms": 2.5,
+    "text": 1.0,
+    "topic": 0.5,
+    "departments": 0.4,
+}
+SCORED_FIELDS = tuple(FIELD_BOOSTS)
+PRIMARY_FIELDS = frozenset({"title", "terms"})
+# Length normalisation: titles are short and similar, so length matters less there.
+FIELD_B = {"title": 0.4, "terms": 0.4}
+BM25_K1 = 1.2
+DISMAX_TIEBREAK = 0.1
+SECONDARY_DF_MIN = 600
+SECONDARY_DF_SHARE = 0.03
+TERM_CACHE_SIZE = 20_000
+STORED_CACHE_SIZE = 50_000
+
+W_EXACT = 1.0
+W_COMPOUND = 0.85
+W_THESAURUS = 0.8
+W_PREFIX = 0.7
+W_FUZZY = (1.0, 0.7, 0.5)  # by edit distance
+PREFIX_EXPANSIONS = 12
+FUZZY_EXPANSIONS = 4
+RERANK_DEPTH = 40
+
+_CURRENT = "CURRENT"
+_LOCK = ".write.lock"
+_WORDS = "corpus_words.txt"
+_KEEP_GENERATIONS = 2
+
+
+class SearchError(Exception):
+    """Base class of search failures."""
+
+
+class SearchQueryError(SearchError, ValueError):
+    """The query cannot be run as given (maps to HTTP 400)."""
+
+
+class SearchIndexMissing(SearchError):
+    """No index has been built in the directory yet (run rebuild_search_index)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """What the engine needs of a knowledge article; built from the database by the caller."""
+
+    id: int
+    title: str
+    external_id: str | None = None
+    search_terms: list[str] = field(default_factory=list)
+    topic: str = ""
+    text: str = ""
+    departments: list[str] = field(default_factory=list)
+    topic_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: int
+    external_id: str | None
+    title: str
+    score: float
+    snippet: str  # HTML: escaped text, matches wrapped in <mark>
+    department: str | None
+
+
+def _schema() -> Schema:
+    # Text is analysed by `Analyzer` before it reaches Whoosh; Whoosh only splits on spaces.
+    terms = SpaceSeparatedTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        external_id=STORED(),
+        display_title=STORED(),
+        display_text=STORED(),
+        department=STORED(),
+        highlight_terms=STORED(),
+        topic_key=ID(),
+        topic_id=ID(),
+        title=TEXT(analyzer=terms),
+        terms=TEXT(analyzer=terms),
+        text=TEXT(analyzer=terms),
+        topic=TEXT(analyzer=terms),
+        departments=TEXT(analyzer=terms),
+    )
+
+
+@dataclass
+class _Clause:
+    """Alternatives for one query word: phrase of stems -> weight."""
+
+    alternatives: dict[Phrase, float] = field(default_factory=dict)
+    importance: float = 1.0
+
+    def add(self, phrase: Phrase, weight: float) -> None:
+        if phrase and weight > self.alternatives.get(phrase, 0.0):
+            self.alternatives[phrase] = weight
+
+
+@dataclass
+class _Generation:
+    name: str
+    version: str
+    index: Any
+    searcher: Any
+    vocabulary: dict[str, int]  # stem -> document frequency
+    sorted_vocabulary: list[str]
+    field_terms: dict[str, dict[str, int]]  # field -> stem -> document frequency
+    doc_count: int = 0
+    avg_lengths: dict[str, float] = field(default_factory=dict)
+    fuzzy: FuzzyVocabulary | None = None
+    # Per-generation caches; a new generation or version starts empty.
+    term_scores: dict[str, dict[int, float]] = field(default_factory=dict)
+    stored: dict[int, dict[str, Any]] = field(default_factory=dict)
+    topics: dict[str, frozenset[int]] = field(default_factory=dict)
+
+
+class SearchIndex:
+    """A search index in a directory; safe to share between threads and processes."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        thesaurus_files: Sequence[str | os.PathLike[str]] = (DEFAULT_THESAURUS,),
+        wordlists: Sequence[str] = DEFAULT_WORDLISTS,
+        synonyms: Iterable[str | tuple[Iterable[str], Iterable[str]]] = (),
+    ) -> None:
+        self.path = Path(path)
+        self._stemmer = stemmer_for_language("de")
+        lexicon: set[str] = set()
+        for wordlist in wordlists:
+            lexicon |= load_wordlist(str(wordlist))
+        self._decompounder = Decompounder(lexicon)
+        self.analyzer = Analyzer(self._stemmer, self._decompounder)
+        self.thesaurus = Thesaurus(self.analyzer.stem)
+        for thesaurus_file in thesaurus_files:
+            self.thesaurus.load(thesaurus_file)
+        self.thesaurus.merge(synonyms)
+        self._thesaurus_words = self._thesaurus_vocabulary()
+        self._generation: _Generation | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._lock = threading.RLock()
+        self._retired: list[_Generation] = []
+
+    # ---------------------------------------------------------------- synonyms
+
+    def merge_synonyms(self, entries: Iterable[str | tuple[Iterable[str], Iterable[str]]]) -> None:
+        """Add editor-maintained synonyms (file line syntax or (terms, expansions) pairs)."""
+        with self._lock:
+            self.thesaurus.merge(entries)
+            self._thesaurus_words = self._thesaurus_vocabulary()
+            if self._generation is not None:
+                self._generation.fuzzy = None
+
+    def _thesaurus_vocabulary(self) -> set[str]:
+        return {p[0] for p in self.thesaurus.phrases() if len(p) == 1}
+
+    # ---------------------------------------------------------------- writing
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with (self.path / _LOCK).open("a+") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> str:
+        """Build a complete new generation from documents and switch readers to it."""
+        docs = list(documents)
+        with self._write_lock():
+            name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+            gen_path = self.path / name
+            gen_path.mkdir()
+            try:
+                words = self._corpus_words(docs)
+                self._decompounder.add(words)
+                ix = whoosh_index.create_in(str(gen_path), _schema())
+                writer = ix.writer(limitmb=256)
+                for doc in docs:
+                    writer.add_document(**self._fields(doc))
+                writer.commit()
+                ix.close()
+                (gen_path / _WORDS).write_text("\n".join(sorted(words)), encoding="utf-8")
+            except BaseException:
+                shutil.rmtree(gen_path, ignore_errors=True)
+                raise
+            self._write_current(name, 0)
+            self._prune(keep=name)
+        return name
+
+    def update(self, document: SearchDocument) -> None:
+        """Add or replace one document in the live generation."""
+        with self._write_lock():
+            name, version = self._read_current()
+            gen_path = self.path / name
+            words = self._corpus_words([document])
+            known = set((gen_path / _WORDS).read_text(encoding="utf-8").split())
+            if words - known:
+                self._decompounder.add(words)
+                (gen_path / _WORDS).write_text("\n".join(sorted(known | words)), encoding="utf-8")
+            ix = whoosh_index.open_dir(str(gen_path))
+            writer = ix.writer()
+            writer.update_document(**self._fields(document))
+            writer.commit()
+            ix.close()
+            self._write_current(name, version + 1)
+
+    def delete(self, doc_id: int) -> None:
+        """Remove one document from the live generation (no error if it is absent)."""
+        with self._write_lock():
+            name, version = self._read_current()
+            ix = whoosh_index.open_dir(str(self.path / name))
+            writer = ix.writer()
+            writer.delete_by_term("id", str(doc_id))
+            writer.commit()
+            ix.close()
+            self._write_current(name, version + 1)
+
+    def _corpus_words(self, docs: Iterable[SearchDocument]) -> set[str]:
+        words: set[str] = set()
+        for doc in docs:
+            for text in (doc.title, *doc.search_terms, doc.topic, doc.text):
+                for token in tokenize(text):
+                    for word in token.folded.split("-"):
+                        if len(word) >= 4 and word not in STOPWORDS and word.isalpha():
+                            words.add(word)
+        return words
+
+    def _fields(self, doc: SearchDocument) -> dict[str, Any]:
+        a = self.analyzer
+        title_terms = a.terms(doc.title)
+        term_terms = [t for s in doc.search_terms for t in a.terms(s)]
+        return {
+            "id": str(doc.id),
+            "external_id": doc.external_id,
+            "display_title": doc.title,
+            "display_text": doc.text[:2000],
+            "department": doc.departments[0] if doc.departments else None,
+            "highlight_terms": " ".join(sorted(set(title_terms) | set(term_terms))),
+            "topic_key": fold(doc.topic.strip()),
+            "topic_id": "" if doc.topic_id is None else str(doc.topic_id),
+            "title": " ".join(title_terms),
+            "terms": " ".join(term_terms),
+            "text": " ".join(a.terms(doc.text)),
+            "topic": " ".join(a.terms(doc.topic)),
+            # Department names repeat across hundreds of services: each distinct term once.
+            "departments": " ".join(dict.fromkeys(t for d in doc.departments for t in a.terms(d))),
+        }
+
+    def _write_current(self, name: str, version: int) -> None:
+        tmp = self.path / f".{_CURRENT}.{uuid.uuid4().hex}"
+        tmp.write_text(f"{name} {version}\n", encoding="utf-8")
+        tmp.replace(self.path / _CURRENT)  # atomic: readers see old or new, never half
+
+    def _read_current(self) -> tuple[str, int]:
+        try:
+            content = (self.path / _CURRENT).read_text(encoding="utf-8").split()
+        except FileNotFoundError:
+            raise SearchIndexMissing(f"no search index in {self.path}") from None
+        return content[0], int(content[1])
+
+    def _prune(self, keep: str) -> None:
+        # The previous generation stays for readers still busy with it; older ones go.
+        gens = sorted(p for p in self.path.glob("gen-*") if p.is_dir())
+        for old in gens[: max(0, len(gens) - _KEEP_GENERATIONS)]:
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # ---------------------------------------------------------------- reading
+
+    def _current_generation(self) -> _Generation:
+        try:
+            st = (self.path / _CURRENT).stat()
+        except FileNotFoundError:
+            raise SearchIndexMissing(f"no search index in {self.path}") from None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        gen = self._generation
+        if gen is not None and stamp == self._stamp:
+            return gen
+        with self._lock:
+            if self._generation is not None and stamp == self._stamp:
+                return self._generation
+            name, version = self._read_current()
+            old = self._generation
+            if old is not None and old.name == name:
+                ix = old.index
+            else:
+                ix = whoosh_index.open_dir(str(self.path / name))
+            # A fresh searcher, not refresh(): refreshed searchers share segment readers with
+            # the old one, which a thread may still be using.
+            searcher = ix.searcher()
+            words_file = self.path / name / _WORDS
+            if words_file.exists():
+                self._decompounder.add(words_file.read_text(encoding="utf-8").split())
+            vocabulary: dict[str, int] = {}
+            field_terms: dict[str, dict[str, int]] = {}
+            reader = searcher.reader()
+            for fieldname in SCORED_FIELDS:
+                in_field: dict[str, int] = {}
+                for term, info in reader.iter_field(fieldname):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    df = info.doc_frequency()
+                    in_field[text] = df
+                    vocabulary[text] = max(vocabulary.get(text, 0), df)
+                field_terms[fieldname] = in_field
+            new = _Generation(
+                name,
+                str(version),
+                ix,
+                searcher,
+                vocabulary,
+                sorted(vocabulary),
+                field_terms,
+                reader.doc_count_all(),
+                {f: searcher.avg_field_length(f, 1.0) or 1.0 for f in SCORED_FIELDS},
+            )
+            if old is not None:
+                # Closed one switch later: a search in another thread may still hold it.
+                self._retired.append(old)
+                while len(self._retired) > 1:
+                    gone = self._retired.pop(0)
+                    gone.searcher.close()
+                    if gone.index is not ix and all(
+                        r.index is not gone.index for r in self._retired
+                    ):
+                        gone.index.close()
+            self._generation = new
+            self._stamp = stamp
+            return new
+
+    def close(self) -> None:
+        with self._lock:
+            for gone in self._retired:
+                gone.searcher.close()
+            self._retired.clear()
+            if self._generation is not None:
+                self._generation.searcher.close()
+                self._generation.index.close()
+                self._generation = None
+                self._stamp = None
+
+    @property
+    def generation(self) -> str:
+        gen = self._current_generation()
+        return f"{gen.name}:{gen.version}"
+
+    # ---------------------------------------------------------------- query building
+
+    def _fuzzy(self, gen: _Generation) -> FuzzyVocabulary:
+        if gen.fuzzy is None:
+            gen.fuzzy = FuzzyVocabulary(set(gen.vocabulary) | self._thesaurus_words)
+        return gen.fuzzy
+
+    def _known(self, gen: _Generation, stem: str) -> bool:
+        return stem in gen.vocabulary
+
+    def _expand_thesaurus(self, clause: _Clause, phrase: Phrase, weight: float) -> bool:
+        found = self.thesaurus.get(phrase)
+        for alternative in found:
+            # Expansions are catalogue words: split their compounds so "Kfz-Zulassung"
+            # style entries also meet documents that only use the parts.
+            clause.add(alternative, weight)
+        return bool(found)
+
+    def _clauses(self, gen: _Generation, text: str) -> list[_Clause]:
+        tokens = [t for t in tokenize(text) if t.folded not in STOPWORDS]
+        tokens = tokens[:MAX_QUERY_TOKENS]
+        if not tokens:
+            return []
+        typing_last = not text[-1:].isspace() and text.rstrip()[-1:].isalnum()
+        a = self.analyzer
+        stems = [a.stem(t.folded.replace("-", "").replace("'", "")) for t in tokens]
+        clauses: list[_Clause] = []
+        covered_by_phrase: set[int] = set()
+        # Multi-word thesaurus entries ("blaue karte", "p konto") as extra clauses.
+        max_words = self.thesaurus.max_words
+        i = 0
+        while i < len(tokens):
+            matched = False
+            for n in range(min(max_words, len(tokens) - i), 1, -1):
+                phrase = tuple(stems[i : i + n])
+                if self.thesaurus.get(phrase):
+                    extra = _Clause(importance=1.5)
+                    self._expand_thesaurus(extra, phrase, W_THESAURUS)
+                    clauses.append(extra)
+                    covered_by_phrase.update(range(i, i + n))
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+
+        for idx, token in enumerate(tokens):
+            clause = _Clause()
+            folded = token.folded
+            parts_words = [w for w in folded.replace("'", "").split("-") if w]
+            stem = stems[idx]
+            if self._known(gen, stem):
+                clause.add((stem,), W_EXACT)
+            hit_thesaurus = self._expand_thesaurus(clause, (stem,), W_THESAURUS)
+            if len(parts_words) > 1:
+                clause.add(tuple(a.stem(w) for w in parts_words), W_COMPOUND)
+            for word in parts_words:
+                split = a.decompounder.split(word)
+                if split:
+                    part_stems = tuple(a.stem(p) for p in split)
+                    if all(self._known(gen, p) or self.thesaurus.get((p,)) for p in part_stems):
+                        clause.add(part_stems, W_COMPOUND)
+                    # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus.
+                    for p in part_stems:
+                        for alternative in self.thesaurus.get((p,)):
+                            clause.add(alternative, W_THESAURUS * W_COMPOUND)
+                    for p in part_stems:
+                        if self._known(gen, p):
+                            clause.add((p,), 0.5)
+            if not clause.alternatives or (not self._known(gen, stem) and not hit_thesaurus):
+                for candidate, dist in self._fuzzy(gen).lookup(stem)[:FUZZY_EXPANSIONS]:
+                    weight = W_FUZZY[min(dist, 2)]
+                    if self._known(gen, candidate):
+                        clause.add((candidate,), weight)
+                    self._expand_thesaurus(clause, (candidate,), weight * W_THESAURUS)
+            if typing_last and idx == len(tokens) - 1 and len(folded) >= 3:
+                self._add_prefixes(gen, clause, folded.replace("-", ""))
+            if clause.alternatives:
+                if idx in covered_by_phrase:
+                    clause.importance = 0.5
+                clauses.append(clause)
+        return clauses
+
+    def _add_prefixes(self, gen: _Generation, clause: _Clause, prefix: str) -> None:
+        import bisect
+
+        vocab = gen.sorted_vocabulary
+        start = bisect.bisect_left(vocab, prefix)
+        found: list[str] = []
+        for term in vocab[start : start + 400]:
+            if not term.startswith(prefix):
+                break
+            found.append(term)
+        found.sort(key=lambda t: -gen.vocabulary[t])
+        for term in found[:PREFIX_EXPANSIONS]:
+            clause.add((term,), W_PREFIX)
+        if len(prefix) >= 4:
+            for key in self._thesaurus_words:
+                if key.startswith(prefix) and key != prefix:
+                    self._expand_thesaurus(clause, (key,), W_PREFIX * W_THESAURUS)
+
+    def _term_scores(self, gen: _Generation, stem: str) -> dict[int, float]:
+        """BM25 contribution of stem per document, summed over the boosted fields.
+
+        Postings are read from Whoosh once per generation and kept: Whoosh's own matcher tree
+        costs ~15 us per posting in pure Python, a cached dict a fraction of that, which is
+        what keeps a 20,000-document index within the latency budget. Secondary fields skip
+        terms found in a large share of a big index: their idf is low, their lists long.
+        """
+        cached = gen.term_scores.get(stem)
+        if cached is not None:
+            return cached
+        n = max(gen.doc_count, 1)
+        cap = max(SECONDARY_DF_MIN, int(n * SECONDARY_DF_SHARE))
+        reader = gen.searcher.reader()
+        scores: dict[int, float] = {}
+        for f, boost in FIELD_BOOSTS.items():
+            df = gen.field_terms[f].get(stem, 0)
+            if not df or (f not in PRIMARY_FIELDS and df > cap):
+                continue
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            b = FIELD_B.get(f, 0.75)
+            avg = gen.avg_lengths.get(f, 1.0)
+            m = reader.postings(f, stem)
+            while m.is_active():
+                doc = m.id()
+                tf = m.weight()
+                length = reader.doc_field_length(doc, f, 1) or 1
+                norm = tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - b + b * length / avg))
+                scores[doc] = scores.get(doc, 0.0) + boost * idf * norm
+                m.next()
+        if reader.has_deletions():
+            scores = {d: v for d, v in scores.items() if not reader.is_deleted(d)}
+        if len(gen.term_scores) > TERM_CACHE_SIZE:
+            gen.term_scores.clear()
+        gen.term_scores[stem] = scores
+        return scores
+
+    def _score(self, gen: _Generation, clauses: list[_Clause]) -> dict[int, float]:
+        """Sum over query words of the best-matching alternative (a disjunction-max)."""
+        totals: dict[int, float] = {}
+        for clause in clauses:
+            best: dict[int, float] = {}
+            for phrase, weight in clause.alternatives.items():
+                w = weight * clause.importance
+                maps = [self._term_scores(gen, stem) for stem in phrase]
+                if not all(maps):
+                    continue
+                if len(maps) == 1:
+                    items: Iterable[tuple[int, float]] = maps[0].items()
+                else:
+                    # Every word of a multi-word alternative must occur in the document.
+                    maps.sort(key=len)
+                    share = 1.0 / len(maps)
+                    items = (
+                        (d, sum(m[d] for m in maps) * share)
+                        for d in maps[0]
+                        if all(d in m for m in maps[1:])
+                    )
+                for doc, value in items:
+                    value *= w
+                    old = best.get(doc)
+                    if old is None:
+                        best[doc] = value
+                    elif value > old:
+                        best[doc] = value + DISMAX_TIEBREAK * old
+                    else:
+                        best[doc] = old + DISMAX_TIEBREAK * value
+            for doc, value in best.items():
+                totals[doc] = totals.get(doc, 0.0) + value
+        return totals
+
+    def _topic_docs(self, gen: _Generation, topic: str | int) -> frozenset[int]:
+        fieldname, key = (
+            ("topic_id", str(topic))
+            if isinstance(topic, int)
+            else ("topic_key", fold(topic.strip()))
+        )
+        cache_key = f"{fieldname}:{key}"
+        docs = gen.topics.get(cache_key)
+        if docs is None:
+            reader = gen.searcher.reader()
+            found: set[int] = set()
+            if key and (fieldname, key) in reader:
+                m = reader.postings(fieldname, key)
+                found = set(m.all_ids())
+            docs = frozenset(found)
+            gen.topics[cache_key] = docs
+        return docs
+
+    def _stored(self, gen: _Generation, doc: int) -> dict[str, Any]:
+        fields = gen.stored.get(doc)
+        if fields is None:
+            fields = gen.searcher.stored_fields(doc)
+            if len(gen.stored) > STORED_CACHE_SIZE:
+                gen.stored.clear()
+            gen.stored[doc] = fields
+        return fields
+
+    # ---------------------------------------------------------------- searching
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        topic: str | int | None = None,
+        *,
+        boosts: Mapping[int, float] | None = None,
+    ) -> list[SearchHit]:
+        """Best matches for what an agent typed; [] when nothing searchable was typed.
+
+        boosts: optional popularity per document id in [0, 1] (e.g. normalised click counts);
+        it multiplies the score by at most MAX_POPULARITY_FACTOR.
+        """
+        if not isinstance(query, str):
+            raise SearchQueryError("query must be a string")
+        if len(query) > MAX_QUERY_CHARS:
+            raise SearchQueryError(f"query longer than {MAX_QUERY_CHARS} characters")
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+            raise SearchQueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        text = clean(query)
+        gen = self._current_generation()
+        clauses = self._clauses(gen, text)
+        if not clauses:
+            return []
+        totals = self._score(gen, clauses)
+        if topic is not None:
+            allowed = self._topic_docs(gen, topic)
+            totals = {d: v for d, v in totals.items() if d in allowed}
+        top = heapq.nlargest(max(limit, RERANK_DEPTH), totals.items(), key=lambda item: item[1])
+        scored: list[tuple[float, dict[str, Any]]] = []
+        for doc, score in top:
+            fields = self._stored(gen, doc)
+            doc_terms = set(fields.get("highlight_terms", "").split())
+            scored.append((self._rerank(score, clauses, doc_terms, fields, boosts), fields))
+        scored.sort(key=lambda item: -item[0])
+        matched_terms = {s for c in clauses for p in c.alternatives for s in p}
+        out: list[SearchHit] = []
+        for score, fields in scored[:limit]:
+            doc_id = int(fields["id"])
+            out.append(
+                SearchHit(
+                    id=doc_id,
+                    external_id=fields.get("external_id"),
+                    title=fields.get("display_title", ""),
+                    score=round(score, 4),
+                    snippet=self._snippet(
+                        fields.get("display_title", ""),
+                        fields.get("display_text", "") or "",
+                        matched_terms,
+                    ),
+                    department=fields.get("department"),
+                )
+            )
+        return out
+
+    @staticmethod
+    def _rerank(
+        score: float,
+        clauses: list[_Clause],
+        doc_terms: set[str],
+        fields: Mapping[str, Any],
+        boosts: Mapping[int, float] | None,
+    ) -> float:
+        # Share of query words whose meaning appears in the title or search terms: a title
+        # answering every word beats one that repeats a single frequent word.
+        total = sum(c.importance for c in clauses)
+        hit = 0.0
+        for clause in clauses:
+            best = 0.0
+            for phrase, weight in clause.alternatives.items():
+                if all(s in doc_terms for s in phrase):
+                    best = max(best, weight)
+            hit += best * clause.importance
+        coverage = hit / total if total else 0.0
+        score *= 1.0 + coverage
+        if boosts:
+            pop = boosts.get(int(fields["id"]), 0.0)
+            if pop and math.isfinite(pop):
+                pop = min(max(pop, 0.0), 1.0)
+                score *= 1.0 + (MAX_POPULARITY_FACTOR - 1.0) * pop
+        return score
+
+    def _snippet(self, title: str, text: str, matched: set[str]) -> str:
+        snippet = self._highlight(title, matched)
+        if text:
+            fragment = self._fragment(text, matched)
+            if fragment:
+                snippet += " – " + fragment
+        return snippet
+
+    def _highlight(self, text: str, matched: set[str]) -> str:
+        out: list[str] = []
+        pos = 0
+        for token in tokenize(text):
+            out.append(html.escape(text[pos : token.start]))
+            word = html.escape(token.text)
+            terms = set(self.analyzer.word_terms(token.folded))
+            if token.folded not in STOPWORDS and terms & matched:
+                word = f"<mark>{word}</mark>"
+            out.append(word)
+            pos = token.end
+        out.append(html.escape(text[pos:]))
+        return "".join(out)
+
+    def _fragment(self, text: str, matched: set[str], width: int = 160) -> str:
+        for token in tokenize(text):
+            if token.folded not in STOPWORDS and set(self.analyzer.word_terms(token.folded)) & (
+                matched
+            ):
+                start = max(0, token.start - width // 3)
+                piece = text[start : start + width]
+                prefix = "…" if start else ""
+                suffix = "…" if start + width < len(text) else ""
+                return prefix + self._highlight(piece, matched) + suffix
+        return ""

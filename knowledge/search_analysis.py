@@ -1,0 +1,501 @@
+"""German text analysis for the knowledge-base search, free of any Whoosh import.
+
+Everything here is pure Python so it can be unit-tested in isolation and reused by the
+thesaurus loader; ``knowledge/search.py`` injects the Snowball stemmer (STYLE rule 17).
+
+Pipeline for both documents and queries: tokenize -> fold (lowercase, umlauts, ß, "ue"
+spellings) -> drop stop words -> split compounds -> stem. Index and query go through the
+same steps, so a folded "fuehrerschein" meets the folded "Führerschein".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# Tokens are runs of letters/digits; "P-Konto" and "Kfz-Zulassungsstelle" become two tokens
+# and the joined form is added separately (see `Analyzer.terms`).
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# "ue"/"ae"/"oe" are umlaut spellings only after a consonant: keeps "steuer", "bauer",
+# "quelle" intact while "fuehrerschein" folds like "führerschein".
+_DIGRAPH_RE = re.compile(r"(?<![aeiouyq])(ae|oe|ue)")
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
+
+STOPWORDS: frozenset[str] = frozenset(
+    [
+        "aber",
+        "alle",
+        "allem",
+        "allen",
+        "aller",
+        "alles",
+        "als",
+        "also",
+        "am",
+        "an",
+        "ander",
+        "andere",
+        "anderem",
+        "anderen",
+        "anderer",
+        "anderes",
+        "auch",
+        "auf",
+        "aus",
+        "bei",
+        "beim",
+        "bin",
+        "bis",
+        "bist",
+        "bitte",
+        "da",
+        "dabei",
+        "damit",
+        "dann",
+        "das",
+        "dass",
+        "dem",
+        "den",
+        "denn",
+        "der",
+        "des",
+        "dessen",
+        "die",
+        "dies",
+        "diese",
+        "diesem",
+        "diesen",
+        "dieser",
+        "dieses",
+        "doch",
+        "dort",
+        "du",
+        "durch",
+        "ein",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "er",
+        "es",
+        "etwa",
+        "etwas",
+        "euch",
+        "euer",
+        "eure",
+        "für",
+        "fur",
+        "gegen",
+        "gewesen",
+        "hab",
+        "habe",
+        "haben",
+        "hat",
+        "hatte",
+        "hatten",
+        "hier",
+        "hin",
+        "hinter",
+        "ich",
+        "ihm",
+        "ihn",
+        "ihnen",
+        "ihr",
+        "ihre",
+        "im",
+        "in",
+        "ist",
+        "ja",
+        "jede",
+        "jedem",
+        "jeden",
+        "jeder",
+        "jedes",
+        "jetzt",
+        "kann",
+        "kannst",
+        "können",
+        "konnen",
+        "könnte",
+        "konnte",
+        "man",
+        "manche",
+        "mein",
+        "meine",
+        "meinem",
+        "meinen",
+        "meiner",
+        "meines",
+        "mich",
+        "mir",
+        "mit",
+        "muss",
+        "musste",
+        "müssen",
+        "mussen",
+        "nach",
+        "nicht",
+        "nichts",
+        "noch",
+        "nun",
+        "nur",
+        "ob",
+        "oder",
+        "ohne",
+        "sehr",
+        "sein",
+        "seine",
+        "seinem",
+        "seinen",
+        "seiner",
+        "sich",
+        "sie",
+        "sind",
+        "so",
+        "soll",
+        "sollte",
+        "sondern",
+        "sonst",
+        "um",
+        "und",
+        "uns",
+        "unser",
+        "unsere",
+        "unter",
+        "viel",
+        "vom",
+        "von",
+        "vor",
+        "war",
+        "waren",
+        "warum",
+        "was",
+        "weil",
+        "welche",
+        "welchem",
+        "welchen",
+        "welcher",
+        "welches",
+        "wenn",
+        "wer",
+        "werde",
+        "werden",
+        "wie",
+        "wieder",
+        "will",
+        "wir",
+        "wird",
+        "wo",
+        "wollen",
+        "wollte",
+        "würde",
+        "wurde",
+        "wurden",
+        "zu",
+        "zum",
+        "zur",
+        "über",
+        "uber",
+        "möchte",
+        "mochte",
+        "möchten",
+        "mochten",
+        "brauche",
+        "brauchen",
+        "benötige",
+        "benotige",
+        "gerne",
+        "gern",
+        "ganz",
+        "mal",
+        "eigentlich",
+        "leider",
+        "hallo",
+        "guten",
+        "tag",
+        "frage",
+        "fragen",
+        "wissen",
+        "weiss",
+        "weiß",
+        "bekomme",
+        "bekommen",
+        "kriege",
+        "kriegen",
+        "machen",
+        "mache",
+        "gibt",
+        "geben",
+        "schon",
+        "einfach",
+        "irgendwie",
+        "hätte",
+        "hatte",
+    ]
+)
+
+_MIN_PART = 4
+# Three-letter words that do occur as compound members of administrative vocabulary.
+_SHORT_PARTS: frozenset[str] = frozenset(
+    {"amt", "kfz", "pkw", "lkw", "tod", "zoo", "bau", "eu", "tag", "see", "gas", "tax"}
+)
+_FUGEN = ("", "s", "es", "n", "en", "e", "er")
+_MIN_COMPOUND = 7
+
+
+def fold(text: str) -> str:
+    """Lowercase and fold German spellings so all variants meet on one form."""
+    text = unicodedata.normalize("NFC", text).lower()
+    text = _DIGRAPH_RE.sub(lambda m: m.group(1)[0], text)
+    text = text.translate(_UMLAUTS)
+    # Remaining accents (é, ç, ...) are dropped: callers type "cafe" for "Café".
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text
+
+
+def clean(text: str) -> str:
+    """Replace control characters by spaces; they are never meaningful in a query."""
+    return _CONTROL_RE.sub(" ", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as written
+    folded: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    for match in _TOKEN_RE.finditer(text):
+        raw = match.group(0)
+        yield Token(raw, fold(raw), match.start(), match.end())
+
+
+def max_edits(word: str) -> int:
+    """Typo budget by length: short words are too ambiguous for edits."""
+    n = len(word)
+    if n <= 3:
+        return 0
+    if n <= 7:
+        return 1
+    return 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (transpositions count 1), capped at limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        ai = a[i - 1]
+        for j in range(1, len(b) + 1):
+            cost = 0 if ai == b[j - 1] else 1
+            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, prev2[j - 2] + 1)
+            cur[j] = value
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class FuzzyVocabulary:
+    """Typo lookup by single-deletion keys (a SymSpell variant).
+
+    Keys hold each term and all its one-character deletions; a query probes itself and its
+    deletions (two levels for long words). This finds every term within one edit and most
+    within two, in a few dictionary probes instead of scanning the vocabulary.
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._keys: dict[str, set[str]] = {}
+        for term in terms:
+            if len(term) < 4:
+                continue
+            self._keys.setdefault(term, set()).add(term)
+            for key in _deletes(term):
+                self._keys.setdefault(key, set()).add(term)
+
+    def lookup(self, word: str, limit: int | None = None) -> list[tuple[str, int]]:
+        budget = max_edits(word) if limit is None else limit
+        if budget == 0:
+            return []
+        probes = {word} | _deletes(word)
+        if budget >= 2 and len(word) <= 24:
+            probes |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
+        candidates: set[str] = set()
+        for probe in probes:
+            found = self._keys.get(probe)
+            if found:
+                candidates |= found
+        result = []
+        for cand in candidates:
+            if cand == word:
+                continue
+            dist = edit_distance(word, cand, budget)
+            if dist <= budget:
+                result.append((cand, dist))
+        result.sort(key=lambda item: (item[1], item[0]))
+        return result
+
+
+class Decompounder:
+    """Splits German compounds into known words (Hundesteuer -> hund + steuer).
+
+    The lexicon is folded words from a word list (Debian's ngerman when installed) plus the
+    corpus vocabulary. A split must cover the whole word with parts of at least four letters
+    (joined by the usual linking elements -s-, -es-, -n-, ...); the split with the fewest
+    parts wins, ties go to the longer head. Parts are split again, so the result is every
+    level of the decomposition.
+    """
+
+    def __init__(self, lexicon: Iterable[str]) -> None:
+        self._lexicon: set[str] = {w for w in lexicon if len(w) >= _MIN_PART or w in _SHORT_PARTS}
+        self._lexicon |= _SHORT_PARTS
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def add(self, words: Iterable[str]) -> None:
+        added = {w for w in words if len(w) >= _MIN_PART}
+        if added - self._lexicon:
+            self._lexicon |= added
+            self._cache.clear()
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._lexicon
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """Top-level parts of word, or () when it is no compound of known words."""
+        if len(word) < _MIN_COMPOUND:
+            return ()
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        best = self._best(word, depth=0)
+        result = tuple(best) if best and len(best) > 1 else ()
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[word] = result
+        return result
+
+    def _best(self, word: str, depth: int) -> list[str] | None:
+        if depth > 0 and word in self._lexicon:
+            return [word]
+        if depth >= 4:
+            return None
+        best: list[str] | None = None
+        best_key: tuple[int, int] = (99, 0)
+        n = len(word)
+        # Shortest parts are tried against the longest remainder first.
+        for i in range(3, n - 2):
+            head = word[:i]
+            # Heads drop a final -e inside compounds: Miete -> Mietzuschuss, Schule -> Schulhof.
+            if head not in self._lexicon and (head + "e") not in self._lexicon:
+                continue
+            for fuge in _FUGEN:
+                rest_start = i + len(fuge)
+                if fuge and word[i:rest_start] != fuge:
+                    continue
+                rest = word[rest_start:]
+                if len(rest) < 3:
+                    continue
+                tail = self._best(rest, depth + 1)
+                if tail is None:
+                    continue
+                parts = [head, *tail]
+                key = (len(parts), -len(parts[-1]))
+                if key < best_key:
+                    best, best_key = parts, key
+        return best
+
+    def expand(self, word: str) -> list[str]:
+        """All parts at every level, without the word itself."""
+        out: list[str] = []
+        for part in self.split(word):
+            out.append(part)
+            out.extend(self.expand(part))
+        return out
+
+
+@lru_cache(maxsize=4)
+def load_wordlist(path: str) -> frozenset[str]:
+    """Folded words of a plain word list (one per line); empty when the file is missing."""
+    p = Path(path)
+    if not p.is_file():
+        return frozenset()
+    words: set[str] = set()
+    with p.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            word = line.strip()
+            # Lowercase entries are mostly inflected verb and adjective forms, which produce
+            # nonsense splits; nouns carry the compounds.
+            if len(word) >= _MIN_PART and word[:1].isupper() and word.isalpha():
+                words.add(fold(word))
+    return frozenset(words)
+
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_WORDLISTS: tuple[str, ...] = (
+    "/usr/share/dict/ngerman",
+    str(DATA_DIR / "compound_parts_de.txt"),
+)
+
+
+class Analyzer:
+    """Turns text into index terms: folded, compound-split, stemmed."""
+
+    def __init__(self, stem: Callable[[str], str], decompounder: Decompounder) -> None:
+        self._stem_fn = stem
+        self.decompounder = decompounder
+        self._stem_cache: dict[str, str] = {}
+
+    def stem(self, folded: str) -> str:
+        cached = self._stem_cache.get(folded)
+        if cached is None:
+            cached = self._stem_fn(folded) or folded
+            if len(self._stem_cache) > 100_000:
+                self._stem_cache.clear()
+            self._stem_cache[folded] = cached
+        return cached
+
+    def word_terms(self, folded: str) -> list[str]:
+        """Stem of a folded word plus stems of its compound parts."""
+        words = folded.replace("'", "").split("-")
+        out: list[str] = []
+        if len(words) > 1:
+            joined = "".join(words)
+            out.append(self.stem(joined))
+        for word in words:
+            if not word:
+                continue
+            out.append(self.stem(word))
+            out.extend(self.stem(p) for p in self.decompounder.expand(word))
+        return out
+
+    def terms(self, text: str, *, keep_stopwords: bool = False) -> list[str]:
+        out: list[str] = []
+        for token in tokenize(text):
+            if not keep_stopwords and token.folded in STOPWORDS:
+                continue
+            out.extend(self.word_terms(token.folded))
+        return out
