@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
@@ -197,3 +198,32 @@ def test_shutdown_event_and_close_lead_to_a_reconnect(simulator_factory: Any) ->
         assert names.index("Shutdown") < names.index("SessionLost")
     finally:
         client.stop()
+
+
+def test_reconnect_backoff_doubles_up_to_the_cap_with_a_fresh_transport_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    attempts: list[float] = []
+    transports: list[object] = []
+
+    class Refused:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            transports.append(self)
+
+        def connect(self) -> None:
+            attempts.append(time.monotonic())
+            raise ConnectionRefusedError("refused")
+
+    monkeypatch.setattr("telephony.ami.client.AmiTransport", Refused)
+    config = fast_config(1, backoff_initial=0.02, backoff_max=0.16)
+    client = AmiClient(config, lambda item: None)
+    client.start()
+    try:
+        assert wait_until(lambda: len(attempts) >= 7, timeout=5)
+    finally:
+        client.stop()
+    gaps = [b - a for a, b in itertools.pairwise(attempts[:7])]
+    for gap, planned in zip(gaps, [0.02, 0.04, 0.08, 0.16, 0.16, 0.16], strict=True):
+        assert planned * 0.9 <= gap < planned + 0.1
+    assert client.error is None  # a refused connection is not permanent
+    assert len({id(t) for t in transports[:7]}) == 7  # a fresh transport per attempt
