@@ -248,6 +248,9 @@ _SHORT_PARTS: frozenset[str] = frozenset(
 )
 _FUGEN = ("", "s", "es", "n", "en", "e", "er")
 _MIN_COMPOUND = 7
+# Longer "words" are pasted junk (URLs, hashes, 10,000 x "ß"): not split, not fuzzy-matched,
+# since both cost time quadratic in the length.
+MAX_WORD = 48
 
 
 def fold(text: str) -> str:
@@ -339,7 +342,7 @@ class FuzzyVocabulary:
 
     def lookup(self, word: str, limit: int | None = None) -> list[tuple[str, int]]:
         budget = max_edits(word) if limit is None else limit
-        if budget == 0:
+        if budget == 0 or len(word) > MAX_WORD:
             return []
         probes = {word} | _deletes(word)
         if budget >= 2 and len(word) <= 24:
@@ -386,7 +389,7 @@ class Decompounder:
 
     def split(self, word: str) -> tuple[str, ...]:
         """Top-level parts of word, or () when it is no compound of known words."""
-        if len(word) < _MIN_COMPOUND:
+        if len(word) < _MIN_COMPOUND or len(word) > MAX_WORD:
             return ()
         cached = self._cache.get(word)
         if cached is not None:
