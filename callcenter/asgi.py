@@ -7,6 +7,7 @@ the process that holds the websockets can deliver a screen pop to them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -59,6 +60,9 @@ class Application:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                from callcenter.realtime import bind_server_loop
+
+                bind_server_loop(asyncio.get_running_loop())
                 self._start_adapter()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -45,3 +45,10 @@ class Conflict(DomainError):
 
     code = "conflict"
     http_status = 409
+
+
+class Unavailable(DomainError):
+    """A system we depend on (the ACD, a mail server) cannot be reached right now."""
+
+    code = "unavailable"
+    http_status = 503

@@ -8,6 +8,7 @@ a payload that does not match fails in the sender's tests, not in a browser.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,13 +77,34 @@ def build_event(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(envelope)))
 
 
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def bind_server_loop(loop: asyncio.AbstractEventLoop | None) -> None:
+    """Remember the ASGI server's event loop (called from its lifespan startup).
+
+    The in-memory channel layer lives on that loop; a thread the server did not start (the
+    in-process AMI adapter) must hand its sends to that loop instead of running its own.
+    """
+    global _server_loop
+    _server_loop = loop
+
+
+def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
+    loop = _server_loop
+    if loop is not None and loop.is_running() and isinstance(layer, InMemoryChannelLayer):
+        asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
+    else:
+        async_to_sync(layer.group_send)(group, message)
+
+
 def send_now(groups: list[str], event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     for group in groups:
         try:
-            async_to_sync(layer.group_send)(group, {"type": CHANNEL_MESSAGE_TYPE, "event": event})
+            _group_send(layer, group, {"type": CHANNEL_MESSAGE_TYPE, "event": event})
         except Exception:
             # A lost live update must never undo or fail the committed change it reports;
             # clients resynchronise from the API when they reconnect.

@@ -75,29 +75,11 @@ def ring_ended(offer: CallOffer) -> None:
     )
 
 
-def screen_pop(
-    call: Call, *, earlier_calls: list[dict[str, Any]], open_tickets: list[dict[str, Any]]
-) -> None:
+def screen_pop(call: Call, data: dict[str, Any]) -> None:
+    """The pop goes to the answering agent's group only (never to everyone)."""
     if call.agent_id is None:
         return
-    broadcast_on_commit(
-        [user_group(call.agent_id)],
-        "call.answered",
-        {
-            "call_id": call.pk,
-            "uniqueid": call.uniqueid,
-            "queue": call.queue,
-            "caller_number": call.caller_number,
-            "caller_name": call.caller_name or None,
-            "wait_seconds": call.wait_seconds,
-            "answered_at": _iso(call.answered_at),
-            "ticket": (
-                {"id": call.ticket.pk, "number": call.ticket.number} if call.ticket else None
-            ),
-            "earlier_calls": earlier_calls,
-            "open_tickets": open_tickets,
-        },
-    )
+    broadcast_on_commit([user_group(call.agent_id)], "call.answered", data)
 
 
 def queued(call: Call) -> None:

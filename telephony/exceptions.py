@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from callcenter.errors import InvalidInput, NotFound
+from callcenter.errors import InvalidInput, NotFound, Unavailable
 
 
 class DeviceInvalid(InvalidInput):
@@ -15,3 +15,7 @@ class CtiTokenInvalid(NotFound):
     """Answered as 404, like an unknown URL: a wrong token learns nothing."""
 
     code = "cti_token_invalid"
+
+
+class TelephonyUnavailable(Unavailable):
+    code = "telephony_unavailable"

@@ -23,6 +23,7 @@ from telephony.ami.client import AmiConfig
 from telephony.ami.domain import DomainEvent
 from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, SessionLost, SessionStarted
+from telephony.config import config_from_settings
 from telephony.models import ListenerLease
 from telephony.services import domain_event_apply
 
@@ -30,15 +31,6 @@ logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 20.0
 HEARTBEAT_SECONDS = 5.0
-
-
-def config_from_settings() -> AmiConfig:
-    return AmiConfig(
-        host=settings.AMI_HOST or "127.0.0.1",
-        port=settings.AMI_PORT,
-        username=settings.AMI_USERNAME,
-        secret=settings.AMI_SECRET,
-    )
 
 
 def holder_name() -> str:

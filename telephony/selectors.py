@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from callcenter.accounts.models import User
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
@@ -102,3 +104,84 @@ def caller_open_tickets(call: Call, *, limit: int = 10) -> QuerySet[Ticket]:
         .distinct()
         .order_by("-created_at")[:limit]
     )
+
+
+def screen_pop_data(call: Call) -> dict[str, Any]:
+    """What the answering agent's screen shows: the caller, their history, this call's ticket."""
+    return {
+        "call_id": call.pk,
+        "uniqueid": call.uniqueid,
+        "queue": call.queue,
+        "caller_number": call.caller_number,
+        "caller_name": call.caller_name or None,
+        "wait_seconds": call.wait_seconds,
+        "answered_at": call.answered_at.isoformat() if call.answered_at else None,
+        "ended_at": call.ended_at.isoformat() if call.ended_at else None,
+        "ticket": (
+            {"id": call.ticket.pk, "number": call.ticket.number, "status": call.ticket.status}
+            if call.ticket
+            else None
+        ),
+        "earlier_calls": [
+            {
+                "call_id": earlier.pk,
+                "joined_at": earlier.joined_at.isoformat(),
+                "queue": earlier.queue,
+                "outcome": earlier.outcome or None,
+                "ticket": (
+                    {"id": earlier.ticket.pk, "number": earlier.ticket.number}
+                    if earlier.ticket
+                    else None
+                ),
+            }
+            for earlier in caller_earlier_calls(call)
+        ],
+        "open_tickets": [
+            {"id": t.pk, "number": t.number, "subject": t.subject, "status": t.status}
+            for t in caller_open_tickets(call)
+        ],
+    }
+
+
+def agent_current_call(user: User, *, within_hours: int = 12) -> Call | None:
+    """The call the agent is in, or has not wrapped up yet (its ticket is still open)."""
+    since = timezone.now() - dt.timedelta(hours=within_hours)
+    return (
+        Call.objects.filter(agent=user, answered_at__gte=since)
+        .filter(Q(ended_at__isnull=True) | Q(ticket__status=TicketStatus.OPEN))
+        .select_related("ticket")
+        .order_by("-answered_at")
+        .first()
+    )
+
+
+_STATE_PRIORITY = ["in_call", "ringing", "paused", "available", "unavailable", "logged_out"]
+
+
+def agent_desk_status(user: User) -> dict[str, Any]:
+    """The desk's status bar: my ACD state, waiting calls and the longest wait."""
+    interfaces = list(
+        AgentDevice.objects.filter(user=user)
+        .order_by("interface")
+        .values_list("interface", flat=True)
+    )
+    statuses = list(AgentStatus.objects.filter(interface__in=interfaces))
+    state = "logged_out"
+    reason = ""
+    for candidate in _STATE_PRIORITY:
+        match = next((s for s in statuses if s.state == candidate), None)
+        if match is not None:
+            state, reason = match.state, match.paused_reason
+            break
+    waiting = Call.objects.filter(answered_at__isnull=True, ended_at__isnull=True)
+    oldest = waiting.order_by("joined_at").values_list("joined_at", flat=True).first()
+    now = timezone.now()
+    current = agent_current_call(user)
+    return {
+        "interfaces": interfaces,
+        "state": state,
+        "paused_reason": reason,
+        "waiting_calls": waiting.count(),
+        "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "current_call": screen_pop_data(current) if current else None,
+    }

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from telephony import events, selectors
+from telephony import actions, events, selectors
 from telephony.ami.domain import (
     AgentStateChanged,
     CallAnswered,
@@ -27,7 +27,8 @@ from telephony.ami.domain import (
     OfferEnded,
     OfferStarted,
 )
-from telephony.exceptions import DeviceInvalid
+from telephony.ami.errors import AmiError
+from telephony.exceptions import DeviceInvalid, TelephonyUnavailable
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
 from tickets.models import Channel
 from tickets.phone import normalize_phone
@@ -129,28 +130,7 @@ def call_answered(*, event: CallAnswered) -> Call | None:
             channel=Channel.PHONE,
         )
     call.save(update_fields=["answered_at", "agent", "agent_interface", "wait_seconds", "ticket"])
-    events.screen_pop(
-        call,
-        earlier_calls=[
-            {
-                "call_id": earlier.pk,
-                "joined_at": earlier.joined_at.isoformat(),
-                "queue": earlier.queue,
-                "outcome": earlier.outcome or None,
-                "ticket": earlier.ticket.number if earlier.ticket else None,
-            }
-            for earlier in selectors.caller_earlier_calls(call)
-        ],
-        open_tickets=[
-            {
-                "id": ticket.pk,
-                "number": ticket.number,
-                "subject": ticket.subject,
-                "status": ticket.status,
-            }
-            for ticket in selectors.caller_open_tickets(call)
-        ],
-    )
+    events.screen_pop(call, selectors.screen_pop_data(call))
     return call
 
 
@@ -241,3 +221,27 @@ def device_map(*, username: str, interface: str) -> AgentDevice:
         interface=interface, defaults={"user": user}
     )
     return device
+
+
+def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
+    """Pause or unpause the user's queue member interfaces in the ACD.
+
+    The new state is not written here: it arrives as ``QueueMemberPause`` from the ACD, so
+    the desk shows what the queue really does. Returns the interfaces changed.
+    """
+    reason = reason.strip()[:64]
+    interfaces = list(
+        AgentDevice.objects.filter(user=user)
+        .order_by("interface")
+        .values_list("interface", flat=True)
+    )
+    if not interfaces:
+        raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
+    for interface in interfaces:
+        try:
+            actions.queue_pause(interface=interface, paused=paused, reason=reason if paused else "")
+        except AmiError as exc:
+            raise TelephonyUnavailable(
+                _("The phone system did not accept the pause: %(error)s") % {"error": exc.message}
+            ) from exc
+    return interfaces

@@ -142,3 +142,8 @@ class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
                 {"answeringNumber": "answer needs answeringNumber or user"}
             )
         return attrs
+
+
+class PauseInputSerializer(serializers.Serializer[dict[str, Any]]):
+    paused = serializers.BooleanField()
+    reason = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

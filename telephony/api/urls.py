@@ -12,4 +12,6 @@ call_urlpatterns = [
 telephony_urlpatterns = [
     path("devices/", views.DeviceListCreateView.as_view(), name="device-list"),
     path("cti/", views.CtiWebhookView.as_view(), name="cti-webhook"),
+    path("status/", views.DeskStatusView.as_view(), name="desk-status"),
+    path("pause/", views.PauseView.as_view(), name="pause"),
 ]

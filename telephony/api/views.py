@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from callcenter.accounts.models import User
 from telephony import cti, selectors, services
 from telephony.api.serializers import (
     CallFilterSerializer,
@@ -14,6 +15,7 @@ from telephony.api.serializers import (
     CtiEventInputSerializer,
     DeviceInputSerializer,
     DeviceOutputSerializer,
+    PauseInputSerializer,
 )
 from telephony.models import AgentDevice, Call
 
@@ -80,3 +82,33 @@ class CtiWebhookView(APIView):
         payload.is_valid(raise_exception=True)
         cti.cti_event_apply(system=system, **payload.validated_data)
         return Response({})
+
+
+class CanUseDesk(permissions.BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(request.user and request.user.has_perm("accounts.use_desk"))
+
+
+class DeskStatusView(APIView):
+    """My ACD state, waiting calls, and the call I am in (to restore the desk after a reload)."""
+
+    permission_classes = [permissions.IsAuthenticated, CanUseDesk]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(selectors.agent_desk_status(request.user))
+
+
+class PauseView(APIView):
+    """Pause or unpause my phone in the queues (``QueuePause``); the ACD confirms by event."""
+
+    permission_classes = [permissions.IsAuthenticated, CanUseDesk]
+
+    @extend_schema(request=PauseInputSerializer, responses={202: dict})
+    def post(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        payload = PauseInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        interfaces = services.agent_pause_set(user=request.user, **payload.validated_data)
+        return Response({"interfaces": interfaces}, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,16 @@
+"""The AMI connection settings of this installation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from telephony.ami.client import AmiConfig
+
+
+def config_from_settings() -> AmiConfig:
+    return AmiConfig(
+        host=settings.AMI_HOST or "127.0.0.1",
+        port=settings.AMI_PORT,
+        username=settings.AMI_USERNAME,
+        secret=settings.AMI_SECRET,
+    )

@@ -1,0 +1,99 @@
+"""AMI socket → adapter thread → database → channel layer → the agent's websocket, live.
+
+The adapter runs as a thread of the server process, exactly as in the embedded mode of
+``make run`` (and with REDIS_URL set, through Redis as in production).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+import pytest
+import websockets
+from django.test import Client
+
+from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from telephony.ami.server import AmiSimulator, Script, running_in_thread
+from telephony.runtime import AdapterRuntime
+from telephony.services import device_map
+from tests.factories import UserFactory
+from tests.telephony.conftest import fast_config
+from tests.telephony.helpers import DEVICES, transcript
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cookie(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+async def _collect(
+    url: str, cookie: str, received: list[dict[str, Any]], ready: asyncio.Event, stop: asyncio.Event
+) -> None:
+    async with websockets.connect(
+        url, additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"}
+    ) as ws:
+        hello = json.loads(await ws.recv())
+        assert hello["type"] == "hello"
+        ready.set()
+        while not stop.is_set():
+            try:
+                received.append(json.loads(await asyncio.wait_for(ws.recv(), 0.2)))
+            except TimeoutError:
+                continue
+
+
+def test_the_screen_pop_reaches_only_the_answering_agent(asgi_server: str) -> None:
+    agents = {}
+    for interface, username in DEVICES.items():
+        agents[username] = UserFactory(username=username, roles=[Role.CALL_AGENT])
+        device_map(username=username, interface=interface)
+    cookies = {name: _cookie(user) for name, user in agents.items()}
+    ws_url = asgi_server.replace("http://", "ws://") + "/ws/live/"
+    received: dict[str, list[dict[str, Any]]] = {name: [] for name in agents}
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        readies = {name: asyncio.Event() for name in agents}
+        tasks = [
+            asyncio.create_task(_collect(ws_url, cookies[n], received[n], readies[n], stop))
+            for n in agents
+        ]
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies.values())), 10)
+
+        script = Script(transcript=transcript("d_simple_answered_agent_hangs_up.txt"), after="stay")
+        acd = running_in_thread(AmiSimulator(scripts=[script]))
+        simulator = acd.__enter__()
+        runtime = AdapterRuntime(fast_config(simulator.port), system_id="pop-test")
+        thread = threading.Thread(target=runtime.run, daemon=True)
+        thread.start()
+        try:
+            for _ in range(100):
+                if any(e["type"] == "call.ended" for e in received["petra"]):
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            runtime.stop()
+            await asyncio.to_thread(thread.join, 10)
+            acd.__exit__(None, None, None)
+            stop.set()
+            await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())
+
+    pops = [e for e in received["petra"] if e["type"] == "call.answered"]
+    assert len(pops) == 1
+    pop = pops[0]["data"]
+    assert pop["caller_number"] == "+4923412345678"
+    assert pop["caller_name"] == "Müller, Jürgen"
+    assert pop["queue"] == "115" and pop["wait_seconds"] == 7
+    assert pop["ticket"]["number"].startswith("115-")
+    assert [e["type"] for e in received["petra"]].count("call.ringing") == 1
+    for other in ("deniz", "jan"):
+        assert not [e for e in received[other] if e["type"].startswith("call.")], received[other]
