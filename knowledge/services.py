@@ -158,7 +158,9 @@ def _apply_content(service: Service, content: Mapping[str, Any]) -> list[str]:
 
 def _lock(service: Service, revision: int | None) -> Service:
     """Re-read the row under a lock and refuse a stale revision (optimistic locking)."""
-    locked = Service.objects.select_for_update().select_related("topic").get(pk=service.pk)
+    locked = (
+        Service.objects.select_for_update(of=("self",)).select_related("topic").get(pk=service.pk)
+    )
     if revision is not None and locked.revision != revision:
         raise StaleRevision(
             _("Someone else changed this service in the meantime. Reload and try again."),
