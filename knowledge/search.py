@@ -81,6 +81,8 @@ W_EXACT = 1.0
 W_COMPOUND = 0.85
 W_THESAURUS = 0.8
 W_PREFIX = 0.7
+W_PART = 0.5  # one part of a compound alone: Hundesteuer -> hund
+W_PART_KNOWN = 0.3
 W_FUZZY = (1.0, 0.7, 0.5)  # by edit distance
 PREFIX_EXPANSIONS = 12
 FUZZY_EXPANSIONS = 4
@@ -430,21 +432,33 @@ class SearchIndex:
         return bool(found)
 
     def _clauses(self, gen: _Generation, text: str) -> list[_Clause]:
-        tokens = [t for t in tokenize(text) if t.folded not in STOPWORDS]
-        tokens = tokens[:MAX_QUERY_TOKENS]
-        if not tokens:
+        # Hyphenated tokens count as separate words ("h-kennzeichen" meets the thesaurus
+        # phrase "h kennzeichen"); the joined form is kept as an alternative of the last part.
+        words: list[str] = []
+        joined: dict[int, str] = {}
+        for token in tokenize(text):
+            parts = [w for w in token.folded.replace("'", "-").split("-") if w]
+            if len(parts) > 1:
+                joined[len(words) + len(parts) - 1] = "".join(parts)
+            words.extend(parts)
+            if len(words) >= MAX_QUERY_TOKENS * 2:
+                break
+        keep = [i for i, w in enumerate(words) if w not in STOPWORDS][:MAX_QUERY_TOKENS]
+        joined = {keep.index(i): j for i, j in joined.items() if i in keep}
+        words = [words[i] for i in keep]
+        if not words:
             return []
         typing_last = not text[-1:].isspace() and text.rstrip()[-1:].isalnum()
         a = self.analyzer
-        stems = [a.stem(t.folded.replace("-", "").replace("'", "")) for t in tokens]
+        stems = [a.stem(w) for w in words]
         clauses: list[_Clause] = []
         covered_by_phrase: set[int] = set()
         # Multi-word thesaurus entries ("blaue karte", "p konto") as extra clauses.
         max_words = self.thesaurus.max_words
         i = 0
-        while i < len(tokens):
+        while i < len(words):
             matched = False
-            for n in range(min(max_words, len(tokens) - i), 1, -1):
+            for n in range(min(max_words, len(words) - i), 1, -1):
                 phrase = tuple(stems[i : i + n])
                 if self.thesaurus.get(phrase):
                     extra = _Clause(importance=1.5)
@@ -457,37 +471,37 @@ class SearchIndex:
             if not matched:
                 i += 1
 
-        for idx, token in enumerate(tokens):
+        for idx, word in enumerate(words):
             clause = _Clause()
-            folded = token.folded
-            parts_words = [w for w in folded.replace("'", "").split("-") if w]
             stem = stems[idx]
             if self._known(gen, stem):
                 clause.add((stem,), W_EXACT)
             hit_thesaurus = self._expand_thesaurus(clause, (stem,), W_THESAURUS)
-            if len(parts_words) > 1:
-                clause.add(tuple(a.stem(w) for w in parts_words), W_COMPOUND)
-            for word in parts_words:
-                split = a.decompounder.split(word)
-                if split:
-                    part_stems = tuple(a.stem(p) for p in split)
-                    if all(self._known(gen, p) or self.thesaurus.get((p,)) for p in part_stems):
-                        clause.add(part_stems, W_COMPOUND)
-                    # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus.
-                    for p in part_stems:
-                        for alternative in self.thesaurus.get((p,)):
-                            clause.add(alternative, W_THESAURUS * W_COMPOUND)
-                    for p in part_stems:
-                        if self._known(gen, p):
-                            clause.add((p,), 0.5)
+            if idx in joined:
+                joined_stem = a.stem(joined[idx])
+                if self._known(gen, joined_stem):
+                    clause.add((joined_stem,), W_EXACT)
+                hit_thesaurus |= self._expand_thesaurus(clause, (joined_stem,), W_THESAURUS)
+            split = a.decompounder.split(word)
+            if split:
+                part_stems = tuple(a.stem(p) for p in split)
+                if all(self._known(gen, p) or self.thesaurus.get((p,)) for p in part_stems):
+                    clause.add(part_stems, W_COMPOUND)
+                # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus.
+                for p in part_stems:
+                    for alternative in self.thesaurus.get((p,)):
+                        clause.add(alternative, W_THESAURUS * W_COMPOUND)
+                    if self._known(gen, p):
+                        # Parts of a word the index knows as a whole are only a fallback.
+                        clause.add((p,), W_PART if not self._known(gen, stem) else W_PART_KNOWN)
             if not clause.alternatives or (not self._known(gen, stem) and not hit_thesaurus):
                 for candidate, dist in self._fuzzy(gen).lookup(stem)[:FUZZY_EXPANSIONS]:
                     weight = W_FUZZY[min(dist, 2)]
                     if self._known(gen, candidate):
                         clause.add((candidate,), weight)
                     self._expand_thesaurus(clause, (candidate,), weight * W_THESAURUS)
-            if typing_last and idx == len(tokens) - 1 and len(folded) >= 3:
-                self._add_prefixes(gen, clause, folded.replace("-", ""))
+            if typing_last and idx == len(words) - 1 and len(word) >= 3:
+                self._add_prefixes(gen, clause, word)
             if clause.alternatives:
                 if idx in covered_by_phrase:
                     clause.importance = 0.5
