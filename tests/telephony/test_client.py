@@ -12,6 +12,7 @@ import pytest
 from telephony.ami.client import AmiClient
 from telephony.ami.domain import CallEnded
 from telephony.ami.errors import AmiError
+from telephony.ami.framing import Message
 from telephony.ami.server import Script
 from telephony.ami.session import Item, SessionLost, SessionStarted
 from tests.telephony.conftest import fast_config, wait_until
@@ -227,3 +228,28 @@ def test_reconnect_backoff_doubles_up_to_the_cap_with_a_fresh_transport_each_tim
         assert planned * 0.9 <= gap < planned + 0.1
     assert client.error is None  # a refused connection is not permanent
     assert len({id(t) for t in transports[:7]}) == 7  # a fresh transport per attempt
+
+
+def test_given_queue_status_feeds_agents_and_adopts_waiting_callers(
+    simulator_factory: Any, listener_factory: Any
+) -> None:
+    member = Message.of(
+        ("Event", "QueueMember"), ("Queue", "115"), ("Name", "Jan Kowalski"),
+        ("Location", "PJSIP/2103"), ("Status", "1"), ("Paused", "1"), ("PausedReason", "Schulung"),
+    )  # fmt: skip
+    entry = Message.of(
+        ("Event", "QueueEntry"), ("Queue", "115"), ("Position", "1"), ("Channel", "PJSIP/t-9"),
+        ("Uniqueid", "9.9"), ("CallerIDNum", "+4940123"), ("CallerIDName", "unknown"),
+        ("Wait", "42"),
+    )  # fmt: skip
+    simulator = simulator_factory(Script(), Script(), queue_status=[member, entry])
+    listener, fold = listener_factory(simulator.port)
+    assert fold.wait_for(lambda: "9.9" in fold.calls and "PJSIP/2103" in fold.agents)
+    assert fold.agents["PJSIP/2103"] == ("paused", "Schulung")
+    call = fold.calls["9.9"]
+    assert (call["caller_number"], call["caller_name"], call["queue"]) == ("+4940123", None, "115")
+    assert abs(time.time() - 42 - call["joined_at"]) < 5
+    simulator.drop_connections()  # a network failure: reconnect, resync, nothing duplicated
+    assert wait_until(lambda: listener.client.sessions == 2)
+    assert wait_until(lambda: sum(a.get("Action") == "QueueStatus" for a in simulator.actions) == 2)
+    assert [e.type for e in fold.events].count("call.joined") == 1
