@@ -18,6 +18,7 @@ tree is built programmatically, so no input can be interpreted as query syntax.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import heapq
@@ -83,6 +84,8 @@ W_THESAURUS = 0.8
 W_PREFIX = 0.7
 W_PART = 0.5  # one part of a compound alone: Hundesteuer -> hund
 W_PART_KNOWN = 0.3
+W_DERIVED = 0.85
+W_STEM_PREFIX = 0.6
 W_FUZZY = (1.0, 0.7, 0.5)  # by edit distance
 PREFIX_EXPANSIONS = 12
 FUZZY_EXPANSIONS = 4
@@ -92,6 +95,17 @@ _CURRENT = "CURRENT"
 _LOCK = ".write.lock"
 _WORDS = "corpus_words.txt"
 _KEEP_GENERATIONS = 2
+
+
+def _derivations(word: str) -> list[str]:
+    """-ung noun for a verb and verb for an -ung noun (teilen <-> Teilung)."""
+    if word.endswith("ung") and len(word) > 6:
+        return [word[:-3] + "en", word[:-3] + "n"]
+    if word.endswith(("ern", "eln")) and len(word) > 5:
+        return [word[:-1] + "ung"]
+    if word.endswith("en") and len(word) > 5:
+        return [word[:-2] + "ung"]
+    return []
 
 
 class SearchError(Exception):
@@ -494,12 +508,20 @@ class SearchIndex:
                     if self._known(gen, p):
                         # Parts of a word the index knows as a whole are only a fallback.
                         clause.add((p,), W_PART if not self._known(gen, stem) else W_PART_KNOWN)
+            # Verb and -ung noun meet: "teilen" finds "Teilung", "Anmeldung" finds "anmelden".
+            for derived in _derivations(word):
+                derived_stem = a.stem(derived)
+                if derived_stem != stem and self._known(gen, derived_stem):
+                    clause.add((derived_stem,), W_DERIVED)
             if not clause.alternatives or (not self._known(gen, stem) and not hit_thesaurus):
                 for candidate, dist in self._fuzzy(gen).lookup(stem)[:FUZZY_EXPANSIONS]:
                     weight = W_FUZZY[min(dist, 2)]
                     if self._known(gen, candidate):
                         clause.add((candidate,), weight)
                     self._expand_thesaurus(clause, (candidate,), weight * W_THESAURUS)
+            if not clause.alternatives and len(stem) >= 7:
+                # Other derivations share a long stem: Physiotherapie ~ Physiotherapeutin.
+                self._add_stem_prefix(gen, clause, stem)
             if typing_last and idx == len(words) - 1 and len(word) >= 3:
                 self._add_prefixes(gen, clause, word)
             if clause.alternatives:
@@ -508,9 +530,19 @@ class SearchIndex:
                 clauses.append(clause)
         return clauses
 
-    def _add_prefixes(self, gen: _Generation, clause: _Clause, prefix: str) -> None:
-        import bisect
+    def _add_stem_prefix(self, gen: _Generation, clause: _Clause, stem: str) -> None:
+        vocab = gen.sorted_vocabulary
+        for k in range(len(stem) - 1, max(5, int(len(stem) * 0.7)) - 1, -1):
+            prefix = stem[:k]
+            start = bisect.bisect_left(vocab, prefix)
+            found = [t for t in vocab[start : start + 50] if t.startswith(prefix)]
+            if found:
+                found.sort(key=lambda t: -gen.vocabulary[t])
+                for term in found[:FUZZY_EXPANSIONS]:
+                    clause.add((term,), W_STEM_PREFIX)
+                return
 
+    def _add_prefixes(self, gen: _Generation, clause: _Clause, prefix: str) -> None:
         vocab = gen.sorted_vocabulary
         start = bisect.bisect_left(vocab, prefix)
         found: list[str] = []
