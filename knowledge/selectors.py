@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from knowledge.exceptions import ServiceNotFound, VersionNotFound
@@ -136,11 +137,8 @@ def service_get(pk: int) -> Service:
         .first()
     )
     if service is None:
-        raise ServiceNotFound(_NOT_FOUND, extra={"id": pk})
+        raise ServiceNotFound(_("Service not found."), extra={"id": pk})
     return service
-
-
-_NOT_FOUND = "Service not found."
 
 
 def service_get_published(pk: int) -> Service:
@@ -165,7 +163,7 @@ def service_get_published(pk: int) -> Service:
         .first()
     )
     if service is None:
-        raise ServiceNotFound(_NOT_FOUND, extra={"id": pk})
+        raise ServiceNotFound(_("Service not found."), extra={"id": pk})
     return service
 
 
@@ -211,7 +209,7 @@ def service_versions(service: Service) -> QuerySet[ServiceVersion]:
 def service_version_get(service: Service, number: int) -> ServiceVersion:
     version = ServiceVersion.objects.filter(service=service, number=number).first()
     if version is None:
-        raise VersionNotFound("Version not found.", extra={"version": number})
+        raise VersionNotFound(_("Version not found."), extra={"version": number})
     return version
 
 

@@ -115,6 +115,9 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "review_due",
 )
 
+# Fields that do not change what agents read: editing only these keeps the status.
+METADATA_FIELDS: frozenset[str] = frozenset({"review_due"})
+
 
 def knowledge_event_record(
     *,
@@ -225,6 +228,17 @@ def service_update(
     transition = _decide(Action.EDIT, locked, actor)
     changed = _apply_content(locked, content)
     if not changed:
+        return locked
+    if set(changed) <= METADATA_FIELDS:
+        # Scheduling the next review is bookkeeping, not new content: no new draft.
+        locked.revision += 1
+        locked.save()
+        knowledge_event_record(
+            code="knowledge.service.review_rescheduled",
+            actor=actor,
+            service=locked,
+            data={"review_due": str(locked.review_due) if locked.review_due else None},
+        )
         return locked
     locked.status = transition.target
     locked.author = actor

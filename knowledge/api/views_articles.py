@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -44,7 +45,7 @@ def _flag(value: str | None) -> bool | None:
         return True
     if value.lower() in {"0", "false", "no"}:
         return False
-    raise InvalidInput("Expected true or false.", extra={"value": value})
+    raise InvalidInput(_("Expected true or false."), extra={"value": value})
 
 
 def _int(value: str | None, name: str) -> int | None:
@@ -53,7 +54,9 @@ def _int(value: str | None, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise InvalidInput(f"{name} must be a number.", extra={"fields": {name: value}}) from None
+        raise InvalidInput(
+            _("%(name)s must be a number.") % {"name": name}, extra={"fields": {name: value}}
+        ) from None
 
 
 LIST_PARAMETERS = [
@@ -85,7 +88,7 @@ class ServiceListCreateView(ListAPIView[Service]):
         params = self.request.query_params
         wants = bool(params.get("status")) or params.get("view") == "working"
         if wants and not selectors.user_can_edit_knowledge(self.request.user):
-            raise NotAllowed("Only knowledge editors see drafts.")
+            raise NotAllowed(_("Only knowledge editors see drafts."))
         return wants
 
     def get_queryset(self) -> QuerySet[Service]:
@@ -116,7 +119,7 @@ class ServiceListCreateView(ListAPIView[Service]):
     @extend_schema(request=s.ServiceCreateInputSerializer, responses={201: s.DraftOutputSerializer})
     def post(self, request: Request) -> Response:
         if not selectors.user_can_edit_knowledge(request.user):
-            raise NotAllowed("Only knowledge editors create services.")
+            raise NotAllowed(_("Only knowledge editors create services."))
         serializer = s.ServiceCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service = services.service_create(actor=_actor(request), content=serializer.validated_data)
@@ -355,7 +358,7 @@ class ServiceCsvImportView(APIView):
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InvalidInput("The file is not UTF-8 encoded.") from None
+            raise InvalidInput(_("The file is not UTF-8 encoded.")) from None
         report = services_from_csv(text=text, actor=_actor(request))
         return Response(
             s.CsvImportOutputSerializer(

@@ -166,3 +166,16 @@ def test_command_reports_counts_and_warnings() -> None:
     assert "services: 560 created" in text
     assert "dangling references skipped" in text
     assert KnowledgeEvent.objects.filter(code="knowledge.import.dldb_completed").count() == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_is_shown_only_on_a_terminal() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    call_command("import_dldb", str(DLDB), stdout=terminal)
+    call_command("import_dldb", str(DLDB), stdout=pipe)
+    assert "rec/s" in terminal.getvalue() or "rec]" in terminal.getvalue()
+    assert "\r" not in pipe.getvalue()

@@ -194,3 +194,18 @@ def test_departments_of_delivering_locations_are_responsible(published_service: 
         service=published_service, actor=None, departments=[], locations=[location]
     )
     assert list(selectors.service_responsible_departments(published_service)) == [department]
+
+
+def test_rescheduling_the_review_keeps_the_service_published(
+    published_service: Service, editor: User
+) -> None:
+    updated = services.service_update(
+        service=published_service,
+        actor=editor,
+        revision=published_service.revision,
+        content={"review_due": dt.date(2030, 1, 1)},
+    )
+    assert updated.status == Service.Status.PUBLISHED
+    assert updated.revision == published_service.revision + 1
+    event = KnowledgeEvent.objects.filter(service=updated).first()
+    assert event is not None and event.code == "knowledge.service.review_rescheduled"

@@ -26,7 +26,11 @@ class Command(BaseCommand):
             raise CommandError(f"{directory} is not a directory")
         show_progress = verbosity > 0 and self.stdout.isatty()
         try:
-            report = dldb_import(directory, show_progress=show_progress, progress_file=sys.stdout)
+            report = dldb_import(
+                directory,
+                show_progress=show_progress,
+                progress_file=getattr(self.stdout, "_out", sys.stdout),
+            )
         except ImportFailed as exc:
             raise CommandError(f"{exc.message} Nothing was imported.") from None
         for entity, counts in report.counts.items():
