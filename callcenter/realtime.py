@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,12 +91,55 @@ def bind_server_loop(loop: asyncio.AbstractEventLoop | None) -> None:
     _server_loop = loop
 
 
+_sender_loop: asyncio.AbstractEventLoop | None = None
+_sender_lock = threading.Lock()
+
+
+def _sender() -> asyncio.AbstractEventLoop:
+    """One long-lived loop for sends from threads that have none (AMI adapter, Celery).
+
+    ``async_to_sync`` would start a new thread and event loop for every send there, and a
+    Redis channel layer would open a new connection each time; both cost milliseconds on
+    the screen-pop path.
+    """
+    global _sender_loop
+    with _sender_lock:
+        if _sender_loop is None or not _sender_loop.is_running():
+            loop = asyncio.new_event_loop()
+            started = threading.Event()
+
+            def run() -> None:
+                asyncio.set_event_loop(loop)
+                loop.call_soon(started.set)
+                loop.run_forever()
+
+            threading.Thread(target=run, name="realtime-sender", daemon=True).start()
+            started.wait(5)
+            _sender_loop = loop
+        return _sender_loop
+
+
+def _in_event_loop_thread() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
-    loop = _server_loop
-    if loop is not None and loop.is_running() and isinstance(layer, InMemoryChannelLayer):
-        asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
-    else:
+    if isinstance(layer, InMemoryChannelLayer):
+        # The in-memory layer lives on the server's loop: hand the send to that loop.
+        loop = _server_loop
+        if loop is not None and loop.is_running():
+            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
+        else:
+            async_to_sync(layer.group_send)(group, message)
+        return
+    if _in_event_loop_thread():
         async_to_sync(layer.group_send)(group, message)
+        return
+    asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _sender()).result(5)
 
 
 def send_now(groups: list[str], event: dict[str, Any]) -> None:

@@ -1,0 +1,301 @@
+"""Benchmark: screen-pop latency and AMI adapter throughput (issue 6).
+
+    python -m tests.benchmarks.bench_telephony --mode embedded   # SQLite + in-memory layer
+    python -m tests.benchmarks.bench_telephony --mode postgres   # PostgreSQL + Redis
+
+Latency: from the moment the ``AgentConnect`` frame is written to the AMI socket to the
+moment the ``call.answered`` screen pop arrives on the answering agent's authenticated
+websocket, with ``--agents`` websockets connected and ``--rate`` new calls per second. The
+adapter runs as a thread of the server process (the embedded mode's arrangement; with
+Redis the pop crosses Redis as in production). Throughput: the same calls, with all their
+dialplan/bridge/RTCP noise, written as fast as the socket takes them; events per second
+until every call is recorded as ended, and whether the adapter's queue dropped anything.
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _configure(mode: str, workdir: Path) -> str | None:
+    """Set the environment before Django starts; returns a PostgreSQL database to drop."""
+    os.environ["CALLCENTER_DATA_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
+    if mode == "embedded":
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        os.environ.pop("REDIS_URL", None)
+        os.environ.pop("CELERY_BROKER_URL", None)
+        return None
+    import psycopg
+
+    server = os.environ.get("CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+    name = f"callcenter_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{server.rstrip('/')}/{name}"
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
+    return name
+
+
+class MiniAcd:
+    """The AMI side: banner, login, empty resync lists; the benchmark writes the events."""
+
+    def __init__(self) -> None:
+        self.writer: asyncio.StreamWriter | None = None
+        self.logged_in = asyncio.Event()
+        self.port = 0
+
+    async def start(self) -> None:
+        server = await asyncio.start_server(self._session, "127.0.0.1", 0)
+        self.port = server.sockets[0].getsockname()[1]
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        from telephony.ami.framing import FrameParser
+
+        writer.write(b"Asterisk Call Manager/9.0.0\r\n")
+        parser = FrameParser()
+        while data := await reader.read(65536):
+            for message in parser.feed(data):
+                action = (message.get("Action") or "").lower()
+                action_id = message.get("ActionID") or ""
+                head = f"Response: Success\r\nActionID: {action_id}\r\n"
+                if action == "login":
+                    writer.write(f"{head}Message: Authentication accepted\r\n\r\n".encode())
+                    self.writer = writer
+                    self.logged_in.set()
+                elif action == "ping":
+                    writer.write(
+                        f"{head}Ping: Pong\r\nTimestamp: {time.time():.6f}\r\n\r\n".encode()
+                    )
+                elif action in ("queuestatus", "coreshowchannels"):
+                    name = "QueueStatus" if action == "queuestatus" else "CoreShowChannels"
+                    writer.write(
+                        f"{head}EventList: start\r\nMessage: will follow\r\n\r\n"
+                        f"Event: {name}Complete\r\nActionID: {action_id}\r\n"
+                        f"EventList: Complete\r\nListItems: 0\r\n\r\n".encode()
+                    )
+                else:
+                    writer.write(f"{head}\r\n".encode())
+            await writer.drain()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(statistics.median(values), 2),
+        "p90_ms": round(_percentile(values, 0.90), 2),
+        "p99_ms": round(_percentile(values, 0.99), 2),
+        "max_ms": round(max(values), 2),
+    }
+
+
+def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+    import websockets
+
+    from callcenter.accounts.roles import Role
+    from callcenter.accounts.services import user_create_or_update
+    from telephony.ami.client import AmiConfig
+    from telephony.models import Call
+    from telephony.runtime import AdapterRuntime
+    from telephony.services import device_map
+    from tests.benchmarks.ami_traffic import render_call
+    from tests.e2e.conftest import _ServerThread
+
+    interfaces = [f"PJSIP/{3000 + k}" for k in range(agents)]
+    cookies: dict[str, str] = {}
+    for k, interface in enumerate(interfaces):
+        user = user_create_or_update(username=f"bench{k}", password=None, roles=[Role.CALL_AGENT])
+        device_map(username=user.username, interface=interface)
+        client = Client()
+        client.force_login(user)
+        cookies[interface] = f"sessionid={client.cookies['sessionid'].value}"
+
+    server = _ServerThread()
+    server.start_and_wait()
+    ws_url = f"ws://127.0.0.1:{server.port}/ws/live/"
+    arrivals: dict[str, float] = {}
+    sent: dict[str, float] = {}
+    wrong_recipient = 0
+
+    async def listen(interface: str, ready: asyncio.Event, stop: asyncio.Event) -> None:
+        nonlocal wrong_recipient
+        headers = {"Cookie": cookies[interface], "Origin": "http://127.0.0.1"}
+        async with websockets.connect(ws_url, additional_headers=headers, max_queue=None) as ws:
+            await ws.recv()  # hello
+            ready.set()
+            while not stop.is_set():
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), 0.25)
+                except TimeoutError:
+                    continue
+                now = time.perf_counter()
+                event = json.loads(raw)
+                if event["type"] == "call.answered":
+                    uid = event["data"]["uniqueid"]
+                    arrivals[uid] = now
+                    if uid in expected_agent and expected_agent[uid] != interface:
+                        wrong_recipient += 1
+
+    expected_agent: dict[str, str] = {}
+
+    async def scenario() -> dict[str, Any]:
+        acd = MiniAcd()
+        await acd.start()
+        stop = asyncio.Event()
+        readies = [asyncio.Event() for _ in interfaces]
+        tasks = [
+            asyncio.create_task(listen(i, r, stop))
+            for i, r in zip(interfaces, readies, strict=True)
+        ]
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 60)
+
+        config = AmiConfig(
+            host="127.0.0.1",
+            port=acd.port,
+            username="bench",
+            secret="bench",
+            ping_interval=30.0,
+            tick_interval=1.0,
+        )
+        runtime = AdapterRuntime(config, system_id=f"bench-{mode}")
+        adapter = threading.Thread(target=runtime.run, daemon=True)
+        adapter.start()
+        await asyncio.wait_for(acd.logged_in.wait(), 30)
+        writer = acd.writer
+        assert writer is not None
+        await asyncio.sleep(1.0)  # let the resync finish
+
+        # Latency: `rate` new calls per second.
+        interval = 1.0 / rate
+        start = time.perf_counter()
+        for index in range(calls):
+            interface = interfaces[index % len(interfaces)]
+            frames = render_call(index, interface)
+            expected_agent[frames.uniqueid] = interface
+            writer.write(frames.before_connect)
+            await writer.drain()
+            sent[frames.uniqueid] = time.perf_counter()
+            writer.write(frames.connect)
+            await writer.drain()
+            writer.write(frames.after_connect)
+            await writer.drain()
+            delay = start + (index + 1) * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        deadline = time.perf_counter() + 30
+        while len(arrivals) < calls and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        latencies = [(arrivals[u] - sent[u]) * 1000 for u in sent if u in arrivals]
+
+        # Throughput: the full noise mix as fast as the socket takes it.
+        def ended() -> int:
+            return Call.objects.filter(
+                uniqueid__startswith="1800000000.", ended_at__isnull=False
+            ).count()
+
+        burst = [
+            render_call(index, interfaces[index % len(interfaces)], base=1_800_000_000)
+            for index in range(burst_calls)
+        ]
+        events = sum(f.events for f in burst)
+        t0 = time.perf_counter()
+        for frames in burst:
+            writer.write(frames.before_connect + frames.connect + frames.after_connect)
+            await writer.drain()
+        written = time.perf_counter() - t0
+        while await asyncio.to_thread(ended) < burst_calls and time.perf_counter() - t0 < 120:
+            await asyncio.sleep(0.05)
+        processed = time.perf_counter() - t0
+        done = await asyncio.to_thread(ended)
+        client = runtime.listener.client if runtime.listener else None
+
+        runtime.stop()
+        await asyncio.to_thread(adapter.join, 15)
+        stop.set()
+        await asyncio.gather(*tasks)
+        return {
+            "mode": mode,
+            "agents_connected": len(interfaces),
+            "calls_per_second": rate,
+            "screen_pop": _summary(latencies) if latencies else {"n": 0},
+            "pops_missing": calls - len(latencies),
+            "pops_to_wrong_agent": wrong_recipient,
+            "throughput": {
+                "calls": burst_calls,
+                "events": events,
+                "socket_written_s": round(written, 3),
+                "all_recorded_s": round(processed, 3),
+                "events_per_second": round(events / processed, 1),
+                "calls_ended": done,
+                "dropped_events": client.dropped_events if client else None,
+                "queue_capacity": config.queue_size,
+            },
+        }
+
+    try:
+        return asyncio.run(scenario())
+    finally:
+        server.server.should_exit = True
+        server.join(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--mode", choices=["embedded", "postgres"], default="embedded")
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--calls", type=int, default=150)
+    parser.add_argument("--rate", type=float, default=5.0)
+    parser.add_argument("--burst-calls", type=int, default=200)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        database = _configure(args.mode, Path(tmp))
+        try:
+            result = run(args.mode, args.agents, args.calls, args.rate, args.burst_calls)
+        finally:
+            if database:
+                from django.db import connections
+
+                connections.close_all()
+                import psycopg
+
+                server = os.environ.get(
+                    "CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"
+                )
+                with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
