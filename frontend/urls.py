@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
+from frontend.knowledge.urls import article_patterns, editor_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("redaktion/", include(editor_patterns)),
+    path("wissen/", include(article_patterns)),
 ]

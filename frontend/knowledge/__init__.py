@@ -1,0 +1,1 @@
+"""Knowledge-base pages: the editors' workspace (/redaktion/) and the agents' article view."""

@@ -1,0 +1,59 @@
+"""What agents read: the published version (snapshot) of a service, never the working draft."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from frontend.forms_knowledge import ArticleFilterForm
+from frontend.knowledge.access import published_service, reader_required
+from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from knowledge import selectors
+
+PAGE_SIZE: Final = 50
+
+
+@reader_required
+@require_GET
+def article(request: HttpRequest, pk: int) -> HttpResponse:
+    service = published_service(pk)
+    version = service.published_version
+    assert version is not None  # service_get_published only returns published services
+    departments = selectors.service_responsible_departments(service)
+    return render(
+        request,
+        "knowledge/article.html",
+        {
+            "service": service,
+            "version": version,
+            "article": article_from_snapshot(
+                version.snapshot, **responsibility_of(service, departments)
+            ),
+        },
+    )
+
+
+@reader_required
+@require_GET
+def article_index(request: HttpRequest) -> HttpResponse:
+    filters = ArticleFilterForm(request.GET or None)
+    queryset = selectors.service_filter(
+        selectors.service_list_published(),
+        topic_id=filters.topic_id(),
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "knowledge/index.html",
+        {"page": page, "filters": filters, "query": _query(request)},
+    )
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

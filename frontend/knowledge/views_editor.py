@@ -1,0 +1,304 @@
+"""The editors' workspace under /redaktion/: list, create, edit with live preview, workflow,
+history with diffs and restore, and the queue of services due for review.
+
+Views parse, call one ``knowledge`` service or selector and render; domain errors are shown
+to the editor in their own words (they are translated where they are raised).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from callcenter.accounts.models import User
+from callcenter.errors import DomainError
+from frontend.forms_knowledge import (
+    RejectForm,
+    RevisionForm,
+    ServiceFilterForm,
+    ServiceForm,
+    add_domain_errors,
+    service_initial,
+)
+from frontend.knowledge.access import editor_required, version_of, working_service
+from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from frontend.knowledge.history import readable_changes
+from knowledge import selectors, services
+from knowledge.content import snapshot_of
+from knowledge.diff import snapshot_diff
+from knowledge.exceptions import InvalidContent, StaleRevision
+from knowledge.models import Service
+from knowledge.workflow import TRANSITIONS, Action, allowed_actions
+
+PAGE_SIZE: Final = 25
+
+
+@dataclass(frozen=True)
+class WorkflowStep:
+    action: str
+    label: str | Promise
+    done: str | Promise
+    call: Callable[..., Service]
+
+
+# The buttons of the workflow bar, in the order they appear. Edit and restore have their own UI.
+WORKFLOW_STEPS: Final[dict[Action, WorkflowStep]] = {
+    Action.SUBMIT: WorkflowStep(
+        "submit", _("Submit for review"), _("Submitted for review."), services.service_submit
+    ),
+    Action.APPROVE: WorkflowStep("approve", _("Approve"), _("Approved."), services.service_approve),
+    Action.PUBLISH: WorkflowStep(
+        "publish",
+        _("Publish"),
+        _("Published. Agents now see this version."),
+        services.service_publish,
+    ),
+    Action.REJECT: WorkflowStep(
+        "reject", _("Reject"), _("Rejected and returned to the author."), services.service_reject
+    ),
+    Action.ARCHIVE: WorkflowStep(
+        "archive",
+        _("Archive"),
+        _("Archived. Agents no longer see this service."),
+        services.service_archive,
+    ),
+}
+STEPS_BY_NAME: Final = {step.action: (action, step) for action, step in WORKFLOW_STEPS.items()}
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _error(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message, extra_tags=f"code-{exc.code}")
+
+
+def workflow_steps(service: Service, user: Any) -> list[WorkflowStep]:
+    """The buttons this user may press in this status; four-eyes is checked on submit."""
+    possible = set(allowed_actions(service.status))
+    return [
+        step
+        for action, step in WORKFLOW_STEPS.items()
+        if action in possible and user.has_perm(TRANSITIONS[action].capability)
+    ]
+
+
+def _preview(service: Service | None, snapshot: dict[str, Any]) -> Any:
+    if service is None:
+        return article_from_snapshot(snapshot)
+    prefetch_related_objects([service], "responsibilities", "location_links__location")
+    departments = selectors.service_responsible_departments(service)
+    return article_from_snapshot(snapshot, **responsibility_of(service, departments))
+
+
+def _edit_page(
+    request: HttpRequest, service: Service, form: ServiceForm, *, status: int = 200
+) -> HttpResponse:
+    editable = service.status in TRANSITIONS[Action.EDIT].sources
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "knowledge/editor/edit.html",
+        {
+            "service": service,
+            "form": form,
+            "editable": editable,
+            "steps": workflow_steps(service, request.user),
+            "reject_form": RejectForm(initial={"revision": service.revision}),
+            "article": _preview(service, snapshot_of(service)),
+        },
+        status=status,
+    )
+
+
+@editor_required
+@require_GET
+def service_list(request: HttpRequest) -> HttpResponse:
+    filters = ServiceFilterForm(request.GET or None)
+    queryset = selectors.service_filter(selectors.service_list_working(), **filters.filters())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "knowledge/editor/list.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+@editor_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.services_review_overdue(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "knowledge/editor/review_queue.html", {"page": page})
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def service_create(request: HttpRequest) -> HttpResponse:
+    form = ServiceForm(request.POST or None, with_revision=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(actor=_actor(request), content=form.content())
+        except InvalidContent as exc:
+            add_domain_errors(form, exc.extra.get("fields", {}))
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, gettext("Draft created."))
+            return redirect("kb_editor:edit", pk=service.pk)
+    status = 400 if request.method == "POST" else 200
+    article = _preview(None, form.preview_snapshot() if form.is_bound else {})
+    return render(
+        request, "knowledge/editor/create.html", {"form": form, "article": article}, status=status
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = working_service(pk)
+    if request.method == "GET":
+        return _edit_page(request, service, ServiceForm(initial=service_initial(service)))
+    form = ServiceForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, service, form, status=400)
+    try:
+        services.service_update(
+            service=service,
+            actor=_actor(request),
+            revision=form.cleaned_data["revision"],
+            content=form.content(),
+        )
+    except StaleRevision as exc:
+        # Keep the editor's text on screen so nothing typed is lost; saving needs a reload.
+        _stale(request, exc)
+        return _edit_page(request, service, form, status=409)
+    except InvalidContent as exc:
+        add_domain_errors(form, exc.extra.get("fields", {}))
+        return _edit_page(request, service, form, status=400)
+    except DomainError as exc:
+        _error(request, exc)
+        return _edit_page(request, service, form, status=exc.http_status)
+    messages.success(
+        request, gettext("Saved. Agents see the change only after it has been published.")
+    )
+    return redirect("kb_editor:edit", pk=pk)
+
+
+def _stale(request: HttpRequest, exc: StaleRevision) -> None:
+    messages.error(
+        request,
+        gettext(
+            "Not saved: someone else changed this service while you were editing it "
+            "(your revision %(yours)s, current revision %(current)s). Copy your changes, "
+            "reload the page and apply them again."
+        )
+        % {"yours": exc.extra.get("your_revision"), "current": exc.extra.get("current_revision")},
+        extra_tags="code-stale_revision",
+    )
+
+
+@editor_required
+@require_POST
+def service_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    service = working_service(pk) if pk is not None else None
+    form = ServiceForm(request.POST, with_revision=False)
+    form.is_valid()
+    article = _preview(service, form.preview_snapshot())
+    return render(request, "knowledge/_article.html", {"article": article, "preview": True})
+
+
+@editor_required
+@require_POST
+def service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    service = working_service(pk)
+    if action not in STEPS_BY_NAME:
+        return redirect("kb_editor:edit", pk=pk)
+    _, step = STEPS_BY_NAME[action]
+    form = RejectForm(request.POST) if action == "reject" else RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, gettext("Please give a reason for the rejection."), extra_tags="code-invalid"
+        )
+        return redirect("kb_editor:edit", pk=pk)
+    kwargs = dict(form.cleaned_data)
+    try:
+        step.call(service=service, actor=_actor(request), **kwargs)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, str(step.done))
+    return redirect("kb_editor:edit", pk=pk)
+
+
+@editor_required
+@require_GET
+def service_history(request: HttpRequest, pk: int) -> HttpResponse:
+    service = working_service(pk)
+    versions = list(selectors.service_versions(service))
+    numbers = [v.number for v in versions]
+    to_raw = request.GET.get("to") or (str(numbers[0]) if numbers else "draft")
+    from_raw = request.GET.get("from") or (str(numbers[1]) if len(numbers) > 1 else "")
+    new, to_label = _snapshot(service, to_raw)
+    old, from_label = _snapshot(service, from_raw)
+    changes = readable_changes(snapshot_diff(old, new, old_label=from_label, new_label=to_label))
+    return render(
+        request,
+        "knowledge/editor/history.html",
+        {
+            "service": service,
+            "versions": versions,
+            "from_value": from_raw,
+            "to_value": to_raw,
+            "changes": changes,
+            "can_restore": service.status in TRANSITIONS[Action.RESTORE].sources,
+        },
+    )
+
+
+def _snapshot(service: Service, raw: str) -> tuple[dict[str, Any], str]:
+    """A version number, ``draft`` (the working draft) or empty (nothing) → snapshot, label."""
+    if raw == "draft":
+        return snapshot_of(service), "draft"
+    if raw.isdigit():
+        return dict(version_of(service, int(raw)).snapshot), f"v{raw}"
+    return {}, "empty"
+
+
+@editor_required
+@require_POST
+def service_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    service = working_service(pk)
+    form = RevisionForm(request.POST)
+    revision = form.cleaned_data["revision"] if form.is_valid() else None
+    try:
+        services.service_restore(
+            service=service, actor=_actor(request), version_number=number, revision=revision
+        )
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("kb_editor:history", pk=pk)
+    messages.success(
+        request,
+        gettext("Version %(number)s was restored as a new draft. Check it and submit it.")
+        % {"number": number},
+    )
+    return redirect("kb_editor:edit", pk=pk)
