@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from knowledge.models import Department
@@ -17,6 +18,12 @@ from tickets.services import CallerData
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_10 = dt.datetime(2026, 3, 2, 10, tzinfo=BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Settings) -> None:
+    # Personas get real passwords; PBKDF2 for six users per test would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,0 +1,167 @@
+"""Input and output shapes of the tickets API (no domain logic: that lives in services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from knowledge.models import Service
+from knowledge.selectors import department_list
+from tickets.models import Channel, Priority, ResponseChannel, Ticket, TimelineEntry, Visibility
+from tickets.selectors import is_overdue, participant_list
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class VersionInput(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+
+
+class CallerInput(serializers.Serializer[Any]):
+    consent = serializers.BooleanField(default=False)
+    name = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    address = serializers.CharField(required=False, default="", allow_blank=True)
+    response_channel = serializers.ChoiceField(
+        choices=ResponseChannel.choices, required=False, default=ResponseChannel.NONE
+    )
+
+
+class TicketCreateInput(serializers.Serializer[Any]):
+    subject = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.all(), required=False, allow_null=True, default=None
+    )
+    caller = CallerInput(required=False)
+
+
+class EscalateInput(VersionInput):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=department_list(), required=False, allow_null=True, default=None
+    )
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class DepartmentNoteInput(VersionInput):
+    department = serializers.PrimaryKeyRelatedField(queryset=department_list())
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RespondInput(VersionInput):
+    message = serializers.CharField()
+
+
+class ReasonInput(VersionInput):
+    reason = serializers.CharField()
+
+
+class CloseInput(VersionInput):
+    resolution = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class AssignInput(VersionInput):
+    assignee = serializers.IntegerField(allow_null=True)
+
+
+class ParticipantInput(VersionInput):
+    participant = serializers.PrimaryKeyRelatedField(queryset=participant_list())
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class NoteInput(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
+
+
+class ListFilterInput(serializers.Serializer[Any]):
+    status = serializers.CharField(required=False, help_text="Comma-separated statuses.")
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    assignee = serializers.RegexField(r"^(\d+|none|me)$", required=False)
+    department = serializers.IntegerField(required=False)
+
+
+# --- Output --------------------------------------------------------------------------------
+
+
+class NamedRefOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="__str__")
+
+
+class UserRefOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class TicketListOutput(serializers.ModelSerializer[Ticket]):
+    department = NamedRefOutput(allow_null=True)
+    assignee = UserRefOutput(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "number",
+            "subject",
+            "status",
+            "priority",
+            "channel",
+            "department",
+            "assignee",
+            "created_at",
+            "due_at",
+            "overdue",
+            "version",
+        ]
+
+    def get_overdue(self, obj: Ticket) -> bool:
+        return is_overdue(obj, self.context.get("now") or timezone.now())
+
+
+class CallerOutput(serializers.Serializer[Any]):
+    consent = serializers.BooleanField(source="caller_consent")
+    name = serializers.CharField(source="caller_name")
+    phone = serializers.CharField(source="caller_phone")
+    email = serializers.CharField(source="caller_email")
+    address = serializers.CharField(source="caller_address")
+    response_channel = serializers.CharField()
+    anonymised_at = serializers.DateTimeField(source="caller_data_anonymised_at")
+
+
+class TimelineEntryOutput(serializers.ModelSerializer[TimelineEntry]):
+    class Meta:
+        model = TimelineEntry
+        fields = ["id", "code", "actor", "actor_name", "data", "visibility", "created_at"]
+
+
+class TicketDetailOutput(TicketListOutput):
+    caller = CallerOutput(source="*")
+    timeline = TimelineEntryOutput(many=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(TicketListOutput.Meta):
+        fields = [
+            *TicketListOutput.Meta.fields,
+            "description",
+            "service",
+            "resolution",
+            "escalated_at",
+            "first_response_at",
+            "closed_at",
+            "caller",
+            "timeline",
+            "allowed_actions",
+        ]
+
+    def get_allowed_actions(self, obj: Ticket) -> list[str]:
+        return [str(action) for action in self.context.get("allowed_actions", [])]
