@@ -10,7 +10,6 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("organisation/", include("knowledge.api.urls")),
     path("tickets/", include("tickets.api.urls")),
-    path("tickets/", include("tickets.api.urls")),
     path("knowledge/", include("knowledge.api.urls_articles")),
     path("calls/", include(call_urlpatterns)),
     path("telephony/", include(telephony_urlpatterns)),
