@@ -27,6 +27,16 @@ class OfferResult(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class WrapUpOutcome(models.TextChoices):
+    """How the agent closed the contact (first-contact resolution and forwarding rate)."""
+
+    FIRST_CONTACT = "first_contact", _("answered at first contact")
+    ESCALATED = "escalated", _("escalated to department")
+    CALLBACK = "callback", _("callback requested")
+    TRANSFERRED = "transferred", _("transferred")
+    NOT_115 = "not_115", _("not a 115 matter")
+
+
 class AgentState(models.TextChoices):
     AVAILABLE = "available", _("available")
     PAUSED = "paused", _("paused")
@@ -97,6 +107,15 @@ class Call(models.Model):
         verbose_name=_("ticket"),
     )
     end_inferred = models.BooleanField(_("end inferred"), default=False)
+    # Wrap-up at the desk: hang-up (or answer, if the agent wraps up while talking) to saved
+    # wrap-up, the after-call work that AHT adds to the talk time.
+    after_call_work_seconds = models.PositiveIntegerField(
+        _("after-call work seconds"), null=True, blank=True
+    )
+    wrap_up_outcome = models.CharField(
+        _("wrap-up outcome"), max_length=16, choices=WrapUpOutcome.choices, blank=True
+    )
+    wrapped_up_at = models.DateTimeField(_("wrapped up"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

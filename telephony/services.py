@@ -7,6 +7,7 @@ already recorded before it changes anything, inside one transaction with the row
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -14,9 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
+from callcenter.errors import Conflict, InvalidInput
+from knowledge.models import Department, Service
 from telephony import actions, events, selectors
 from telephony.ami.domain import (
     AgentStateChanged,
@@ -28,11 +33,12 @@ from telephony.ami.domain import (
     OfferStarted,
 )
 from telephony.ami.errors import AmiError
-from telephony.exceptions import DeviceInvalid, TelephonyUnavailable
-from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
-from tickets.models import Channel
+from telephony.exceptions import CallNotFound, DeviceInvalid, TelephonyUnavailable
+from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpOutcome
+from tickets import services as ticket_services
+from tickets.models import Channel, ResponseChannel, Ticket
 from tickets.phone import normalize_phone
-from tickets.services import ticket_create
+from tickets.services import CallerData, ticket_create
 
 logger = logging.getLogger(__name__)
 
@@ -245,3 +251,142 @@ def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
                 _("The phone system did not accept the pause: %(error)s") % {"error": exc.message}
             ) from exc
     return interfaces
+
+
+# --- Wrap-up at the desk -----------------------------------------------------------------------
+
+
+class WrapUpInvalid(InvalidInput):
+    code = "wrap_up_invalid"
+
+
+class CallAlreadyWrappedUp(Conflict):
+    code = "call_already_wrapped_up"
+
+
+# Outcomes that owe the citizen a response, so contact data (with consent) may be stored.
+NEEDS_CONTACT = frozenset({WrapUpOutcome.ESCALATED, WrapUpOutcome.CALLBACK})
+
+
+def _ticket_details_set(
+    *,
+    ticket: Ticket,
+    actor: User,
+    service: Service | None,
+    caller: CallerData | None,
+    expected_version: int | None,
+) -> Ticket:
+    """Link the article used and store the caller's contact data on the call's ticket.
+
+    tickets.services has no public operation for this yet (``ticket_create`` sets both, but the
+    call's ticket already exists), so this one function uses its building blocks: the same row
+    lock, version check, consent rules and timeline entry. It moves to tickets.services as
+    ``ticket_details_update`` once that exists; nothing else here writes a ticket row.
+    """
+    fields: dict[str, Any] = {}
+    if caller is not None:
+        fields.update(ticket_services._caller_fields(caller))
+    if service is not None and service.pk != ticket.service_id:
+        fields["service"] = service
+    if not fields:
+        ticket_services._check_version(ticket, expected_version)
+        return ticket
+    locked = ticket_services._locked_visible(ticket, actor)
+    ticket_services._check_version(locked, expected_version)
+    Ticket.objects.filter(pk=locked.pk).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    locked.refresh_from_db()
+    ticket_services.timeline_entry_add(
+        ticket=locked,
+        actor=actor,
+        code="tickets.ticket.details_set",
+        # Never the contact data itself: the timeline outlives the retention period.
+        data={
+            "service": locked.service_id,
+            "consent": bool(caller and caller.consent),
+            "response_channel": locked.response_channel,
+        },
+    )
+    return locked
+
+
+def _resolution(outcome: WrapUpOutcome, note: str) -> str:
+    note = note.strip()
+    return f"{outcome.label}: {note}" if note else str(outcome.label)
+
+
+def call_wrap_up(
+    *,
+    call: Call,
+    actor: User,
+    outcome: str,
+    note: str = "",
+    department: Department | None = None,
+    caller: CallerData | None = None,
+    service: Service | None = None,
+    expected_version: int | None = None,
+) -> Call:
+    """Save the agent's wrap-up: close or escalate the call's ticket, record after-call work.
+
+    Only the answering agent wraps a call up. After-call work runs from the hang-up to now
+    (0 when the agent wraps up while still talking). Contact data is accepted only for the
+    outcomes that owe the caller a response, and only with consent (the tickets rules).
+    """
+    result = WrapUpOutcome(outcome)
+    if call.agent_id != actor.pk:
+        raise CallNotFound(_("Call not found."))
+    if call.ticket_id is None:
+        raise WrapUpInvalid(_("This call has no ticket to wrap up."))
+    if result == WrapUpOutcome.ESCALATED and not note.strip():
+        raise WrapUpInvalid(_("Describe the request for the department."), extra={"field": "note"})
+    if result not in NEEDS_CONTACT and caller is not None and caller.has_contact_data():
+        raise WrapUpInvalid(
+            _("Contact data is only stored when the caller is owed a response."),
+            extra={"field": "caller"},
+        )
+    if result == WrapUpOutcome.CALLBACK and not (
+        caller is not None and caller.consent and caller.phone.strip()
+    ):
+        raise WrapUpInvalid(
+            _("A callback needs the caller's phone number and consent."),
+            extra={"field": "caller.phone"},
+        )
+    if result == WrapUpOutcome.CALLBACK and caller is not None:
+        caller = dataclasses.replace(caller, response_channel=ResponseChannel.CALLBACK)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().select_related("ticket").get(pk=call.pk)
+        if locked.wrapped_up_at is not None:
+            raise CallAlreadyWrappedUp(_("This call has already been wrapped up."))
+        ticket = locked.ticket
+        assert ticket is not None
+        ticket = _ticket_details_set(
+            ticket=ticket,
+            actor=actor,
+            service=service,
+            caller=caller if result in NEEDS_CONTACT else None,
+            expected_version=expected_version,
+        )
+        if result == WrapUpOutcome.ESCALATED:
+            ticket = ticket_services.ticket_escalate(
+                ticket=ticket,
+                actor=actor,
+                department=department,
+                note=note,
+                expected_version=ticket.version,
+            )
+        else:
+            ticket = ticket_services.ticket_close(
+                ticket=ticket,
+                actor=actor,
+                resolution=_resolution(result, note),
+                expected_version=ticket.version,
+            )
+        acw = max(0, int((now - locked.ended_at).total_seconds())) if locked.ended_at else 0
+        locked.after_call_work_seconds = acw
+        locked.wrap_up_outcome = result
+        locked.wrapped_up_at = now
+        locked.save(update_fields=["after_call_work_seconds", "wrap_up_outcome", "wrapped_up_at"])
+    locked.ticket = ticket
+    return locked

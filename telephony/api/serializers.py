@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from telephony.models import AgentDevice, Call, CallOffer
+from knowledge.selectors import department_list, service_list_published
+from telephony.models import AgentDevice, Call, CallOffer, WrapUpOutcome
+from tickets.models import ResponseChannel
 
 
 class OfferOutputSerializer(serializers.ModelSerializer[CallOffer]):
@@ -147,3 +150,56 @@ class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
 class PauseInputSerializer(serializers.Serializer[dict[str, Any]]):
     paused = serializers.BooleanField()
     reason = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class WrapUpCallerInputSerializer(serializers.Serializer[dict[str, Any]]):
+    consent = serializers.BooleanField(default=False)
+    name = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    address = serializers.CharField(required=False, default="", allow_blank=True)
+    response_channel = serializers.ChoiceField(
+        choices=ResponseChannel.choices, required=False, default=ResponseChannel.NONE
+    )
+
+
+class WrapUpInputSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome = serializers.ChoiceField(choices=WrapUpOutcome.choices)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=department_list(), required=False, allow_null=True, default=None
+    )
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=service_list_published(), required=False, allow_null=True, default=None
+    )
+    caller = WrapUpCallerInputSerializer(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["outcome"] == WrapUpOutcome.ESCALATED and not attrs["note"].strip():
+            message = _("Describe the request for the department.")
+            raise serializers.ValidationError({"note": message})
+        return attrs
+
+
+class WrapUpOutputSerializer(serializers.ModelSerializer[Call]):
+    call_id = serializers.IntegerField(source="pk")
+    outcome = serializers.CharField(source="wrap_up_outcome")
+    ticket = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = ["call_id", "outcome", "after_call_work_seconds", "wrapped_up_at", "ticket"]
+
+    def get_ticket(self, call: Call) -> dict[str, Any] | None:
+        ticket = call.ticket
+        if ticket is None:
+            return None
+        return {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "status": ticket.status,
+            "version": ticket.version,
+            "department": ticket.department_id,
+            "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
+        }

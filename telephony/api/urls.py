@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from telephony.api import views
 
 call_urlpatterns = [
     path("", views.CallListView.as_view(), name="call-list"),
     path("<int:pk>/", views.CallDetailView.as_view(), name="call-detail"),
+    # With and without the slash: a POST cannot be redirected to add it.
+    re_path(r"^(?P<pk>\d+)/wrap-up/?$", views.CallWrapUpView.as_view(), name="call-wrap-up"),
 ]
 
 telephony_urlpatterns = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
@@ -16,8 +17,12 @@ from telephony.api.serializers import (
     DeviceInputSerializer,
     DeviceOutputSerializer,
     PauseInputSerializer,
+    WrapUpInputSerializer,
+    WrapUpOutputSerializer,
 )
+from telephony.exceptions import CallNotFound
 from telephony.models import AgentDevice, Call
+from tickets.services import CallerData
 
 
 class CanSupervise(permissions.BasePermission):
@@ -112,3 +117,27 @@ class PauseView(APIView):
         payload.is_valid(raise_exception=True)
         interfaces = services.agent_pause_set(user=request.user, **payload.validated_data)
         return Response({"interfaces": interfaces}, status=status.HTTP_202_ACCEPTED)
+
+
+class CallWrapUpView(APIView):
+    """``POST /api/v1/calls/{id}/wrap-up``: the agent's wrap-up closes or escalates the ticket."""
+
+    permission_classes = [permissions.IsAuthenticated, CanUseDesk]
+
+    @extend_schema(request=WrapUpInputSerializer, responses={200: WrapUpOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        assert isinstance(request.user, User)
+        # Only the answering agent's calls exist for this endpoint (others: 404, no leak).
+        call = Call.objects.filter(pk=pk, agent=request.user).first()
+        if call is None:
+            raise CallNotFound(_("Call not found."))
+        payload = WrapUpInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        caller = CallerData(**data.pop("caller")) if data.get("caller") else None
+        data.pop("caller", None)
+        version = data.pop("version")
+        call = services.call_wrap_up(
+            call=call, actor=request.user, caller=caller, expected_version=version, **data
+        )
+        return Response(WrapUpOutputSerializer(call).data)
