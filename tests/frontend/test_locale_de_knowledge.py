@@ -1,0 +1,93 @@
+"""Every English msgid of the knowledge UI has a German translation in the hand-off file.
+
+The lead merges ``frontend/locale_de_knowledge.json`` into the German catalogue; this test
+keeps it complete while templates and views change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+from callcenter.accounts.models import User
+from knowledge import services
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+SOURCES = [
+    *sorted((FRONTEND / "templates" / "knowledge").rglob("*.html")),
+    *sorted((FRONTEND / "knowledge").glob("*.py")),
+    FRONTEND / "forms_knowledge.py",
+]
+# Strings this work added to shared templates.
+SHARED = [
+    "Knowledge base",
+    "Editorial office",
+    "Read articles",
+    "Editorial office: edit services",
+    "Services due for review",
+    "New service",
+]
+
+_TRANSLATE = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1""")
+_BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
+_VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
+_GETTEXT = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*((?:"[^"]*"\s*)+)\)""")
+_PY_STRING = re.compile(r'"([^"]*)"')
+
+
+def msgids(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    found = {match.group(2) for match in _TRANSLATE.finditer(text)}
+    found |= {_VARIABLE.sub(r"%(\1)s", block) for block in _BLOCK.findall(text)}
+    for match in _GETTEXT.finditer(text):
+        found.add("".join(_PY_STRING.findall(match.group(1))))
+    return found
+
+
+def test_every_knowledge_ui_msgid_has_a_german_translation() -> None:
+    translations = json.loads((FRONTEND / "locale_de_knowledge.json").read_text("utf-8"))
+    wanted = set(SHARED).union(*(msgids(path) for path in SOURCES))
+    missing = sorted(m for m in wanted if not str(translations.get(m, "")).strip())
+    assert not missing, missing
+    for msgid, german in translations.items():
+        placeholders = sorted(re.findall(r"%\(\w+\)s", msgid))
+        assert sorted(re.findall(r"%\(\w+\)s", german)) == placeholders, msgid
+
+
+def _po(translations: dict[str, str]) -> str:
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    entries = ['msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n']
+    for msgid, german in translations.items():
+        flag = "#, python-format\n" if "%(" in msgid else ""
+        entries.append(f"{flag}msgid {quote(msgid)}\nmsgstr {quote(german)}\n")
+    return "\n".join(entries)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (msgfmt)")
+def test_the_hand_off_file_compiles_and_turns_the_editor_german(
+    tmp_path: Path, client: Client, editor: User
+) -> None:
+    translations = json.loads((FRONTEND / "locale_de_knowledge.json").read_text("utf-8"))
+    messages = tmp_path / "de" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(_po(translations), encoding="utf-8")
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(messages / "django.mo"), str(messages / "django.po")],
+        check=True,
+    )
+    service = services.service_create(actor=editor, content={"title": "Hundesteuer"})
+    client.force_login(editor)
+    with override_settings(LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]):
+        html = client.get(f"/redaktion/{service.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    for german in ("Einreichen", "Archivieren", "Kurztext", "Erforderliche Unterlagen", "Entwurf"):
+        assert german in html, german
