@@ -9,8 +9,10 @@ Modules, from the model up:
 * ``model``     – plain state: queues, members, channels, calls
 * ``wire``      – rendering state as AMI messages with Asterisk's exact field layout
 * ``emitter``   – timestamps, Uniqueids, channel names; common event sequences
+* ``outcome``   – the one-line record per finished call
 * ``callflow``  – one inbound queue call: join, offers, answer, talk, abandon, timeout
 * ``originate`` – the ``Originate`` callback (agent first, then the citizen)
+* ``rtcp``      – ``RTCPSent`` noise every 5 s per talking channel
 * ``acd``       – :class:`~telephony.simulator.acd.AcdModel`: arrivals, dispatch, pauses
 * ``lists``     – answers to ``QueueStatus``, ``QueueSummary``, ``CoreShowChannels``
 * ``session`` / ``server`` – the asyncio AMI 9.0.0 server around the model

@@ -35,6 +35,7 @@ from telephony.simulator.originate import OriginateFlow
 from telephony.simulator.outcome import CallOutcome
 from telephony.simulator.people import Agent, random_caller, roster
 from telephony.simulator.profile import ArrivalProfile
+from telephony.simulator.rtcp import RtcpReporter
 from telephony.simulator.scheduler import Scheduler
 
 KFZ_SHARE = 0.2  # calls for the vehicle registration line 1152 -> queue 115-kfz
@@ -60,6 +61,7 @@ class AcdModel:
         agents: int = 3,
         daily_profile: bool = True,
         breaks: bool = True,
+        rtcp: bool = True,
     ) -> None:
         self.rng = random.Random(seed)
         self.now = start
@@ -73,6 +75,7 @@ class AcdModel:
         self.scheduler = Scheduler()
         self.flow = CallFlow(self)
         self.originate_flow = OriginateFlow(self)
+        self.rtcp = RtcpReporter(self) if rtcp else None
         self.profile = ArrivalProfile(calls_per_minute, daily=daily_profile)
         self.members = [self._member(agent) for agent in roster(agents)]
         self._schedule_arrival()

@@ -230,6 +230,8 @@ class CallFlow:
         e.bridge("BridgeEnter", call.bridge_id, 1, now, channel=caller)
         e.bridge("BridgeEnter", call.bridge_id, 2, now, channel=agent_channel)
         e.bridge_peers(caller, agent_channel, now)
+        if self.acd.rtcp is not None:
+            self.acd.rtcp.start(caller, agent_channel)
         for other in losers:
             other.member.device = "idle"
             self.acd.device_changed(other.member)

@@ -188,6 +188,8 @@ class OriginateFlow:
         e.bridge("BridgeEnter", call.bridge_id, 1, now, channel=channel)
         e.bridge("BridgeEnter", call.bridge_id, 2, now, channel=outbound)
         e.bridge_peers(channel, outbound, now)
+        if self.acd.rtcp is not None:
+            self.acd.rtcp.start(channel, outbound)
         talk = self.rng.lognormvariate(math.log(180.0), 0.4)
         self.acd.later(talk, lambda: self._end(call, outbound))
 

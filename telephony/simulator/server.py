@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from telephony.ami.framing import Message
+from telephony.simulator import wire
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.outcome import CallOutcome
@@ -69,16 +70,8 @@ class AcdServer:
         """Say ``Shutdown`` to every session like Asterisk does, then stop."""
         if self._closed.is_set():
             return
-        self.broadcast(
-            [
-                Message.of(
-                    ("Event", "Shutdown"),
-                    ("Privilege", "system,all"),
-                    ("Shutdown", "Cleanly"),
-                    ("Restart", "False"),
-                )
-            ]
-        )
+        shutdown = [("Shutdown", "Cleanly"), ("Restart", "False")]
+        self.broadcast([wire.event("Shutdown", "system", self.clock.now(), shutdown)])
         if self._server is not None:
             self._server.close()
         for session in list(self.sessions):

@@ -21,16 +21,16 @@ from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
 from tests.telephony.conftest import SyncFold, fast_config
 
-# 10:00 in Berlin: peak hour. 120x speed: a 4-minute call takes 2 s, the 60-s queue
-# timeout half a second; 2 calls/min x 1.5 peak factor = 6 calls per wall second.
+# 10:00 in Berlin: peak hour. 240x speed: a 4-minute call takes 1 s, the 60-s queue
+# timeout a quarter second; 1 call/min x 1.5 peak factor x 240 = 6 calls per wall second.
 MORNING = datetime(2025, 11, 3, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")).timestamp()
-SPEED = 120.0
+SPEED = 240.0
 
 
 @pytest.fixture
 def simulator() -> Iterator[AcdServer]:
     clock = SimClock(speed=SPEED, origin=MORNING)
-    model = AcdModel(seed=11, start=MORNING, calls_per_minute=2.0, agents=5, breaks=False)
+    model = AcdModel(seed=11, start=MORNING, calls_per_minute=1.0, agents=5, breaks=False)
     server = AcdServer(model, clock, username="adapter", secret="secret", auth_failure_delay=0.1)
     with running_in_thread(server):
         yield server
