@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from knowledge.selectors import department_ids_of_user
 from tickets.access import restrict_to_visible
+from tickets.business_hours import service_seconds_between
+from tickets.calendars import calendar_spec_for_department
 from tickets.exceptions import TicketNotFound
 from tickets.models import Ticket, TimelineEntry, VerbundParticipant
 from tickets.phone import normalize_phone
@@ -112,6 +115,22 @@ def caller_history(
 
 def is_overdue(ticket: Ticket, now: dt.datetime) -> bool:
     return ticket.status in WITH_DEPARTMENT and ticket.due_at is not None and ticket.due_at < now
+
+
+def response_service_seconds(ticket: Ticket) -> float | None:
+    """Service time from escalation to the first response; ``None`` until both exist."""
+    if ticket.escalated_at is None or ticket.first_response_at is None:
+        return None
+    spec = calendar_spec_for_department(ticket.department)
+    return service_seconds_between(spec, ticket.escalated_at, ticket.first_response_at)
+
+
+def response_within_target(ticket: Ticket) -> bool | None:
+    """The KPI "response within 24 service hours" (the target is a setting) for one ticket."""
+    seconds = response_service_seconds(ticket)
+    if seconds is None:
+        return None
+    return seconds <= settings.CALLCENTER_TICKET_RESPONSE_HOURS * 3600
 
 
 def participant_list() -> QuerySet[VerbundParticipant]:

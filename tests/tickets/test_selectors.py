@@ -3,12 +3,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from callcenter.accounts.models import User
 from knowledge.models import Department
 from tests.factories import TicketFactory
-from tickets import selectors
+from tests.tickets.conftest import BERLIN
+from tickets import selectors, services
 from tickets.exceptions import TicketNotFound
 from tickets.models import Ticket
 from tickets.phone import normalize_phone
@@ -118,3 +120,22 @@ def test_caller_history_finds_the_caller_however_the_number_was_typed(
     assert list(selectors.caller_history(user=agent)) == []
     # The history obeys the same visibility as everything else.
     assert list(selectors.caller_history(user=outsider, phone="030 1234567")) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("responded", "within"), [((3, 4, 14, 0), True), ((3, 4, 14, 1), False)])
+def test_response_within_24_service_hours_kpi(
+    escalated: Ticket,
+    clerk: User,
+    frozen: time_machine.Traveller,
+    responded: tuple[int, int, int, int],
+    within: bool,
+) -> None:
+    assert selectors.response_within_target(escalated) is None
+    ticket = services.ticket_take(ticket=escalated, actor=clerk)
+    month, day, hour, minute = responded
+    frozen.move_to(dt.datetime(2026, month, day, hour, minute, tzinfo=BERLIN))
+    ticket = services.ticket_respond(ticket=ticket, actor=clerk, message="Antwort")
+    assert selectors.response_within_target(ticket) is within
+    # Escalated Monday 10:00; the weekend-free 24 service hours end Wednesday 14:00.
+    assert selectors.response_service_seconds(ticket) == 24 * 3600 + 60 * minute
