@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from frontend import views
+from frontend.desk.urls import desk_patterns
 from frontend.knowledge.urls import article_patterns, editor_patterns
 
 urlpatterns = [
@@ -16,4 +17,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("redaktion/", include(editor_patterns)),
     path("wissen/", include(article_patterns)),
+    path("desk/", include(desk_patterns)),
 ]

@@ -1,0 +1,130 @@
+"""The agent desk: the live-call screen, the article pane, manual tickets and a ticket page.
+
+The live part runs in the browser (frontend/static/frontend/desk/*.js) against the REST API
+and the websocket; these views render the page shell, the article partial and the forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from callcenter.accounts.models import User
+from callcenter.errors import DomainError
+from frontend.desk.access import desk_required
+from frontend.desk.forms import ManualTicketForm
+from frontend.desk.labels import desk_labels
+from frontend.knowledge.access import published_service
+from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from knowledge.selectors import (
+    department_list,
+    service_default_department,
+    service_responsible_departments,
+)
+from telephony.models import WrapUpOutcome
+from tickets import selectors as ticket_selectors
+from tickets import services as ticket_services
+from tickets.exceptions import TicketNotFound
+from tickets.models import ResponseChannel
+
+PAUSE_REASONS = (
+    gettext_lazy("Break"),
+    gettext_lazy("Training"),
+    gettext_lazy("Meeting"),
+    gettext_lazy("Follow-up work"),
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@desk_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    config = {
+        "statusUrl": "/api/v1/telephony/status/",
+        "pauseUrl": "/api/v1/telephony/pause/",
+        "searchUrl": "/api/v1/knowledge/search",
+        "wrapUpUrl": "/api/v1/calls/{id}/wrap-up",
+        "articleUrl": reverse("desk:article", args=[0]).replace("/0/", "/{id}/"),
+        "ticketUrl": reverse("desk:ticket", args=[0]).replace("/0/", "/{id}/"),
+        "wsPath": "/ws/live/",
+    }
+    return render(
+        request,
+        "desk/desk.html",
+        {
+            "config": config,
+            "labels": desk_labels(),
+            "departments": department_list().order_by("authority__name", "name"),
+            "outcomes": WrapUpOutcome.choices,
+            "response_channels": ResponseChannel.choices,
+            "pause_reasons": PAUSE_REASONS,
+        },
+    )
+
+
+@desk_required
+@require_GET
+def desk_article(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published article as a fragment for the desk's article pane."""
+    service = published_service(pk)
+    departments = service_responsible_departments(service)
+    version = service.published_version
+    assert version is not None
+    default = service_default_department(service)
+    return render(
+        request,
+        "desk/_article.html",
+        {
+            "service": service,
+            "default_department": default,
+            "article": article_from_snapshot(
+                version.snapshot, **responsibility_of(service, departments)
+            ),
+        },
+    )
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """A ticket without a call: e-mail, letter or walk-in."""
+    form = ManualTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            ticket = ticket_services.ticket_create(
+                actor=_user(request),
+                subject=data["subject"],
+                description=data["description"],
+                channel=data["channel"],
+                priority=data["priority"],
+                caller=form.caller(),
+            )
+        except DomainError as exc:
+            field = str(exc.extra.get("field", "")).removeprefix("caller.")
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
+            return redirect("desk:ticket", pk=ticket.pk)
+    return render(request, "desk/ticket_new.html", {"form": form})
+
+
+@desk_required
+@require_GET
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        ticket = ticket_selectors.ticket_detail(user=_user(request), ticket_id=pk)
+    except TicketNotFound:
+        raise Http404 from None
+    return render(request, "desk/ticket.html", {"ticket": ticket})

@@ -1,0 +1,154 @@
+// The agent desk: wires the websocket, the status bar, the screen pop, the search and the
+// wrap-up. Every (re)connect resynchronises from GET /api/v1/telephony/status/, so a reload or
+// an outage during a call restores the current call from the server.
+
+import { api, format, setCsrfToken } from "./api.js";
+import { Live } from "./live.js";
+import { Pop } from "./pop.js";
+import { Search } from "./search.js";
+import { StatusBar } from "./status.js";
+import { WrapUp } from "./wrapup.js";
+
+const QUEUE_POLL_MS = 15000;
+
+function json(id) {
+  return JSON.parse(document.getElementById(id).textContent);
+}
+
+function start() {
+  const root = document.querySelector("[data-desk]");
+  if (!root) return;
+  const config = json("desk-config");
+  const labels = json("desk-labels");
+  setCsrfToken(root.dataset.csrf);
+
+  const banner = document.getElementById("desk-offline");
+  const connection = document.getElementById("desk-connection");
+  const notice = document.getElementById("desk-notice");
+  const statusError = document.getElementById("desk-status-error");
+  const showStatusError = (message) => {
+    statusError.textContent = message;
+    statusError.hidden = !message;
+  };
+  const say = (message) => {
+    notice.textContent = message;
+  };
+
+  const status = new StatusBar({ labels, pauseUrl: config.pauseUrl, onError: showStatusError });
+  const pop = new Pop({ labels, ticketUrl: config.ticketUrl });
+  const wrapUp = new WrapUp({
+    labels,
+    wrapUpUrl: config.wrapUpUrl,
+    onSaved: (result) => {
+      const state = labels.ticketStatus[result.ticket.status] || result.ticket.status;
+      pop.clear();
+      wrapUp.call = null;
+      say(format(labels.saved, { number: result.ticket.number, status: state }));
+      search.focus();
+      resync();
+    },
+    onConflict: () => resync(),
+  });
+  const search = new Search({
+    labels,
+    searchUrl: config.searchUrl,
+    articleUrl: config.articleUrl,
+    onUse: (service) => {
+      if (pop.call) wrapUp.link(service);
+    },
+  });
+
+  function showCall(call, { focus }) {
+    const isNew = !pop.call || pop.call.call_id !== call.call_id;
+    pop.show(call);
+    if (isNew) wrapUp.reset(call);
+    else wrapUp.call = call;
+    if (isNew && focus) search.focus();
+  }
+
+  let syncing = null;
+  async function resync() {
+    if (syncing) return syncing;
+    syncing = (async () => {
+      try {
+        const data = await api(config.statusUrl);
+        status.setState(data.state, data.paused_reason);
+        status.setQueue(data.waiting_calls, data.longest_wait_seconds);
+        if (data.current_call) showCall(data.current_call, { focus: !pop.call });
+        else if (pop.call) pop.clear();
+      } catch (error) {
+        if (error.status === 0) return;
+        showStatusError(format(labels.error, { message: error.message || error.code }));
+      } finally {
+        syncing = null;
+      }
+    })();
+    return syncing;
+  }
+
+  function handle(event) {
+    const data = event.data || {};
+    switch (event.type) {
+      case "call.ringing":
+        say(format(labels.ringing, { caller: data.caller_number || labels.unknownCaller, queue: data.queue }));
+        break;
+      case "call.ring_ended":
+        if (data.result !== "answered") say(labels.ringEnded);
+        break;
+      case "call.answered":
+        say("");
+        showCall(data, { focus: true });
+        break;
+      case "call.ended":
+        if (pop.call && pop.call.call_id === data.call_id) {
+          pop.call.ended_at = data.ended_at;
+          pop.setEnded(true);
+          say(labels.hungUp);
+        }
+        break;
+      case "agent.state":
+        status.setState(data.state, data.paused_reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const live = new Live({
+    path: config.wsPath,
+    onEvent: handle,
+    onOnline: () => {
+      const wasOffline = !banner.hidden;
+      banner.hidden = true;
+      connection.dataset.connection = "online";
+      connection.textContent = labels.online;
+      if (wasOffline) say(labels.reconnected);
+      resync();
+    },
+    onOffline: () => {
+      banner.textContent = labels.offline;
+      banner.hidden = false;
+      connection.dataset.connection = "offline";
+      connection.textContent = labels.offline;
+    },
+  });
+  live.start();
+  window.setInterval(() => {
+    if (live.online) resync();
+  }, QUEUE_POLL_MS);
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target instanceof HTMLElement &&
+      (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      search.focus();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && pop.call) {
+      event.preventDefault();
+      wrapUp.submit();
+    }
+  });
+}
+
+start();

@@ -1,0 +1,188 @@
+"""The agent desk's pages: who may open them, what they render, and whose pop reaches whom."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from pytest_django import Settings
+
+from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from callcenter.asgi import application
+from knowledge.models import Department
+from tests.factories import ResponsibilityFactory, UserFactory
+from tests.frontend.conftest import login, publish
+from tests.telephony.test_wrap_up import put_call_through
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_anonymous_users_are_sent_to_the_login(client: Client) -> None:
+    response = client.get("/desk/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_a_clerk_cannot_open_the_desk(client: Client, clerk: User) -> None:
+    login(client, clerk)
+    assert client.get("/desk/").status_code == 403
+    assert client.get("/desk/ticket/neu/").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.CALL_AGENT, Role.SUPERVISOR])
+def test_agents_and_supervisors_get_the_desk(client: Client, role: Role) -> None:
+    login(client, UserFactory(roles=[role]))
+    response = client.get("/desk/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="desk-search"' in html and 'role="combobox"' in html
+    assert 'id="wrapup-form"' in html and 'id="desk-offline"' in html
+    config = json.loads(re.search(r'id="desk-config"[^>]*>(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    assert config["wsPath"] == "/ws/live/"
+    assert config["wrapUpUrl"] == "/api/v1/calls/{id}/wrap-up"
+    labels = json.loads(re.search(r'id="desk-labels"[^>]*>(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    assert set(labels["states"]) >= {"available", "paused", "in_call", "wrap_up"}
+
+
+def test_every_form_control_of_the_desk_has_a_label(client: Client, agent: User) -> None:
+    login(client, agent)
+    html = client.get("/desk/").content.decode()
+    ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
+    assert ids
+    for control in ids:
+        wrapped = re.search(rf'<label[^>]*>(?:(?!</label>).)*id="{control}"', html, re.S)
+        assert f'for="{control}"' in html or wrapped, control
+
+
+def test_the_article_fragment_offers_the_default_department(
+    client: Client, agent: User, department: Department
+) -> None:
+    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    from knowledge import services as knowledge_services
+
+    service = knowledge_services.service_create(
+        actor=editor,
+        content={
+            "title": "Personalausweis beantragen",
+            "short_text": "Im **Bürgeramt**.",
+            "fees": "37,00 Euro",
+            "agent_hint": "Nur mit Termin.",
+        },
+    )
+    ResponsibilityFactory(service=service, department=department, is_default=True)
+    service = publish(service, author=editor, reviewer=reviewer)
+    login(client, agent)
+    response = client.get(f"/desk/artikel/{service.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-default-department="{department.pk}"' in html
+    assert "<strong>Bürgeramt</strong>" in html and "37,00 Euro" in html
+    assert "Nur mit Termin." in html
+    assert "<html" not in html  # a fragment for the article pane, not a page
+
+
+def test_an_unpublished_article_is_404(client: Client, agent: User) -> None:
+    login(client, agent)
+    assert client.get("/desk/artikel/999999/").status_code == 404
+
+
+def test_a_manual_ticket_is_created_with_consented_contact_data(
+    client: Client, agent: User
+) -> None:
+    login(client, agent)
+    assert client.get("/desk/ticket/neu/").status_code == 200
+    response = client.post(
+        "/desk/ticket/neu/",
+        {
+            "channel": "email",
+            "subject": "Anfrage zur Hundesteuer",
+            "description": "Per E-Mail eingegangen.",
+            "priority": "normal",
+            "consent": "on",
+            "email": "buerger@example.org",
+            "response_channel": "email",
+        },
+    )
+    ticket = Ticket.objects.get(subject="Anfrage zur Hundesteuer")
+    assert response.status_code == 302 and response["Location"] == f"/desk/tickets/{ticket.pk}/"
+    assert ticket.channel == "email" and ticket.caller_email == "buerger@example.org"
+    page = client.get(response["Location"])
+    assert ticket.number in page.content.decode()
+
+
+def test_a_manual_ticket_refuses_contact_data_without_consent(client: Client, agent: User) -> None:
+    login(client, agent)
+    response = client.post(
+        "/desk/ticket/neu/",
+        {"channel": "walk_in", "subject": "Vorsprache", "priority": "normal", "phone": "030 1"},
+    )
+    assert response.status_code == 200
+    assert not Ticket.objects.filter(subject="Vorsprache").exists()
+    assert 'class="error"' in response.content.decode()
+
+
+def test_the_ticket_page_is_404_for_missing_tickets(client: Client, agent: User) -> None:
+    login(client, agent)
+    assert client.get("/desk/tickets/999999/").status_code == 404
+
+
+# --- The websocket: my pop reaches me only --------------------------------------------------
+
+
+def _cookie(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+async def _connect(user: User) -> WebsocketCommunicator:
+    cookie = await database_sync_to_async(_cookie)(user)
+    ws = WebsocketCommunicator(
+        application,
+        "/ws/live/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", cookie.encode())],
+    )
+    connected, _ = await ws.connect()
+    assert connected
+    hello = await ws.receive_json_from(timeout=2)
+    assert hello["type"] == "hello"
+    return ws
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_another_agent_never_gets_my_pop() -> None:
+    me: User = await database_sync_to_async(UserFactory)(username="petra", roles=[Role.CALL_AGENT])
+    other: User = await database_sync_to_async(UserFactory)(
+        username="deniz", roles=[Role.CALL_AGENT]
+    )
+    await database_sync_to_async(lambda: put_call_through("deniz", interface="PJSIP/2102"))()
+    my_ws, other_ws = await _connect(me), await _connect(other)
+
+    await database_sync_to_async(lambda: put_call_through("petra", interface="PJSIP/2101"))()
+
+    received: list[dict[str, Any]] = []
+    while not await my_ws.receive_nothing(timeout=0.3):
+        received.append(await my_ws.receive_json_from(timeout=1))
+    pops = [e for e in received if e["type"] == "call.answered"]
+    assert len(pops) == 1 and pops[0]["data"]["caller_number"] == "+49 30 1234567"
+    assert await other_ws.receive_nothing(timeout=0.3)
+
+    # Nor through the status API: the other agent's current call is their own.
+    other_client = Client()
+    await database_sync_to_async(other_client.force_login)(other)
+    status = await database_sync_to_async(other_client.get)("/api/v1/telephony/status/")
+    assert status.json()["current_call"]["call_id"] != pops[0]["data"]["call_id"]
+    for ws in (my_ws, other_ws):
+        await ws.disconnect()
