@@ -52,11 +52,13 @@ class AcdServer:
         self.outcomes: list[CallOutcome] = []
         self._booted = clock.now() - 3600.0  # "up for an hour": a plausible FullyBooted
         self._server: asyncio.Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._driver: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._closed = asyncio.Event()
 
     async def start(self, host: str = "127.0.0.1", port: int = 5038) -> int:
+        self._loop = asyncio.get_running_loop()
         self._server = await asyncio.start_server(self._accept, host, port)
         self.port = self._server.sockets[0].getsockname()[1]
         self._driver = asyncio.create_task(self._drive(), name="acd-driver")
@@ -83,6 +85,15 @@ class AcdServer:
         if self._server is not None:
             await self._server.wait_closed()
         self._closed.set()
+
+    def drop_sessions(self) -> None:
+        """Cut every connection at once, like a network failure. Safe from any thread."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._drop)
+
+    def _drop(self) -> None:
+        for session in list(self.sessions):
+            session.abort()
 
     def uptime(self) -> int:
         return int(self.clock.now() - self._booted)

@@ -92,14 +92,18 @@ class AmiSession:
                 self.writer.write_eof()
         self.writer.close()
 
+    def abort(self) -> None:
+        """Reset the connection without a goodbye (tests of the adapter's reconnect)."""
+        self.closed = True
+        self.writer.transport.abort()
+
     def send(self, messages: list[Message]) -> None:
         if self.closed or self.writer.is_closing() or not messages:
             return
         self.writer.write(b"".join(message.to_bytes() for message in messages))
         if self.writer.transport.get_write_buffer_size() > self.server.max_send_buffer:
             logger.warning("simulator: %s stopped reading; dropping the session", self.peer)
-            self.closed = True
-            self.writer.transport.abort()
+            self.abort()
 
     def wants(self, message: Message) -> bool:
         if not self.logged_in or self.mask is None:

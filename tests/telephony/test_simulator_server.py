@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from telephony.ami.domain import CallEnded, CallJoined
 from telephony.ami.errors import AmiError
 from telephony.ami.events import GenericEvent, MemberState
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.listener import AmiListener
-from telephony.ami.session import Item
+from telephony.ami.session import Item, QueueStatusSnapshot
 from telephony.ami.state import StateMachine
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
-from tests.telephony.conftest import SyncFold, fast_config
+from tests.telephony.conftest import SyncFold, fast_config, wait_until
 
 # 10:00 in Berlin: peak hour. 240x speed: a 4-minute call takes 1 s, the 60-s queue
 # timeout a quarter second; 1 call/min x 1.5 peak factor x 240 = 6 calls per wall second.
@@ -92,6 +94,23 @@ def test_the_adapter_sees_calls_join_get_answered_and_end(
     for call in [c for c in list(fold.calls.values()) if c["outcome"]]:
         if call["uniqueid"] in outcomes:
             assert outcomes[call["uniqueid"]].outcome == call["outcome"]
+
+
+def test_after_a_dropped_connection_the_adapter_resyncs_without_duplicates(
+    simulator: AcdServer, adapter: Callable[..., tuple[AmiListener, SyncFold, RecordingMachine]]
+) -> None:
+    listener, fold, machine = adapter()
+    listener.start()
+    assert fold.wait_for(lambda: bool(finished(fold, "answered")), timeout=10)
+    simulator.drop_sessions()
+    assert wait_until(lambda: listener.client.sessions >= 2, timeout=5)
+    assert fold.wait_for(lambda: len(finished(fold, "answered")) >= 4, timeout=10)
+    snapshots = [i for i in list(machine.items) if isinstance(i, QueueStatusSnapshot)]
+    assert len(snapshots) >= 2 and len(snapshots[-1].members) == 10
+    joined = Counter(e.uniqueid for e in list(fold.events) if isinstance(e, CallJoined))
+    ended = Counter(e.uniqueid for e in list(fold.events) if isinstance(e, CallEnded))
+    assert max(joined.values()) == 1 and max(ended.values()) == 1
+    assert set(ended) <= set(joined)
 
 
 def test_queue_pause_through_the_client_pauses_the_member(
