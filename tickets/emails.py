@@ -78,29 +78,26 @@ def citizen_response_send(*, entry_id: int) -> bool:
 
 
 def _participant_body(ticket: Ticket, note: str) -> str:
-    lines = [
-        _("Request forwarded within the 115-Verbund"),
-        "",
-        f"{_('Ticket')}: {ticket.number}",
-        f"{_('Created')}: {timezone.localtime(ticket.created_at):%d.%m.%Y %H:%M}",
-        f"{_('Channel')}: {ticket.get_channel_display()}",
-        f"{_('Subject')}: {ticket.subject}",
-        "",
-        ticket.description,
+    rows = [
+        (_("Ticket"), ticket.number),
+        (_("Created"), f"{timezone.localtime(ticket.created_at):%d.%m.%Y %H:%M}"),
+        (_("Channel"), ticket.get_channel_display()),
+        (_("Subject"), ticket.subject),
     ]
     if ticket.caller_consent:
         # The caller consented to storing these for a response; the participant answers.
-        lines += [
-            "",
-            f"{_('Caller')}: {ticket.caller_name}",
-            f"{_('Phone')}: {ticket.caller_phone}",
-            f"{_('E-mail')}: {ticket.caller_email}",
-            f"{_('Postal address')}: {ticket.caller_address}",
-            f"{_('Preferred response')}: {ticket.get_response_channel_display()}",
+        rows += [
+            (_("Caller"), ticket.caller_name),
+            (_("Phone"), ticket.caller_phone),
+            (_("E-mail"), ticket.caller_email),
+            (_("Postal address"), ticket.caller_address),
+            (_("Preferred response"), ticket.get_response_channel_display()),
         ]
     if note:
-        lines += ["", f"{_('Note')}: {note}"]
-    return "\n".join(lines)
+        rows.append((_("Note"), note))
+    lines = [_("Request forwarded within the 115-Verbund"), ""]
+    lines += [f"{label}: {value}" for label, value in rows]
+    return "\n".join([*lines, "", ticket.description])
 
 
 def participant_forward_send(*, entry_id: int) -> bool:
