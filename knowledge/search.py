@@ -44,6 +44,7 @@ from knowledge.search_analysis import (
     STOPWORDS,
     Analyzer,
     Decompounder,
+    MAX_WORD,
     FuzzyVocabulary,
     clean,
     fold,
@@ -537,6 +538,10 @@ class SearchIndex:
         return clauses
 
     def _add_known_affixes(self, gen: _Generation, clause: _Clause, word: str) -> None:
+        # Each candidate head and tail is stemmed: quadratic in the word's length, so a
+        # pasted 10,000-character "word" would take minutes. No German word is that long.
+        if len(word) > MAX_WORD:
+            return
         a = self.analyzer
         for k in range(len(word) - 3, 3, -1):
             head = a.stem(word[:k])
