@@ -41,10 +41,10 @@ from whoosh.lang import stemmer_for_language
 
 from knowledge.search_analysis import (
     DEFAULT_WORDLISTS,
+    MAX_WORD,
     STOPWORDS,
     Analyzer,
     Decompounder,
-    MAX_WORD,
     FuzzyVocabulary,
     clean,
     fold,
