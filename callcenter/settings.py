@@ -327,6 +327,9 @@ LOGGING = {
 
 # --- The 115 centre -------------------------------------------------------------------------
 
+# The Whoosh index: derived data, rebuilt with `manage.py rebuild_search_index`. Shared storage
+# when several processes search (readers pick up new generations by themselves).
+CALLCENTER_SEARCH_DIR = Path(env_str("CALLCENTER_SEARCH_DIR", "") or DATA_DIR / "search")
 CALLCENTER_HOLIDAY_REGION = env_str("CALLCENTER_HOLIDAY_REGION", "NW")
 # Login records (with IP addresses) are deleted after this many days.
 CALLCENTER_ACCESS_LOG_RETENTION_DAYS = env_int(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from callcenter.api import views
+from knowledge.api.search import KnowledgeSearchView
 from telephony.api.urls import call_urlpatterns, telephony_urlpatterns
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("organisation/", include("knowledge.api.urls")),
     path("tickets/", include("tickets.api.urls")),
+    path("knowledge/search", KnowledgeSearchView.as_view(), name="knowledge-search"),
     path("knowledge/", include("knowledge.api.urls_articles")),
     path("calls/", include(call_urlpatterns)),
     path("telephony/", include(telephony_urlpatterns)),

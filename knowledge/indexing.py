@@ -1,0 +1,107 @@
+"""The bridge between the knowledge base in the database and the search engine.
+
+Published content only: a document is built from a service's published snapshot and the
+departments responsible for it. ``knowledge.search`` (the engine, the only module that
+imports Whoosh) knows nothing of Django; this module knows nothing of Whoosh.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from knowledge.content import TEXT_MODULE_KEYS
+from knowledge.models import Service, ServiceResponsibility
+from knowledge.search import SearchDocument, SearchHit, SearchIndex
+from knowledge.selectors import service_list_published
+
+_index: SearchIndex | None = None
+_index_lock = threading.Lock()
+
+
+def search_index() -> SearchIndex:
+    """This process's handle on the shared index directory (re-opened when it changes)."""
+    global _index
+    with _index_lock:
+        if _index is None or _index.path != settings.CALLCENTER_SEARCH_DIR:
+            _index = SearchIndex(settings.CALLCENTER_SEARCH_DIR)
+        return _index
+
+
+def _with_departments() -> Prefetch[str, Any, str]:
+    return Prefetch(
+        "responsibilities",
+        queryset=ServiceResponsibility.objects.filter(department__is_active=True)
+        .select_related("department")
+        .order_by("-is_default", "department__name"),
+    )
+
+
+def _published() -> Iterator[Service]:
+    return (
+        service_list_published()
+        .prefetch_related(_with_departments())
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    )
+
+
+def document_for(service: Service) -> SearchDocument:
+    """The searchable form of a published service (its snapshot, not the working draft)."""
+    version = service.published_version
+    assert version is not None
+    snapshot = version.snapshot
+    topic = snapshot.get("topic") or {}
+    return SearchDocument(
+        id=service.pk,
+        external_id=service.external_id,
+        title=snapshot.get("title") or service.title,
+        search_terms=list(snapshot.get("search_terms") or []),
+        topic=topic.get("name", ""),
+        topic_id=topic.get("id"),
+        text="\n".join(str(snapshot.get(key) or "") for key in TEXT_MODULE_KEYS),
+        departments=[link.department.name for link in service.responsibilities.all()],
+    )
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    documents: int
+    seconds: float
+    generation: str
+
+
+def search_index_rebuild() -> RebuildResult:
+    started = time.perf_counter()
+    documents = [document_for(service) for service in _published()]
+    generation = search_index().rebuild(documents)
+    return RebuildResult(len(documents), time.perf_counter() - started, generation)
+
+
+def search_index_refresh(*, service_id: int) -> None:
+    """Bring one service's document in line with the database (publish, edit, archive)."""
+    service = _published_one(service_id)
+    index = search_index()
+    if service is None:
+        index.delete(service_id)
+    else:
+        index.update(document_for(service))
+
+
+def _published_one(service_id: int) -> Service | None:
+    return (
+        service_list_published().prefetch_related(_with_departments()).filter(pk=service_id).first()
+    )
+
+
+def knowledge_search(
+    *, query: str, limit: int = 10, topic_id: int | None = None
+) -> list[SearchHit]:
+    """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError."""
+    return search_index().search(query, limit=limit, topic=topic_id)
