@@ -208,8 +208,8 @@ def test_arrivals_follow_the_daily_peaks() -> None:
     profile = ArrivalProfile(2.0)
     rng = random.Random(1)
 
-    def count(hour: int) -> int:
-        start = datetime(2025, 11, 3, hour, 0, tzinfo=BERLIN).timestamp()
+    def count(hour: int, day: int = 4) -> int:  # 2025-11-04 is a Tuesday
+        start = datetime(2025, 11, day, hour, 0, tzinfo=BERLIN).timestamp()
         at, n = start, 0
         while (at := profile.next_arrival(rng, at) or start + 3600) < start + 3600:
             n += 1
@@ -217,6 +217,8 @@ def test_arrivals_follow_the_daily_peaks() -> None:
 
     assert count(10) > count(12) > count(19) > count(3)
     assert 150 < count(10) < 210  # 2/min x 1.5 peak factor x 60 min
+    assert count(10, day=3) > count(10, day=7) > count(10, day=9)  # Monday, Friday, Sunday
+    assert ArrivalProfile(2.0, daily=False).factor(MORNING + 12 * 3600) == 1.0
 
 
 def test_callers_come_with_umlauts_and_both_number_formats() -> None:

@@ -5,6 +5,7 @@ and answers the adapter's actions, so ``ami_listen`` and the UI can be developed
 demonstrated without an Asterisk. Point the adapter at it with the same credentials::
 
     manage.py simulate_acd --speed 10 --calls-per-minute 2 --agents 8
+    manage.py simulate_acd --start 09:30 --seed 1    # peak-hour traffic whatever the time
     AMI_HOST=127.0.0.1 AMI_PORT=5038 manage.py ami_listen
 
 Stops cleanly on SIGTERM or Ctrl-C (sessions get ``Event: Shutdown`` first). One line per
@@ -17,6 +18,7 @@ import asyncio
 import contextlib
 import ipaddress
 import signal
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.outcome import CallOutcome
+from telephony.simulator.profile import ArrivalProfile
 from telephony.simulator.server import AcdServer
 
 DEMO_USERNAME = "callcenter"
@@ -61,11 +64,19 @@ class Command(BaseCommand):
             "--calls-per-minute",
             type=_non_negative,
             default=1.5,
-            help="arrival rate in an ordinary hour; peaks 09-11/14-16 h get 1.5/1.4 times it",
+            help="arrival rate in an ordinary weekday hour; peaks 09-11/14-16 h get 1.5/1.4 "
+            "times it, Mondays 1.25 times, weekends a tenth (see --flat)",
         )
         parser.add_argument("--agents", type=int, default=10, help="members PJSIP/2101...")
         parser.add_argument(
             "--flat", action="store_true", help="same rate all day (no daily profile)"
+        )
+        parser.add_argument(
+            "--start",
+            type=_local_time,
+            default=None,
+            help="HH:MM: start the simulated clock at that Berlin time today (e.g. 09:00 "
+            "for peak traffic in an evening demo); default: now",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -78,7 +89,7 @@ class Command(BaseCommand):
         host = options["host"]
         if not _is_loopback(host):
             self.stderr.write(f"simulate_acd: listening on {host}, not loopback")
-        clock = SimClock(speed=options["speed"])
+        clock = SimClock(speed=options["speed"], origin=options["start"])
         model = AcdModel(
             start=clock.now(),
             seed=options["seed"],
@@ -120,6 +131,13 @@ class Command(BaseCommand):
     def _log(self, outcome: CallOutcome) -> None:
         self.stdout.write(outcome.describe())
         self.stdout.flush()
+
+
+def _local_time(value: str) -> float:
+    """``HH:MM`` today in Berlin, as Unix seconds."""
+    hour, minute = (int(part) for part in value.split(":"))
+    tz = ArrivalProfile(0).tz
+    return datetime.now(tz).replace(hour=hour, minute=minute, second=0, microsecond=0).timestamp()
 
 
 def _is_loopback(host: str) -> bool:
