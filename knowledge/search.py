@@ -454,7 +454,8 @@ class SearchIndex:
         words: list[str] = []
         joined: dict[int, str] = {}
         for token in tokenize(text):
-            parts = [w for w in token.folded.replace("'", "-").split("-") if w]
+            # Over-long "words" (pasted junk) would cost quadratic time in the fallbacks below.
+            parts = [w for w in token.folded.replace("'", "-").split("-") if 0 < len(w) <= MAX_WORD]
             if len(parts) > 1:
                 joined[len(words) + len(parts) - 1] = "".join(parts)
             words.extend(parts)

@@ -473,6 +473,8 @@ class Analyzer:
         self._stem_cache: dict[str, str] = {}
 
     def stem(self, folded: str) -> str:
+        if len(folded) > MAX_WORD:
+            return folded  # junk, not worth stemming (and not worth caching)
         cached = self._stem_cache.get(folded)
         if cached is None:
             cached = self._stem_fn(folded) or folded

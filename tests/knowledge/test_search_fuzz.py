@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,15 @@ def test_very_long_queries_and_odd_limits(index: SearchIndex, unit: str, limit: 
 @pytest.mark.parametrize("query", ["\x00", "\x1b[31m", "a\x00b", "\ud800", "\u202e", "ß" * 10_000])
 def test_control_characters_and_lone_surrogates(index: SearchIndex, query: str) -> None:
     _search(index, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ß" * 10_000, "a" * 10_000, ("donaudampfschifffahrtsgesellschaft" * 300)[:10_000],
+     " ".join(["fuehrerscheinverlustanzeige"] * 350)[:10_000], "x y " * 2_500],
+)  # fmt: skip
+def test_pathological_queries_stay_fast(index: SearchIndex, query: str) -> None:
+    started = time.perf_counter()
+    _search(index, query)
+    # Generous bound for a loaded CI machine; typical is a few milliseconds.
+    assert time.perf_counter() - started < 2.0
