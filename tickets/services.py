@@ -528,6 +528,13 @@ def ticket_reopen(
                 _("Tickets can only be reopened within %(days)d days of closing.") % {"days": days},
                 extra={"days": days},
             )
+        if t.status == Status.CLOSED and t.department is None:
+            # Handed over to another 115 participant or closed after a return: no
+            # department owes a response, so there is nothing to reopen into.
+            raise TicketInvalid(
+                _("This ticket left the service centre; open a new ticket instead."),
+                extra={"field": "reason"},
+            )
         fields: Changes = {"closed_at": None}
         if t.status == Status.CLOSED and t.department is not None:
             # The department owes a new response: a fresh deadline from now.

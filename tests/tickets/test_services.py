@@ -339,3 +339,14 @@ def test_timeline_entries_are_immutable(open_ticket: Ticket) -> None:
     with pytest.raises(ValueError, match="immutable"):
         entry.delete()
     assert TimelineEntry.objects.get(pk=entry.pk).code == "tickets.ticket.created"
+
+
+def test_a_ticket_handed_to_another_participant_cannot_be_reopened(
+    open_ticket: Ticket, agent: User
+) -> None:
+    participant = VerbundParticipantFactory()
+    ticket = services.ticket_forward_to_participant(
+        ticket=open_ticket, actor=agent, participant=participant
+    )
+    with pytest.raises(TicketInvalid):
+        services.ticket_reopen(ticket=ticket, actor=agent, reason="Nachfrage")

@@ -7,8 +7,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from knowledge.models import Service
-from knowledge.selectors import department_list
+from knowledge.selectors import department_list, service_list_published
 from tickets.models import Channel, Priority, ResponseChannel, Ticket, TimelineEntry, Visibility
 from tickets.selectors import is_overdue, participant_list
 
@@ -36,7 +35,7 @@ class TicketCreateInput(serializers.Serializer[Any]):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     service = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.all(), required=False, allow_null=True, default=None
+        queryset=service_list_published(), required=False, allow_null=True, default=None
     )
     caller = CallerInput(required=False)
 
