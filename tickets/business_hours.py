@@ -62,6 +62,10 @@ def public_holidays(region: str, year: int) -> frozenset[dt.date]:
     return frozenset(calendar.keys())
 
 
+def german_holiday_regions() -> frozenset[str]:
+    return frozenset(holidays.Germany.subdivisions)
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("business-hours arithmetic needs time-zone aware datetimes")
