@@ -162,6 +162,18 @@ def test_four_eyes_publishing_history_and_agent_view(
     assert page.locator(".kb-diff-field").count() == 1
     shot(page, "4-history-diff")
 
+    # The list finds it by status and topic; the filters are labelled form controls.
+    page.goto(f"{asgi_server}/redaktion/")
+    for name in ("status", "topic", "department", "review_overdue"):
+        assert page.locator(f"label[for='id_{name}']").count() == 1, name
+    page.locator("form.kb-filters select[name='status']").select_option("published")
+    page.locator("form.kb-filters select[name='topic']").select_option(str(topic.pk))
+    with page.expect_navigation():
+        page.locator("form.kb-filters button[type=submit]").click()
+    rows = page.locator("tbody tr[data-service]")
+    assert rows.count() == 1 and "Wohnsitz anmelden" in rows.first.inner_text()
+    shot(page, "6-list-filtered")
+
 
 def test_a_stale_edit_shows_a_conflict_instead_of_overwriting(
     asgi_server: str, page: Any, open_page: Any
