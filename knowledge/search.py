@@ -218,6 +218,7 @@ class SearchIndex:
             self.thesaurus.load(thesaurus_file)
         self.thesaurus.merge(synonyms)
         self._thesaurus_words = self._thesaurus_vocabulary()
+        self._thesaurus_sorted = sorted(self._thesaurus_words)
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._lock = threading.RLock()
@@ -230,6 +231,7 @@ class SearchIndex:
         with self._lock:
             self.thesaurus.merge(entries)
             self._thesaurus_words = self._thesaurus_vocabulary()
+            self._thesaurus_sorted = sorted(self._thesaurus_words)
             if self._generation is not None:
                 self._generation.fuzzy = None
 
@@ -579,8 +581,12 @@ class SearchIndex:
         for term in found[:PREFIX_EXPANSIONS]:
             clause.add((term,), W_PREFIX)
         if len(prefix) >= 4:
-            for key in self._thesaurus_words:
-                if key.startswith(prefix) and key != prefix:
+            keys = self._thesaurus_sorted
+            start = bisect.bisect_left(keys, prefix)
+            for key in keys[start : start + PREFIX_EXPANSIONS]:
+                if not key.startswith(prefix):
+                    break
+                if key != prefix:
                     self._expand_thesaurus(clause, (key,), W_PREFIX * W_THESAURUS)
 
     def _term_scores(self, gen: _Generation, stem: str) -> dict[int, float]:

@@ -278,10 +278,25 @@ class Token:
     end: int
 
 
+_fold_cache: dict[str, str] = {}
+
+
+def _fold_cached(raw: str) -> str:
+    # Indexing folds the same few thousand words over and over.
+    folded = _fold_cache.get(raw)
+    if folded is None:
+        folded = fold(raw)
+        if len(raw) <= MAX_WORD:
+            if len(_fold_cache) > 200_000:
+                _fold_cache.clear()
+            _fold_cache[raw] = folded
+    return folded
+
+
 def tokenize(text: str) -> Iterator[Token]:
     for match in _TOKEN_RE.finditer(text):
         raw = match.group(0)
-        yield Token(raw, fold(raw), match.start(), match.end())
+        yield Token(raw, _fold_cached(raw), match.start(), match.end())
 
 
 def max_edits(word: str) -> int:
@@ -377,12 +392,14 @@ class Decompounder:
         self._lexicon: set[str] = {w for w in lexicon if len(w) >= _MIN_PART or w in _SHORT_PARTS}
         self._lexicon |= _SHORT_PARTS
         self._cache: dict[str, tuple[str, ...]] = {}
+        self.version = 0  # bumped when the lexicon grows, so dependent caches can reset
 
     def add(self, words: Iterable[str]) -> None:
         added = {w for w in words if len(w) >= _MIN_PART}
         if added - self._lexicon:
             self._lexicon |= added
             self._cache.clear()
+            self.version += 1
 
     def __contains__(self, word: str) -> bool:
         return word in self._lexicon
@@ -471,6 +488,8 @@ class Analyzer:
         self._stem_fn = stem
         self.decompounder = decompounder
         self._stem_cache: dict[str, str] = {}
+        self._terms_cache: dict[str, list[str]] = {}
+        self._terms_version = decompounder.version
 
     def stem(self, folded: str) -> str:
         if len(folded) > MAX_WORD:
@@ -485,8 +504,17 @@ class Analyzer:
 
     def word_terms(self, folded: str) -> list[str]:
         """Stem of a folded word plus stems of its compound parts."""
-        whole, parts = self.word_terms_split(folded)
-        return whole + parts
+        if self._terms_version != self.decompounder.version:
+            self._terms_cache.clear()
+            self._terms_version = self.decompounder.version
+        cached = self._terms_cache.get(folded)
+        if cached is None:
+            whole, parts = self.word_terms_split(folded)
+            cached = whole + parts
+            if len(self._terms_cache) > 200_000:
+                self._terms_cache.clear()
+            self._terms_cache[folded] = cached
+        return cached
 
     def word_terms_split(self, folded: str) -> tuple[list[str], list[str]]:
         """(stems of the written words, stems of their compound parts)."""
