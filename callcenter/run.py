@@ -25,9 +25,53 @@ class ProcessSpec:
     argv: list[str]
 
 
-def _processes(host: str, port: int) -> list[ProcessSpec]:
+@dataclass(frozen=True)
+class Telephony:
+    """Where the AMI adapter connects: the built-in simulator unless AMI_HOST names an Asterisk."""
+
+    simulate: bool
+    env: dict[str, str]
+
+
+def _telephony() -> Telephony:
+    if os.environ.get("AMI_HOST"):
+        return Telephony(simulate=False, env={})
+    port = env_int("CALLCENTER_SIMULATOR_PORT", 15038, minimum=1, maximum=65535)
+    return Telephony(
+        simulate=True,
+        env={
+            "AMI_HOST": "127.0.0.1",
+            "AMI_PORT": str(port),
+            "AMI_USERNAME": "callcenter",
+            "AMI_SECRET": "callcenter-demo",
+        },
+    )
+
+
+def _processes(host: str, port: int, telephony: Telephony) -> list[ProcessSpec]:
     python = sys.executable
-    return [
+    manage = [python, "manage.py"]
+    specs = []
+    if telephony.simulate:
+        env = telephony.env
+        specs.append(
+            ProcessSpec(
+                "acd",
+                [
+                    *manage,
+                    "simulate_acd",
+                    "--port",
+                    env["AMI_PORT"],
+                    "--username",
+                    env["AMI_USERNAME"],
+                    "--secret",
+                    env["AMI_SECRET"],
+                    "--agents",
+                    "3",
+                ],
+            )
+        )
+    specs.append(
         ProcessSpec(
             "web",
             [
@@ -42,10 +86,15 @@ def _processes(host: str, port: int) -> list[ProcessSpec]:
                 "--ws",
                 "websockets-sansio",
                 "--lifespan",
-                "off",
+                "on",
                 "--no-access-log",
             ],
-        ),
+        )
+    )
+    if os.environ.get("REDIS_URL"):
+        # With Redis the adapter is its own process, as in production.
+        specs.append(ProcessSpec("ami", [*manage, "ami_listen"]))
+    specs.append(
         ProcessSpec(
             "worker",
             [
@@ -63,8 +112,9 @@ def _processes(host: str, port: int) -> list[ProcessSpec]:
                 "--without-gossip",
                 "--without-mingle",
             ],
-        ),
-    ]
+        )
+    )
+    return specs
 
 
 def _prepare() -> None:
@@ -75,6 +125,8 @@ def _prepare() -> None:
     print("» Preparing the database …", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo")
+    print("» Building the search index …", flush=True)
+    call_command("rebuild_search_index")
 
 
 def _pump(name: str, stream: object) -> None:
@@ -95,6 +147,11 @@ def main() -> None:
     except Exception as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    telephony = _telephony()
+    os.environ.update(telephony.env)
+    if not os.environ.get("REDIS_URL"):
+        # Without Redis only the web process reaches the browsers: the adapter runs inside it.
+        os.environ["CALLCENTER_AMI_IN_PROCESS"] = "1"
     _prepare()
 
     children: list[tuple[ProcessSpec, subprocess.Popen[str]]] = []
@@ -106,7 +163,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    for spec in _processes(host, port):
+    for spec in _processes(host, port, telephony):
         process = subprocess.Popen(
             spec.argv,
             stdout=subprocess.PIPE,
@@ -120,6 +177,14 @@ def main() -> None:
 
     url = f"http://{host}:{port}/"
     print(f"\n» The 115 service centre runs at {url}  (API docs: {url}api/docs/)", flush=True)
+    if telephony.simulate:
+        print(
+            "» The ACD simulator sends calls to queue 115; log in as 'agent' (phone PJSIP/2101)"
+            " and open the desk to see them arrive.",
+            flush=True,
+        )
+    else:
+        print(f"» AMI adapter connects to {os.environ['AMI_HOST']}.", flush=True)
     print("» Log in with one of the demo users above. Stop with Ctrl-C.\n", flush=True)
 
     exit_code = 0

@@ -53,18 +53,23 @@ def test_run_serves_login_and_api_docs_then_stops_every_process(tmp_path: Path) 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240
         while True:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             try:
                 status, html = _get(f"{base}/login/")
                 break
             except OSError:
-                assert time.monotonic() < deadline, "the system did not come up within 90 s"
+                assert time.monotonic() < deadline, "the system did not come up within 240 s"
                 time.sleep(0.5)
         assert status == 200 and "Anmelden" in html
         assert _get(f"{base}/api/docs/")[0] == 200
         assert '"status": "ok"' in _get(f"{base}/healthz")[1]
+        # The embedded AMI adapter (inside the web process) is connected to the simulator.
+        deadline = time.monotonic() + 60
+        while '"connected": true' not in _get(f"{base}/healthz")[1]:
+            assert time.monotonic() < deadline, "the AMI adapter did not connect to the simulator"
+            time.sleep(1)
         children = _children(process.pid)
         assert len(children) >= 2
     finally:

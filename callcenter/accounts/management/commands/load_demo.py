@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from callcenter.accounts.roles import Role
-from callcenter.demo import demo_load
+from callcenter.demo import demo_content_load, demo_load
 
 
 class Command(BaseCommand):
@@ -21,6 +21,9 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Also in production mode (not recommended)."
         )
         parser.add_argument("--json", action="store_true", help="Print credentials as JSON.")
+        parser.add_argument(
+            "--skip-content", action="store_true", help="Only users and organisation."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION and not options["force"]:
@@ -34,6 +37,9 @@ class Command(BaseCommand):
         credentials_file.write_text(json.dumps(passwords, indent=2), encoding="utf-8")
         credentials_file.chmod(0o600)
 
+        if not options["skip_content"]:
+            self.stdout.write("Loading the knowledge base (Berlin DLDB 2016 and demo articles) …")
+            demo_content_load()
         users = demo_load(passwords=passwords)
         if options["json"]:
             self.stdout.write(
