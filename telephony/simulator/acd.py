@@ -77,6 +77,7 @@ class AcdModel:
         self.originate_flow = OriginateFlow(self)
         self.rtcp = RtcpReporter(self) if rtcp else None
         self.profile = ArrivalProfile(calls_per_minute, daily=daily_profile)
+        self.breaks = breaks  # random breaks and after-call pauses; off for focused tests
         self.members = [self._member(agent) for agent in roster(agents)]
         self._schedule_arrival()
         if breaks:
@@ -160,7 +161,7 @@ class AcdModel:
 
     def after_call(self, member: Member) -> None:
         reason, shortest, longest = WRAP_UP
-        if not member.manual_pause and self.rng.random() < WRAP_UP_SHARE:
+        if self.breaks and not member.manual_pause and self.rng.random() < WRAP_UP_SHARE:
             self._auto_pause(member, reason, self.rng.uniform(shortest, longest))
         self.dispatch()
 
