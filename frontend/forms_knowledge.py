@@ -13,8 +13,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.content import TEXT_MODULES, snapshot_value
-from knowledge.models import Department, Service, Topic
-from knowledge.selectors import department_list, topic_list
+from knowledge.models import Department, Location, Service, Topic
+from knowledge.selectors import department_list, location_list, topic_list
 from knowledge.workflow import ServiceStatus
 
 # Domain field name → form field name where they differ.
@@ -36,6 +36,16 @@ class TopicChoiceField(forms.ModelChoiceField[Topic]):
 class DepartmentChoiceField(forms.ModelChoiceField[Department]):
     def label_from_instance(self, obj: Department) -> str:
         return f"{obj.name} ({obj.authority.name})"
+
+
+class DepartmentsField(forms.ModelMultipleChoiceField[Department]):
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{obj.name} ({obj.authority.name})"
+
+
+class LocationsField(forms.ModelMultipleChoiceField[Location]):
+    def label_from_instance(self, obj: Location) -> str:
+        return f"{obj.name}, {obj.address}" if obj.address else obj.name
 
 
 def _lines(value: str) -> list[str]:
@@ -222,3 +232,38 @@ class ArticleFilterForm(forms.Form):
         if not self.is_valid() or self.cleaned_data["topic"] is None:
             return None
         return int(self.cleaned_data["topic"].pk)
+
+
+class ResponsibilityForm(forms.Form):
+    """Who delivers the service; not versioned by the backend, so it applies at once."""
+
+    departments = DepartmentsField(
+        label=_("Responsible departments"),
+        queryset=department_list(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl to select several."),
+    )
+    default = DepartmentChoiceField(
+        label=_("Default department for forwarded requests"),
+        queryset=department_list(),
+        required=False,
+        empty_label="—",
+    )
+    locations = LocationsField(
+        label=_("Locations"),
+        queryset=location_list(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl to select several."),
+    )
+
+
+def responsibility_initial(service: Service) -> dict[str, Any]:
+    """Current links; reads ``responsibilities`` / ``location_links`` (prefetch them)."""
+    links = list(service.responsibilities.all())
+    return {
+        "departments": [link.department_id for link in links],
+        "default": next((link.department_id for link in links if link.is_default), None),
+        "locations": [link.location_id for link in service.location_links.all()],
+    }

@@ -13,6 +13,11 @@ editor_patterns = (
         path("<int:pk>/", views_editor.service_edit, name="edit"),
         path("<int:pk>/vorschau/", views_editor.service_preview, name="preview"),
         path("<int:pk>/aktion/<slug:action>/", views_editor.service_action, name="action"),
+        path(
+            "<int:pk>/zustaendigkeit/",
+            views_editor.service_responsibilities,
+            name="responsibilities",
+        ),
         path("<int:pk>/versionen/", views_editor.service_history, name="history"),
         path(
             "<int:pk>/versionen/<int:number>/wiederherstellen/",

@@ -25,10 +25,12 @@ from callcenter.accounts.models import User
 from callcenter.errors import DomainError
 from frontend.forms_knowledge import (
     RejectForm,
+    ResponsibilityForm,
     RevisionForm,
     ServiceFilterForm,
     ServiceForm,
     add_domain_errors,
+    responsibility_initial,
     service_initial,
 )
 from frontend.knowledge.access import editor_required, version_of, working_service
@@ -121,6 +123,7 @@ def _edit_page(
             "steps": workflow_steps(service, request.user),
             "reject_form": RejectForm(initial={"revision": service.revision}),
             "article": _preview(service, snapshot_of(service)),
+            "responsibility_form": ResponsibilityForm(initial=responsibility_initial(service)),
         },
         status=status,
     )
@@ -301,4 +304,27 @@ def service_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         gettext("Version %(number)s was restored as a new draft. Check it and submit it.")
         % {"number": number},
     )
+    return redirect("kb_editor:edit", pk=pk)
+
+
+@editor_required
+@require_POST
+def service_responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
+    service = working_service(pk)
+    form = ResponsibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Please check the selection."), extra_tags="code-invalid")
+        return redirect("kb_editor:edit", pk=pk)
+    try:
+        services.service_responsibilities_set(
+            service=service,
+            actor=_actor(request),
+            departments=form.cleaned_data["departments"],
+            default=form.cleaned_data["default"],
+            locations=form.cleaned_data["locations"],
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, gettext("Responsibility saved. Agents see it immediately."))
     return redirect("kb_editor:edit", pk=pk)

@@ -347,3 +347,30 @@ def test_home_links_to_knowledge_pages_by_capability(
     assert "/redaktion/" not in html
     login(client, UserFactory(username="nobody"))
     assert "/wissen/" not in client.get("/").content.decode()
+
+
+def test_editors_set_responsible_departments_and_locations(
+    client: Client, editor: User, reviewer: User, agent: User
+) -> None:
+    from tests.factories import LocationFactory
+
+    service = publish(draft(editor, short_text="x"), author=editor, reviewer=reviewer)
+    first, second = DepartmentFactory(name="Bürgeramt 1"), DepartmentFactory(name="Standesamt")
+    location = LocationFactory(name="Rathaus Tiergarten")
+    login(client, agent)
+    url = f"/redaktion/{service.pk}/zustaendigkeit/"
+    assert client.post(url, {"departments": [first.pk]}).status_code == 403
+
+    login(client, editor)
+    response = client.post(
+        url,
+        {"departments": [first.pk, second.pk], "default": second.pk, "locations": [location.pk]},
+    )
+    assert response.status_code == 302
+    html = client.get(f"/redaktion/{service.pk}/").content.decode()
+    assert f'<option value="{second.pk}" selected>' in html
+
+    login(client, agent)
+    html = client.get(f"/wissen/{service.pk}/").content.decode()
+    assert "Bürgeramt 1" in html and "Standesamt" in html and "Rathaus Tiergarten" in html
+    assert html.count("kb-badge") == 1
