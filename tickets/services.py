@@ -99,8 +99,8 @@ def timeline_entry_add(
 
 
 def _locked_visible(ticket: Ticket, actor: User | None) -> Ticket:
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if not access.can_see(locked, actor):
+    locked = Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
+    if locked is None or not access.can_see(locked, actor):
         raise TicketNotFound(_("Ticket not found."))
     return locked
 

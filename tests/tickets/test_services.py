@@ -350,3 +350,8 @@ def test_a_ticket_handed_to_another_participant_cannot_be_reopened(
     )
     with pytest.raises(TicketInvalid):
         services.ticket_reopen(ticket=ticket, actor=agent, reason="Nachfrage")
+
+
+def test_an_action_on_a_vanished_ticket_is_not_found(clerk: User) -> None:
+    with pytest.raises(TicketNotFound):
+        services.ticket_take(ticket=Ticket(pk=987654), actor=clerk)
