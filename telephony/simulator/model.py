@@ -147,10 +147,9 @@ class Originated:
 
     agent_channel: Channel
     member: Member | None
-    number: str
     action_id: str
     context: str
-    exten: str
+    exten: str  # the citizen's number for a callback; empty with Application
     application: str
     data: str
     caller_id: str

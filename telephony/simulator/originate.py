@@ -68,7 +68,6 @@ class OriginateFlow:
                 created_at=self.acd.now,
             ),
             member=self.acd.member(device),
-            number=exten,
             action_id=action_id or "",
             context=fields.get("Context", "").strip() or "intern",
             exten=exten,
@@ -137,14 +136,14 @@ class OriginateFlow:
             self.acd.later(self.rng.uniform(3.0, 10.0), lambda: self._end(call, None))
             return
         channel.context, channel.exten, channel.priority = call.context, call.exten, 1
-        e.newexten(channel, now, "Dial", f"PJSIP/{call.number}@trunk-dtag,60")
+        e.newexten(channel, now, "Dial", f"PJSIP/{call.exten}@trunk-dtag,60")
         outbound = e.new_channel(
             Channel(
                 name=e.channel_name("PJSIP/trunk-dtag"),
                 uniqueid=e.uniqueid(now),
                 linkedid=channel.uniqueid,
                 state=0,
-                caller_num=call.number,
+                caller_num=call.exten,
                 caller_name=UNKNOWN,
                 context="from-pstn",
                 exten="s",
@@ -159,7 +158,7 @@ class OriginateFlow:
         )
         call.outbound = outbound
         e.dial_event(
-            "DialBegin", channel, outbound, now, ("DialString", f"{call.number}@trunk-dtag")
+            "DialBegin", channel, outbound, now, ("DialString", f"{call.exten}@trunk-dtag")
         )
         e.new_state(outbound, 5, now)
         e.dial_event("DialState", channel, outbound, now, ("DialStatus", "RINGING"))
@@ -181,7 +180,7 @@ class OriginateFlow:
         e, now = self.emitter, self.acd.now
         e.new_state(outbound, 6, now)
         e.dial_event("DialEnd", channel, outbound, now, ("DialStatus", "ANSWER"))
-        channel.connected_num, channel.connected_name = call.number, UNKNOWN
+        channel.connected_num, channel.connected_name = call.exten, UNKNOWN
         e.channel_event("NewConnectedLine", channel, now)
         call.bridge_id = channel.bridge_id = outbound.bridge_id = e.uuid()
         e.bridge("BridgeCreate", call.bridge_id, 0, now)
