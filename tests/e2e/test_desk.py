@@ -73,6 +73,27 @@ def open_desk(page: Any, base: str) -> None:
     page.wait_for_selector("#desk-connection[data-connection='online']", timeout=10000)
 
 
+# Visible controls without an accessible name (a label, aria-label/-labelledby or text).
+UNNAMED_CONTROLS = """() => [
+  ...document.querySelectorAll("input, select, textarea, button, a[href]")]
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => !((el.labels && el.labels.length) || el.getAttribute("aria-label")
+    || el.getAttribute("aria-labelledby") || el.textContent.trim()))
+  .map((el) => el.outerHTML.slice(0, 80))"""
+
+WATCH_POP = """(callId) => {
+  window.__popObserver?.disconnect();
+  window.__popShownAt = null;
+  const pop = document.getElementById("pop");
+  window.__popObserver = new MutationObserver(() => {
+    if (window.__popShownAt === null && !pop.hidden && pop.dataset.callId === String(callId)) {
+      window.__popShownAt = performance.timeOrigin + performance.now();
+    }
+  });
+  window.__popObserver.observe(pop, { attributes: true });
+}"""
+
+
 def pop_of(call_id: int) -> str:
     return f"#pop[data-call-id='{call_id}']:not([hidden])"
 
@@ -127,29 +148,39 @@ def test_answer_search_and_wrap_up_at_first_contact(
     page.get_by_label(t("Pause reason")).wait_for()
     page.get_by_role("link", name=t("New ticket without a call")).wait_for()
     assert page.get_by_role("alert").filter(has_text=t("Offline", exact=False)).count() == 0
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "desk-search"
     shot(page, "idle")
 
-    # Pop latency: from applying CallAnswered in this thread to the pop being visible.
-    latencies = []
+    # Pop latency: from applying CallAnswered in this thread to the pop in the page's DOM.
+    # The page stamps the moment with its own clock (same machine, epoch milliseconds), so
+    # Playwright's polling does not count.
+    latencies, applies = [], []
     for n in range(10):
         now = dt.datetime.now(dt.UTC).timestamp()
         number = f"+49 30 55500{n:02d}"
         uniqueid = join_and_ring("petra", caller_number=number, at=now)
-        started = time.perf_counter()
+        call = Call.objects.get(uniqueid=uniqueid)
+        page.evaluate(WATCH_POP, call.pk)
+        started = time.time()
         domain_event_apply(
             event=answered_event(
                 "petra", uniqueid, interface="PJSIP/2101", at=now, caller_number=number
             )
         )
-        call = Call.objects.get(uniqueid=uniqueid)
+        applies.append((time.time() - started) * 1000)
         page.wait_for_selector(pop_of(call.pk), timeout=5000)
-        latencies.append((time.perf_counter() - started) * 1000)
+        latencies.append(page.evaluate("window.__popShownAt") - started * 1000)
         hang_up(uniqueid, interface="PJSIP/2101", answered_at=now, at=now + 1)
     print(
-        f"\nscreen pop latency (CallAnswered applied → pop visible), n={len(latencies)}: "
-        f"median {statistics.median(latencies):.1f} ms, "
-        f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms"
+        f"\nscreen pop latency, CallAnswered applied → pop in the DOM (n={len(latencies)}): "
+        f"median {statistics.median(latencies):.1f} ms "
+        f"(min {min(latencies):.1f}, max {max(latencies):.1f}); of which the domain event's "
+        f"transaction (call, ticket, pop data): median {statistics.median(applies):.1f} ms"
     )
+    assert statistics.median(latencies) < 1000
 
     call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
     assert call.ticket is not None

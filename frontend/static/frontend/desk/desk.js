@@ -42,6 +42,7 @@ function start() {
     onSaved: (result) => {
       const state = labels.ticketStatus[result.ticket.status] || result.ticket.status;
       pop.clear();
+      status.setCall(null);
       wrapUp.call = null;
       say(format(labels.saved, { number: result.ticket.number, status: state }));
       search.focus();
@@ -61,6 +62,7 @@ function start() {
   function showCall(call, { focus }) {
     const isNew = !pop.call || pop.call.call_id !== call.call_id;
     pop.show(call);
+    status.setCall(call.ended_at ? "wrap_up" : "in_call");
     if (isNew) wrapUp.reset(call);
     else wrapUp.call = call;
     if (isNew && focus) search.focus();
@@ -75,7 +77,10 @@ function start() {
         status.setState(data.state, data.paused_reason);
         status.setQueue(data.waiting_calls, data.longest_wait_seconds);
         if (data.current_call) showCall(data.current_call, { focus: !pop.call });
-        else if (pop.call) pop.clear();
+        else if (pop.call) {
+          pop.clear();
+          status.setCall(null);
+        }
       } catch (error) {
         if (error.status === 0) return;
         showStatusError(format(labels.error, { message: error.message || error.code }));
@@ -103,6 +108,7 @@ function start() {
         if (pop.call && pop.call.call_id === data.call_id) {
           pop.call.ended_at = data.ended_at;
           pop.setEnded(true);
+          status.setCall("wrap_up");
           say(labels.hungUp);
         }
         break;

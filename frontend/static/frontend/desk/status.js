@@ -15,15 +15,34 @@ export class StatusBar {
     this.waiting = document.getElementById("desk-waiting");
     this.longest = document.getElementById("desk-longest");
     this.longestAt = null;
+    this.acdState = "logged_out";
+    this.pausedReason = "";
+    this.callPhase = null;
     this.toggle.addEventListener("click", () => this.togglePause());
     window.setInterval(() => this.tick(), 1000);
   }
 
+  // The ACD's state, unless the desk knows better: a call not yet wrapped up shows as
+  // "in call" or "wrap-up" (the ACD has no wrap-up state of its own for us).
+  setCall(phase) {
+    this.callPhase = phase;
+    this.render();
+  }
+
   setState(state, pausedReason) {
+    this.acdState = state;
+    this.pausedReason = pausedReason;
+    this.render();
+  }
+
+  render() {
+    const acd = this.acdState || "logged_out";
+    const state = this.callPhase && acd !== "ringing" ? this.callPhase : acd;
+    const pausedReason = this.pausedReason;
     this.state.dataset.agentState = state;
     this.state.textContent = this.labels.states[state] || state;
     this.reason.textContent = state === "paused" && pausedReason ? ` (${pausedReason})` : "";
-    const paused = state === "paused";
+    const paused = acd === "paused";
     this.toggle.setAttribute("aria-pressed", paused ? "true" : "false");
     this.toggle.textContent = paused ? this.labels.resume : this.labels.pause;
   }
@@ -44,7 +63,7 @@ export class StatusBar {
   }
 
   async togglePause() {
-    const paused = this.state.dataset.agentState !== "paused";
+    const paused = this.acdState !== "paused";
     this.toggle.disabled = true;
     try {
       await api(this.pauseUrl, {
