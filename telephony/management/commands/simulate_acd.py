@@ -66,7 +66,7 @@ class Command(BaseCommand):
             type=_non_negative,
             default=None,
             help="arrival rate in an ordinary weekday hour (default: 0.12 per agent, about "
-            "40 %% occupancy); peaks 09-11/14-16 h get 1.5/1.4 times it, Mondays 1.25 "
+            "50 %% occupancy); peaks 09-11/14-16 h get 1.5/1.4 times it, Mondays 1.25 "
             "times, weekends a tenth (see --flat)",
         )
         parser.add_argument("--agents", type=int, default=10, help="members PJSIP/2101...")
