@@ -91,6 +91,9 @@ W_FUZZY = (1.0, 0.8, 0.55)  # by edit distance
 PREFIX_EXPANSIONS = 12
 FUZZY_EXPANSIONS = 4
 RERANK_DEPTH = 40
+# A multi-word thesaurus match ("blaue karte") is one more query word; the words it covers
+# count half each, so the span weighs as much as its words did.
+PHRASE_IMPORTANCE = 1.0
 
 _CURRENT = "CURRENT"
 _LOCK = ".write.lock"
@@ -481,7 +484,7 @@ class SearchIndex:
             for n in range(min(max_words, len(words) - i), 1, -1):
                 phrase = tuple(stems[i : i + n])
                 if self.thesaurus.get(phrase):
-                    extra = _Clause(importance=1.5)
+                    extra = _Clause(importance=PHRASE_IMPORTANCE)
                     self._expand_thesaurus(extra, phrase, W_THESAURUS)
                     clauses.append(extra)
                     covered_by_phrase.update(range(i, i + n))
