@@ -66,8 +66,13 @@ def _processes(host: str, port: int, telephony: Telephony) -> list[ProcessSpec]:
                     env["AMI_USERNAME"],
                     "--secret",
                     env["AMI_SECRET"],
+                    # A flat profile, so a demo shows calls at any hour: about one call
+                    # every 75 s for three agents (some wait, some abandon, as in real life).
                     "--agents",
                     "3",
+                    "--flat",
+                    "--calls-per-minute",
+                    "0.8",
                 ],
             )
         )
