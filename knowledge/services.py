@@ -115,6 +115,24 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "review_due",
 )
 
+
+def search_refresh_on_commit(service_id: int) -> None:
+    """Enqueue the search-index update once the transaction has committed.
+
+    The index is derived data: a failure to enqueue is logged (robust) rather than undoing the
+    editorial change; ``manage.py rebuild_search_index`` repairs the index.
+    """
+    from knowledge.tasks import refresh_search_document
+
+    transaction.on_commit(lambda: refresh_search_document.delay(service_id), robust=True)
+
+
+def search_rebuild_on_commit() -> None:
+    from knowledge.tasks import rebuild_search_index
+
+    transaction.on_commit(lambda: rebuild_search_index.delay(), robust=True)
+
+
 # Fields that do not change what agents read: editing only these keeps the status.
 METADATA_FIELDS: frozenset[str] = frozenset({"review_due"})
 
@@ -359,6 +377,7 @@ def service_publish(
             locked.review_due = review_due_default()
         return {"version": version.number, "reviewer": version.reviewer_id}
 
+    search_refresh_on_commit(service.pk)
     return _transition(
         service=service, actor=actor, action=Action.PUBLISH, revision=revision, apply=apply
     )
@@ -375,6 +394,7 @@ def service_archive(
         locked.published_version = None
         return {"withdrawn_version": withdrawn}
 
+    search_refresh_on_commit(service.pk)
     return _transition(
         service=service, actor=actor, action=Action.ARCHIVE, revision=revision, apply=apply
     )
@@ -470,6 +490,7 @@ def service_responsibilities_set(
     knowledge_event_record(
         code="knowledge.service.responsibility_changed", actor=actor, service=service, data=data
     )
+    search_refresh_on_commit(service.pk)
     return service
 
 

@@ -43,7 +43,7 @@ from knowledge.models import (
     ServiceVersion,
     Topic,
 )
-from knowledge.services import review_due_default
+from knowledge.services import review_due_default, search_rebuild_on_commit
 from knowledge.workflow import ServiceStatus
 
 FILES: Final = {
@@ -588,6 +588,7 @@ def dldb_import(
         transaction.atomic(),
     ):
         _Importer(export, report, progress).run()
+        search_rebuild_on_commit()
         KnowledgeEvent.objects.create(
             code="knowledge.import.dldb_completed",
             actor=None,

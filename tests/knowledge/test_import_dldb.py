@@ -6,6 +6,7 @@ import io
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -179,3 +180,11 @@ def test_a_progress_bar_is_shown_only_on_a_terminal() -> None:
     call_command("import_dldb", str(DLDB), stdout=pipe)
     assert "rec/s" in terminal.getvalue() or "rec]" in terminal.getvalue()
     assert "\r" not in pipe.getvalue()
+
+
+def test_import_enqueues_one_index_rebuild_after_commit(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        dldb_import(DLDB)
+    assert len(callbacks) == 1
