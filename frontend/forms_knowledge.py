@@ -175,6 +175,14 @@ def service_initial(service: Service) -> dict[str, Any]:
     return initial
 
 
+def focus_first_error(form: forms.Form) -> None:
+    """Put the keyboard focus on the first field with an error when the page loads again."""
+    for name, field in form.fields.items():
+        if name in form.errors and not field.widget.is_hidden:
+            field.widget.attrs["autofocus"] = True
+            return
+
+
 def add_domain_errors(form: forms.Form, fields: dict[str, Any]) -> None:
     """Attach ``InvalidContent.extra["fields"]`` to the form fields they belong to."""
     for name, message in fields.items():

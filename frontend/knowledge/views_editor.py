@@ -30,6 +30,7 @@ from frontend.forms_knowledge import (
     ServiceFilterForm,
     ServiceForm,
     add_domain_errors,
+    focus_first_error,
     responsibility_initial,
     service_initial,
 )
@@ -110,6 +111,7 @@ def _edit_page(
     request: HttpRequest, service: Service, form: ServiceForm, *, status: int = 200
 ) -> HttpResponse:
     editable = service.status in TRANSITIONS[Action.EDIT].sources
+    focus_first_error(form)
     if not editable:
         for field in form.fields.values():
             field.disabled = True
@@ -168,6 +170,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, gettext("Draft created."))
             return redirect("kb_editor:edit", pk=service.pk)
     status = 400 if request.method == "POST" else 200
+    focus_first_error(form)
     article = _preview(None, form.preview_snapshot() if form.is_bound else {})
     return render(
         request, "knowledge/editor/create.html", {"form": form, "article": article}, status=status

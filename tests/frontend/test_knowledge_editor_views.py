@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -149,6 +150,9 @@ def test_create_form_shows_domain_errors_at_the_field(client: Client, editor: Us
     assert response.status_code == 400
     form = response.context["form"]
     assert "leika_key" in form.errors and "online_service_url" in form.errors
+    html = response.content.decode()
+    assert re.search(r'<input[^>]*name="online_service_url"[^>]*autofocus', html)
+    assert 'aria-invalid="true"' in html
     assert not Service.objects.exists()
 
 

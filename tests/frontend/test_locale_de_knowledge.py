@@ -89,5 +89,10 @@ def test_the_hand_off_file_compiles_and_turns_the_editor_german(
     client.force_login(editor)
     with override_settings(LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]):
         html = client.get(f"/redaktion/{service.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    for german in ("Einreichen", "Archivieren", "Kurztext", "Erforderliche Unterlagen", "Entwurf"):
-        assert german in html, german
+        for german in ("Einreichen", "Archivieren", "Kurztext", "Erforderliche Unterlagen"):
+            assert german in html, german
+        client.post(f"/redaktion/{service.pk}/aktion/submit/", HTTP_ACCEPT_LANGUAGE="de")
+        refused = client.post(
+            f"/redaktion/{service.pk}/aktion/publish/", HTTP_ACCEPT_LANGUAGE="de", follow=True
+        ).content.decode()
+    assert "Vier-Augen-Prinzip" in refused
