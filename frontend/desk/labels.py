@@ -32,6 +32,7 @@ def desk_labels() -> dict[str, object]:
         "none": _("none"),
         "searching": _("Searching…"),
         "noResults": _("No articles found."),
+        "resultOne": _("One article found. Press Enter to open it."),
         "resultCount": _("%(n)s articles found. Use the arrow keys and Enter to open one."),
         "searchUnavailable": _("The search is not available right now."),
         "articleError": _("The article could not be loaded."),

@@ -86,9 +86,9 @@ export class Search {
       if (query !== this.input.value.trim()) return;
       const results = (data && data.results) || [];
       this.render(results);
-      this.status.textContent = results.length
-        ? format(this.labels.resultCount, { n: results.length })
-        : this.labels.noResults;
+      if (!results.length) this.status.textContent = this.labels.noResults;
+      else if (results.length === 1) this.status.textContent = this.labels.resultOne;
+      else this.status.textContent = format(this.labels.resultCount, { n: results.length });
     } catch (error) {
       if (error.name === "AbortError") return;
       this.render([]);
