@@ -14,7 +14,7 @@ from typing import Any, Final
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -45,6 +45,8 @@ from knowledge.models import Service
 from knowledge.workflow import TRANSITIONS, Action, allowed_actions
 
 PAGE_SIZE: Final = 25
+# The preview pane sits under the page's h1 and the pane's h2.
+PREVIEW_HEADING: Final = 3
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def _edit_page(
             "reject_form": RejectForm(initial={"revision": service.revision}),
             "article": _preview(service, snapshot_of(service)),
             "responsibility_form": ResponsibilityForm(initial=responsibility_initial(service)),
+            "preview_heading": PREVIEW_HEADING,
         },
         status=status,
     )
@@ -173,7 +176,10 @@ def service_create(request: HttpRequest) -> HttpResponse:
     focus_first_error(form)
     article = _preview(None, form.preview_snapshot() if form.is_bound else {})
     return render(
-        request, "knowledge/editor/create.html", {"form": form, "article": article}, status=status
+        request,
+        "knowledge/editor/create.html",
+        {"form": form, "article": article, "preview_heading": PREVIEW_HEADING},
+        status=status,
     )
 
 
@@ -229,7 +235,9 @@ def service_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse
     form = ServiceForm(request.POST, with_revision=False)
     form.is_valid()
     article = _preview(service, form.preview_snapshot())
-    return render(request, "knowledge/_article.html", {"article": article, "preview": True})
+    return render(
+        request, "knowledge/_article.html", {"article": article, "heading": PREVIEW_HEADING}
+    )
 
 
 @editor_required
@@ -237,7 +245,7 @@ def service_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse
 def service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     service = working_service(pk)
     if action not in STEPS_BY_NAME:
-        return redirect("kb_editor:edit", pk=pk)
+        raise Http404
     _, step = STEPS_BY_NAME[action]
     form = RejectForm(request.POST) if action == "reject" else RevisionForm(request.POST)
     if not form.is_valid():

@@ -47,6 +47,7 @@ def test_only_editors_may_open_the_editorial_office(
         assert client.get(url).status_code == 403, url
     for url in [f"/redaktion/{service.pk}/vorschau/", f"/redaktion/{service.pk}/aktion/submit/"]:
         assert client.post(url, {"title": "x"}).status_code == 403, url
+    assert client.post(f"/redaktion/{service.pk}/aktion/nonsense/").status_code == 403
     service.refresh_from_db()
     assert service.status == Service.Status.DRAFT
 
@@ -162,6 +163,7 @@ def test_edit_form_shows_every_module_and_saves_with_the_current_revision(
     service = draft(editor, fees="37 Euro")
     login(client, editor)
     html = client.get(f"/redaktion/{service.pk}/").content.decode()
+    assert '<h3 id="kb-title-3"' in html
     from knowledge.content import TEXT_MODULE_KEYS
 
     for key in (*TEXT_MODULE_KEYS, "title", "search_terms", "form_links", "online_service_url"):
@@ -209,6 +211,7 @@ def test_workflow_buttons_follow_status_and_four_eyes_errors_are_shown(
     login(client, editor)
     html = client.get(f"/redaktion/{service.pk}/").content.decode()
     assert 'data-action="submit"' in html and 'data-action="publish"' not in html
+    assert client.post(f"/redaktion/{service.pk}/aktion/nonsense/").status_code == 404
 
     response = client.post(
         f"/redaktion/{service.pk}/aktion/submit/", {"revision": service.revision}, follow=True
@@ -285,6 +288,7 @@ def test_preview_renders_the_agent_partial_sanitised(client: Client, editor: Use
     assert response.status_code == 200
     html = response.content.decode()
     assert "data-kb-article" in html
+    assert '<h3 id="kb-title-3"' in html and "<h1" not in html
     assert "<strong>fett</strong>" in html
     assert "<script" not in html and "javascript:" not in html
     assert 'class="kb-section kb-hint"' in html
