@@ -29,8 +29,9 @@ from callcenter.accounts.roles import Role
 from callcenter.realtime import bind_server_loop
 from knowledge import services as knowledge_services
 from knowledge.indexing import search_index_rebuild
+from telephony.ami.domain import AgentStateChanged
 from telephony.models import Call
-from telephony.services import domain_event_apply
+from telephony.services import device_map, domain_event_apply
 from tests.e2e.conftest import ARTIFACTS, _ServerThread
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import publish
@@ -322,8 +323,34 @@ def test_reload_restores_the_call_and_the_desk_says_when_it_is_offline(
 ) -> None:
     log_in(page, asgi_server, "petra")
     open_desk(page, asgi_server)
-    call = put_call_through("petra")
+
+    # The ACD's state drives the status bar (here: a pause with its reason).
+    device_map(username="petra", interface="PJSIP/2101")
+    domain_event_apply(
+        event=AgentStateChanged(
+            system_id="test",
+            at=time.time(),
+            interface="PJSIP/2101",
+            member_name="petra",
+            state="paused",
+            paused_reason="Schulung",
+        )
+    )
+    page.wait_for_selector("#desk-state[data-agent-state='paused']", timeout=5000)
+    assert "Schulung" in page.locator("#desk-state-reason").inner_text()
+    assert page.locator("#pause-toggle").get_attribute("aria-pressed") == "true"
+
+    # Ringing is a notice that blocks nothing; the answer brings the pop.
+    uniqueid = join_and_ring("petra", caller_number="+49 30 1234567", at=time.time())
+    page.wait_for_function(
+        "document.getElementById('desk-notice').textContent.includes('+49 30 1234567')"
+    )
+    domain_event_apply(
+        event=answered_event("petra", uniqueid, interface="PJSIP/2101", at=time.time())
+    )
+    call = Call.objects.get(uniqueid=uniqueid)
     page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    assert page.locator("#desk-state").get_attribute("data-agent-state") == "in_call"
 
     page.reload()
     page.wait_for_selector(pop_of(call.pk), timeout=5000)
@@ -342,6 +369,8 @@ def test_reload_restores_the_call_and_the_desk_says_when_it_is_offline(
     banner.wait_for(state="hidden", timeout=20000)
     page.wait_for_selector("#desk-connection[data-connection='online']", timeout=5000)
     page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+    assert page.locator("#desk-state").get_attribute("data-agent-state") == "wrap_up"
 
 
 def test_a_clerk_gets_403_for_the_desk(asgi_server: str, page: Any, clerk: User) -> None:

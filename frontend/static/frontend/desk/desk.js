@@ -145,8 +145,9 @@ function start() {
 
   document.addEventListener("keydown", (event) => {
     const target = event.target;
-    const typing = target instanceof HTMLElement &&
-      (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+    const typing = target instanceof HTMLElement && (target.isContentEditable ||
+      ["TEXTAREA", "SELECT"].includes(target.tagName) ||
+      (target.tagName === "INPUT" && !["radio", "checkbox", "button", "submit"].includes(target.type)));
     if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       search.focus();
