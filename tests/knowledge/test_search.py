@@ -122,7 +122,7 @@ def test_editor_synonyms_are_merged_at_runtime(index: SearchIndex) -> None:
 
 
 def test_typos_are_tolerated_by_word_length(index: SearchIndex) -> None:
-    assert ids(index, "fürerschein verlust")[0] == 3
+    assert ids(index, "ersatzfürerschein")[0] == 3
     assert ids(index, "rundfunkbeitarg")[0] == 5
     assert ids(index, "personalausweiss")[0] in {1, 2}
 
