@@ -207,7 +207,11 @@ def service_versions(service: Service) -> QuerySet[ServiceVersion]:
 
 
 def service_version_get(service: Service, number: int) -> ServiceVersion:
-    version = ServiceVersion.objects.filter(service=service, number=number).first()
+    version = (
+        ServiceVersion.objects.filter(service=service, number=number)
+        .select_related("author", "reviewer")
+        .first()
+    )
     if version is None:
         raise VersionNotFound(_("Version not found."), extra={"version": number})
     return version

@@ -186,6 +186,16 @@ class VersionOutputSerializer(serializers.Serializer[dict[str, Any]]):
     published_at = serializers.DateTimeField()
 
 
+class VersionDetailOutputSerializer(VersionOutputSerializer):
+    title = serializers.CharField()
+    topic = TopicRefSerializer(allow_null=True)
+    modules = ModuleOutputSerializer(many=True)
+    forms = FormLinkSerializer(many=True)
+    online_service_url = serializers.CharField()
+    search_terms = serializers.ListField(child=serializers.CharField())
+    leika_key = serializers.CharField()
+
+
 class FieldDiffOutputSerializer(serializers.Serializer[dict[str, Any]]):
     field = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -352,6 +362,19 @@ def version_summary(version: ServiceVersion) -> dict[str, Any]:
         "author": person(version.author),
         "reviewer": person(version.reviewer),
         "published_at": version.published_at,
+    }
+
+
+def version_detail(version: ServiceVersion) -> dict[str, Any]:
+    snapshot = version.snapshot
+    return version_summary(version) | {
+        "title": snapshot.get("title", ""),
+        "topic": snapshot.get("topic"),
+        "modules": modules_of(snapshot),
+        "forms": snapshot.get("forms") or [],
+        "online_service_url": snapshot.get("online_service_url") or "",
+        "search_terms": snapshot.get("search_terms") or [],
+        "leika_key": snapshot.get("leika_key") or "",
     }
 
 

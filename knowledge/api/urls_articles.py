@@ -58,6 +58,11 @@ urlpatterns = [
         views.ServiceVersionListView.as_view(),
         name="knowledge-service-versions",
     ),
+    path(
+        "services/<int:pk>/versions/<int:number>/",
+        views.ServiceVersionDetailView.as_view(),
+        name="knowledge-service-version",
+    ),
     path("services/<int:pk>/diff/", views.ServiceDiffView.as_view(), name="knowledge-service-diff"),
     path(
         "services/<int:pk>/events/",

@@ -267,6 +267,17 @@ class ServiceVersionListView(APIView):
         return Response(s.many(s.VersionOutputSerializer, [s.version_summary(v) for v in versions]))
 
 
+class ServiceVersionDetailView(APIView):
+    """One published version as it was shown to agents."""
+
+    permission_classes = [CanWorkOnKnowledge]
+
+    @extend_schema(responses=s.VersionDetailOutputSerializer)
+    def get(self, request: Request, pk: int, number: int) -> Response:
+        version = selectors.service_version_get(selectors.service_get(pk), number)
+        return Response(s.VersionDetailOutputSerializer(s.version_detail(version)).data)
+
+
 class ServiceDiffView(APIView):
     """Module-by-module diff between two versions; ``to=draft`` (default) is the working draft."""
 

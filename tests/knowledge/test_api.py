@@ -278,3 +278,14 @@ def test_published_detail_query_count(
         body = client.get(f"{BASE}/services/{service.pk}/").json()
     assert len(body["departments"]) == 1
     assert len(body["locations"]) == 1
+
+
+def test_an_old_version_can_be_read_as_agents_saw_it(
+    editor: User, reviewer: User, published_service: Service
+) -> None:
+    client = client_for(editor)
+    body = client.get(f"{BASE}/services/{published_service.pk}/versions/1/").json()
+    assert (body["number"], body["title"]) == (1, "Personalausweis beantragen")
+    assert body["author"]["id"] == editor.pk and body["reviewer"]["id"] == reviewer.pk
+    assert next(m for m in body["modules"] if m["key"] == "fees")["html"] == "<p>37,00 Euro</p>"
+    assert client.get(f"{BASE}/services/{published_service.pk}/versions/7/").status_code == 404
