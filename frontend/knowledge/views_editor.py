@@ -110,7 +110,12 @@ def _preview(service: Service | None, snapshot: dict[str, Any]) -> Any:
 
 
 def _edit_page(
-    request: HttpRequest, service: Service, form: ServiceForm, *, status: int = 200
+    request: HttpRequest,
+    service: Service,
+    form: ServiceForm,
+    *,
+    status: int = 200,
+    conflict: bool = False,
 ) -> HttpResponse:
     editable = service.status in TRANSITIONS[Action.EDIT].sources
     focus_first_error(form)
@@ -129,6 +134,7 @@ def _edit_page(
             "article": _preview(service, snapshot_of(service)),
             "responsibility_form": ResponsibilityForm(initial=responsibility_initial(service)),
             "preview_heading": PREVIEW_HEADING,
+            "conflict": conflict,
         },
         status=status,
     )
@@ -202,7 +208,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleRevision as exc:
         # Keep the editor's text on screen so nothing typed is lost; saving needs a reload.
         _stale(request, exc)
-        return _edit_page(request, service, form, status=409)
+        return _edit_page(request, service, form, status=409, conflict=True)
     except InvalidContent as exc:
         add_domain_errors(form, exc.extra.get("fields", {}))
         return _edit_page(request, service, form, status=400)

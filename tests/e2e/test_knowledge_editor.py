@@ -194,6 +194,8 @@ def test_a_stale_edit_shows_a_conflict_instead_of_overwriting(
         page.locator("button[name='save']").click()
     assert page.locator("[role=alert].code-stale_revision").is_visible()
     assert page.locator("#id_fees").input_value() == "Mein veralteter Text"
+    assert page.locator("[data-conflict-note]").is_visible()
+    assert "120 Euro im Jahr" in page.locator("#kb-preview [data-module='fees']").inner_text()
     service.refresh_from_db()
     assert service.fees == "120 Euro im Jahr"
 

@@ -200,6 +200,7 @@ def test_a_stale_edit_is_refused_with_409_and_keeps_the_typed_text(
     assert "code-stale_revision" in html
     assert 'role="alert"' in html
     assert "Mein neuer Text" in html
+    assert "data-conflict-note" in html
     service.refresh_from_db()
     assert service.fees == "40 Euro"
 
