@@ -12,8 +12,9 @@ with an atomic rename, so a reader never sees a half-built index. Single-documen
 go into the live generation and bump the version. Each search stats CURRENT (one syscall)
 and re-opens when it changed, so readers in every process pick up changes without restart.
 
-Queries are never given to Whoosh's query parser: the text is tokenized here and the query
-tree is built programmatically, so no input can be interpreted as query syntax.
+Queries never reach Whoosh's query parser: the text is tokenized here, expanded (thesaurus,
+compound parts, typos, prefix of the word being typed) and scored term by term with BM25
+over Whoosh's postings, which are cached per generation. No input can be read as syntax.
 """
 
 from __future__ import annotations
