@@ -257,3 +257,29 @@ def test_stored_xss_in_every_module_renders_inert(
         assert agent.evaluate("typeof window.__xss") == "undefined"
     assert agent.url == f"{asgi_server}/wissen/{pk}/"
     shot(agent, "5-xss-inert")
+
+
+def test_editor_pages_label_every_control_and_show_keyboard_focus(
+    asgi_server: str, page: Any
+) -> None:
+    author = UserFactory(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
+    service = services.service_create(actor=author, content={"title": "Hundesteuer"})
+    log_in(page, asgi_server, "redakteurin_a")
+    unlabelled = (
+        "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+        ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label'))"
+        ".map(e => e.name)"
+    )
+    for path in ("", "neu/", f"{service.pk}/", f"{service.pk}/versionen/", "pruefung-faellig/"):
+        page.goto(f"{asgi_server}/redaktion/{path}")
+        assert page.evaluate(unlabelled) == [], path
+
+    page.goto(f"{asgi_server}/redaktion/{service.pk}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.locator("#id_title").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_topic"
