@@ -152,6 +152,7 @@ class SearchHit:
 def _schema() -> Schema:
     # Text is analysed by `Analyzer` before it reaches Whoosh; Whoosh only splits on spaces.
     terms = SpaceSeparatedTokenizer()
+    # No positions: scoring needs term frequencies only, and positions triple indexing time.
     return Schema(
         id=ID(stored=True, unique=True),
         external_id=STORED(),
@@ -161,11 +162,11 @@ def _schema() -> Schema:
         highlight_terms=STORED(),
         topic_key=ID(),
         topic_id=ID(),
-        title=TEXT(analyzer=terms),
-        terms=TEXT(analyzer=terms),
-        text=TEXT(analyzer=terms),
-        topic=TEXT(analyzer=terms),
-        departments=TEXT(analyzer=terms),
+        title=TEXT(analyzer=terms, phrase=False),
+        terms=TEXT(analyzer=terms, phrase=False),
+        text=TEXT(analyzer=terms, phrase=False),
+        topic=TEXT(analyzer=terms, phrase=False),
+        departments=TEXT(analyzer=terms, phrase=False),
     )
 
 
