@@ -356,7 +356,8 @@ def call_wrap_up(
         caller = dataclasses.replace(caller, response_channel=ResponseChannel.CALLBACK)
     now = timezone.now()
     with transaction.atomic():
-        locked = Call.objects.select_for_update().select_related("ticket").get(pk=call.pk)
+        # Only the call row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        locked = Call.objects.select_for_update().get(pk=call.pk)
         if locked.wrapped_up_at is not None:
             raise CallAlreadyWrappedUp(_("This call has already been wrapped up."))
         ticket = locked.ticket
