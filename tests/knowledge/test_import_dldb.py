@@ -29,9 +29,8 @@ from knowledge.models import (
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-DLDB = Path("/work/shared/data/berlin-dldb-2016")
-if not DLDB.is_dir():  # the export lives next to the repository in the shared data folder
-    DLDB = Path(__file__).resolve().parents[3] / "shared" / "data" / "berlin-dldb-2016"
+# The export ships with the repository (EUPL-1.2), byte for byte as in shared/data.
+DLDB = Path(__file__).resolve().parents[2] / "knowledge" / "fixtures" / "dldb-berlin-2016"
 
 
 @pytest.fixture
