@@ -39,6 +39,20 @@ class ManualTicketForm(forms.Form):
         label=_("Response by"), choices=ResponseChannel.choices, required=False
     )
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe_errors()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        self._describe_errors()
+
+    def _describe_errors(self) -> None:
+        # Screen readers announce the error with the field (Django sets aria-invalid itself).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
     def caller(self) -> CallerData:
         data: dict[str, Any] = self.cleaned_data
         return CallerData(

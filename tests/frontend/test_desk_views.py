@@ -130,7 +130,9 @@ def test_a_manual_ticket_refuses_contact_data_without_consent(client: Client, ag
     )
     assert response.status_code == 200
     assert not Ticket.objects.filter(subject="Vorsprache").exists()
-    assert 'class="error"' in response.content.decode()
+    html = response.content.decode()
+    assert 'class="error"' in html
+    assert 'aria-describedby="id_consent-error"' in html and 'id="id_consent-error"' in html
 
 
 def test_the_ticket_page_is_404_for_missing_tickets(client: Client, agent: User) -> None:
