@@ -198,6 +198,7 @@ class _Generation:
     term_scores: dict[str, dict[int, float]] = field(default_factory=dict)
     stored: dict[int, dict[str, Any]] = field(default_factory=dict)
     topics: dict[str, frozenset[int]] = field(default_factory=dict)
+    read_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class SearchIndex:
@@ -227,7 +228,6 @@ class SearchIndex:
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._lock = threading.RLock()
-        self._retired: list[_Generation] = []
 
     # ---------------------------------------------------------------- synonyms
 
@@ -407,25 +407,15 @@ class SearchIndex:
                 reader.doc_count_all(),
                 {f: searcher.avg_field_length(f, 1.0) or 1.0 for f in SCORED_FIELDS},
             )
-            if old is not None:
-                # Closed one switch later: a search in another thread may still hold it.
-                self._retired.append(old)
-                while len(self._retired) > 1:
-                    gone = self._retired.pop(0)
-                    gone.searcher.close()
-                    if gone.index is not ix and all(
-                        r.index is not gone.index for r in self._retired
-                    ):
-                        gone.index.close()
+            # The old generation is not closed here: a search in another thread may still be
+            # reading it. Dropping the reference lets CPython release its files as soon as the
+            # last such search returns.
             self._generation = new
             self._stamp = stamp
             return new
 
     def close(self) -> None:
         with self._lock:
-            for gone in self._retired:
-                gone.searcher.close()
-            self._retired.clear()
             if self._generation is not None:
                 self._generation.searcher.close()
                 self._generation.index.close()
@@ -607,25 +597,27 @@ class SearchIndex:
             return cached
         n = max(gen.doc_count, 1)
         cap = max(SECONDARY_DF_MIN, int(n * SECONDARY_DF_SHARE))
-        reader = gen.searcher.reader()
-        scores: dict[int, float] = {}
-        for f, boost in FIELD_BOOSTS.items():
-            df = gen.field_terms[f].get(stem, 0)
-            if not df or (f not in PRIMARY_FIELDS and df > cap):
-                continue
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            b = FIELD_B.get(f, 0.75)
-            avg = gen.avg_lengths.get(f, 1.0)
-            m = reader.postings(f, stem)
-            while m.is_active():
-                doc = m.id()
-                tf = m.weight()
-                length = reader.doc_field_length(doc, f, 1) or 1
-                norm = tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - b + b * length / avg))
-                scores[doc] = scores.get(doc, 0.0) + boost * idf * norm
-                m.next()
-        if reader.has_deletions():
-            scores = {d: v for d, v in scores.items() if not reader.is_deleted(d)}
+        # Whoosh readers share file state; cache misses read one at a time.
+        with gen.read_lock:
+            reader = gen.searcher.reader()
+            scores: dict[int, float] = {}
+            for f, boost in FIELD_BOOSTS.items():
+                df = gen.field_terms[f].get(stem, 0)
+                if not df or (f not in PRIMARY_FIELDS and df > cap):
+                    continue
+                idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+                b = FIELD_B.get(f, 0.75)
+                avg = gen.avg_lengths.get(f, 1.0)
+                m = reader.postings(f, stem)
+                while m.is_active():
+                    doc = m.id()
+                    tf = m.weight()
+                    length = reader.doc_field_length(doc, f, 1) or 1
+                    norm = tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - b + b * length / avg))
+                    scores[doc] = scores.get(doc, 0.0) + boost * idf * norm
+                    m.next()
+            if reader.has_deletions():
+                scores = {d: v for d, v in scores.items() if not reader.is_deleted(d)}
         if len(gen.term_scores) > TERM_CACHE_SIZE:
             gen.term_scores.clear()
         gen.term_scores[stem] = scores
@@ -676,9 +668,9 @@ class SearchIndex:
         if docs is None:
             reader = gen.searcher.reader()
             found: set[int] = set()
-            if key and (fieldname, key) in reader:
-                m = reader.postings(fieldname, key)
-                found = set(m.all_ids())
+            with gen.read_lock:
+                if key and (fieldname, key) in reader:
+                    found = set(reader.postings(fieldname, key).all_ids())
             docs = frozenset(found)
             gen.topics[cache_key] = docs
         return docs
@@ -686,7 +678,8 @@ class SearchIndex:
     def _stored(self, gen: _Generation, doc: int) -> dict[str, Any]:
         fields = gen.stored.get(doc)
         if fields is None:
-            fields = gen.searcher.stored_fields(doc)
+            with gen.read_lock:
+                fields = gen.searcher.stored_fields(doc)
             if len(gen.stored) > STORED_CACHE_SIZE:
                 gen.stored.clear()
             gen.stored[doc] = fields

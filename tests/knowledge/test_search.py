@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,25 @@ def test_concurrent_writers_in_processes_are_serialised(tmp_path: Path) -> None:
     assert [p.exitcode for p in procs] == [0, 0, 0]
     found = {h.id for h in SearchIndex(path).search("sperrmüll", limit=50)}
     assert found == {i for start in (100, 200, 300) for i in range(start, start + 5)}
+
+
+def test_threads_search_while_another_thread_updates(index: SearchIndex) -> None:
+    errors: list[BaseException] = []
+
+    def searcher() -> None:
+        try:
+            for _ in range(30):
+                for query in ("perso", "hundest", "fürerschein", "gez befreiung"):
+                    index.search(query, limit=5)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=searcher) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(5):
+        index.update(SearchDocument(id=500 + i, title=f"Sperrmüll Abholung {i}"))
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(index.search("sperrmüll", limit=10)) == 5
