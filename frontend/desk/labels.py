@@ -21,6 +21,7 @@ def desk_labels() -> dict[str, object]:
         "pauseRequested": _("Request sent; the phone system confirms it."),
         "online": _("Connected"),
         "offline": _("Offline: the desk is not receiving calls. Reconnecting…"),
+        "offlineShort": _("Offline"),
         "reconnected": _("Connected again; the desk is up to date."),
         "ringing": _("Incoming call from %(caller)s (queue %(queue)s)"),
         "ringEnded": _("The call was not answered here."),

@@ -68,14 +68,21 @@ function start() {
     if (isNew && focus) search.focus();
   }
 
+  // Live events that arrive while a resync is in flight are newer than its snapshot: the
+  // snapshot is then discarded and fetched again, so it never undoes a pop or a state change.
+  let generation = 0;
   let syncing = null;
   async function resync() {
     if (syncing) return syncing;
     syncing = (async () => {
+      let stale = false;
       try {
+        const seen = generation;
         const data = await api(config.statusUrl);
-        status.setState(data.state, data.paused_reason);
+        stale = seen !== generation;
         status.setQueue(data.waiting_calls, data.longest_wait_seconds);
+        if (stale) return;
+        status.setState(data.state, data.paused_reason);
         if (data.current_call) showCall(data.current_call, { focus: !pop.call });
         else if (pop.call) {
           pop.clear();
@@ -86,12 +93,14 @@ function start() {
         showStatusError(format(labels.error, { message: error.message || error.code }));
       } finally {
         syncing = null;
+        if (stale) resync();
       }
     })();
     return syncing;
   }
 
   function handle(event) {
+    generation += 1;
     const data = event.data || {};
     switch (event.type) {
       case "call.ringing":
@@ -135,7 +144,7 @@ function start() {
       banner.textContent = labels.offline;
       banner.hidden = false;
       connection.dataset.connection = "offline";
-      connection.textContent = labels.offline;
+      connection.textContent = labels.offlineShort;
     },
   });
   live.start();

@@ -3,6 +3,7 @@
 // desk resynchronises from the REST API what it may have missed.
 
 const PING_MS = 10000;
+const CLOSE_UNAUTHENTICATED = 4401;
 
 export class Live {
   constructor({ path, onEvent, onOnline, onOffline, minDelay = 500, maxDelay = 15000 }) {
@@ -42,8 +43,13 @@ export class Live {
     }
     this.socket = socket;
     socket.addEventListener("message", (message) => this.receive(socket, message));
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
+      if (event.code === CLOSE_UNAUTHENTICATED) {
+        // The session has ended: reloading leads to the login page instead of retrying forever.
+        window.location.reload();
+        return;
+      }
       this.socket = null;
       this.setOffline();
       this.schedule();
