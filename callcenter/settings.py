@@ -271,6 +271,9 @@ AMI_USERNAME = env_str("AMI_USERNAME", "callcenter")
 AMI_SECRET = env_secret("AMI_SECRET") or ""
 # Identifies the Asterisk in call keys; two Asterisks must never share it.
 AMI_SYSTEM_ID = env_str("AMI_SYSTEM_ID", "") or f"{AMI_HOST or '127.0.0.1'}:{AMI_PORT}"
+# Callbacks: the dialplan context the citizen's number is dialled in, and what they see.
+AMI_CALLBACK_CONTEXT = env_str("AMI_CALLBACK_CONTEXT", "from-internal")
+AMI_CALLBACK_CALLER_ID = env_str("AMI_CALLBACK_CALLER_ID", '"115 Servicecenter" <115>')
 # Set by `make run` in the embedded mode: the web process runs the adapter itself, because
 # without Redis only that process can reach the browsers' websockets.
 CALLCENTER_AMI_IN_PROCESS = env_bool("CALLCENTER_AMI_IN_PROCESS", default=False)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -38,7 +39,8 @@ from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpOu
 from tickets import services as ticket_services
 from tickets.models import Channel, ResponseChannel, Ticket
 from tickets.phone import normalize_phone
-from tickets.services import CallerData, ticket_create
+from tickets.selectors import ticket_for_action
+from tickets.services import CallerData, ticket_callback_record, ticket_create
 
 logger = logging.getLogger(__name__)
 
@@ -391,3 +393,39 @@ def call_wrap_up(
         locked.save(update_fields=["after_call_work_seconds", "wrap_up_outcome", "wrapped_up_at"])
     locked.ticket = ticket
     return locked
+
+
+def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> tuple[str, str]:
+    """Call the citizen back: ring the actor's phone, then dial the citizen (AMI Originate).
+
+    The number is the one typed in, else the contact number stored with the caller's consent.
+    Returns (number, interface). Recorded in the ticket's timeline once the ACD accepted it.
+    """
+    ticket = ticket_for_action(user=actor, ticket_id=ticket_id)
+    number = (number or ticket.caller_phone).strip()
+    if not normalize_phone(number):
+        raise DeviceInvalid(
+            _("No number to call back: enter one or store the caller's number with consent."),
+            extra={"field": "number"},
+        )
+    interface = (
+        AgentDevice.objects.filter(user=actor)
+        .order_by("interface")
+        .values_list("interface", flat=True)
+        .first()
+    )
+    if interface is None:
+        raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
+    try:
+        actions.originate(
+            agent_device=interface,
+            number=normalize_phone(number),
+            context=settings.AMI_CALLBACK_CONTEXT,
+            caller_id=settings.AMI_CALLBACK_CALLER_ID,
+        )
+    except AmiError as exc:
+        raise TelephonyUnavailable(
+            _("The phone system did not start the callback: %(error)s") % {"error": exc.message}
+        ) from exc
+    ticket_callback_record(ticket=ticket, actor=actor, number=number, interface=interface)
+    return number, interface

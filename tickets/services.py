@@ -586,3 +586,19 @@ def ticket_forward_to_participant(
 
     transaction.on_commit(lambda: tasks.send_participant_forward.delay(entry.pk))
     return ticket
+
+
+def ticket_callback_record(
+    *, ticket: Ticket, actor: User, number: str, interface: str
+) -> TimelineEntry:
+    """Record that the ACD was asked to connect ``actor``'s phone with the citizen."""
+    # Additive like a note: a callback never conflicts with an edit, so no version bump.
+    with transaction.atomic():
+        locked = _locked_visible(ticket, actor)
+        return timeline_entry_add(
+            ticket=locked,
+            actor=actor,
+            code="tickets.ticket.callback_started",
+            data={"number": number, "interface": interface},
+            visibility=Visibility.INTERNAL,
+        )

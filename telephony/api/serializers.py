@@ -203,3 +203,8 @@ class WrapUpOutputSerializer(serializers.ModelSerializer[Call]):
             "department": ticket.department_id,
             "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
         }
+
+
+class CallbackInputSerializer(serializers.Serializer[dict[str, Any]]):
+    ticket = serializers.IntegerField(min_value=1)
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

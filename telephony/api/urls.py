@@ -16,4 +16,5 @@ telephony_urlpatterns = [
     path("cti/", views.CtiWebhookView.as_view(), name="cti-webhook"),
     path("status/", views.DeskStatusView.as_view(), name="desk-status"),
     path("pause/", views.PauseView.as_view(), name="pause"),
+    path("callback/", views.CallbackView.as_view(), name="callback"),
 ]

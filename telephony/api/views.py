@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from callcenter.accounts.models import User
 from telephony import cti, selectors, services
 from telephony.api.serializers import (
+    CallbackInputSerializer,
     CallFilterSerializer,
     CallOutputSerializer,
     CtiEventInputSerializer,
@@ -141,3 +142,29 @@ class CallWrapUpView(APIView):
             call=call, actor=request.user, caller=caller, expected_version=version, **data
         )
         return Response(WrapUpOutputSerializer(call).data)
+
+
+class CanCallBack(permissions.BasePermission):
+    def has_permission(self, request: Request, view: object) -> bool:
+        user = request.user
+        return bool(
+            user and (user.has_perm("accounts.use_desk") or user.has_perm("accounts.work_inbox"))
+        )
+
+
+class CallbackView(APIView):
+    """``POST /api/v1/telephony/callback/``: call the citizen of a ticket back (AMI Originate)."""
+
+    permission_classes = [permissions.IsAuthenticated, CanCallBack]
+
+    @extend_schema(request=CallbackInputSerializer, responses={202: dict})
+    def post(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        payload = CallbackInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        number, interface = services.ticket_callback_start(
+            ticket_id=payload.validated_data["ticket"],
+            actor=request.user,
+            number=payload.validated_data["number"],
+        )
+        return Response({"number": number, "interface": interface}, status=status.HTTP_202_ACCEPTED)

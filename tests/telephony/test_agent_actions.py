@@ -74,3 +74,41 @@ def test_desk_status_without_calls(agent: User) -> None:
         "longest_wait_seconds": 0,
         "current_call": None,
     }
+
+
+def test_callback_originates_from_the_agents_phone_and_is_in_the_timeline(
+    acd: AmiSimulator, agent: User
+) -> None:
+    from tickets.models import TimelineEntry
+    from tickets.services import ticket_create
+
+    device_map(username="agent", interface="PJSIP/2101")
+    ticket = ticket_create(actor=agent, subject="Rückruf gewünscht")
+    response = _client(agent).post(
+        "/api/v1/telephony/callback/", {"ticket": ticket.pk, "number": "030 / 1234-567"}
+    )
+    assert response.status_code == 202, response.content
+    assert response.json() == {"number": "030 / 1234-567", "interface": "PJSIP/2101"}
+    sent = [m for m in acd.actions if (m.get("Action") or "").lower() == "originate"]
+    assert len(sent) == 1
+    assert sent[0].get("Channel") == "PJSIP/2101"
+    assert sent[0].get("Exten") == "+49301234567"
+    entry = TimelineEntry.objects.get(ticket=ticket, code="tickets.ticket.callback_started")
+    assert entry.actor == agent and entry.data["interface"] == "PJSIP/2101"
+
+
+def test_callback_needs_a_number_and_a_visible_ticket(
+    acd: AmiSimulator, agent: User, outsider: User
+) -> None:
+    from tickets.services import ticket_create
+
+    device_map(username="agent", interface="PJSIP/2101")
+    ticket = ticket_create(actor=agent, subject="Ohne Nummer")
+    response = _client(agent).post("/api/v1/telephony/callback/", {"ticket": ticket.pk})
+    assert response.status_code == 400
+    assert response.json()["extra"] == {"field": "number"}
+    response = _client(outsider).post(
+        "/api/v1/telephony/callback/", {"ticket": ticket.pk, "number": "0301234"}
+    )
+    assert response.status_code == 404
+    assert not [m for m in acd.actions if (m.get("Action") or "").lower() == "originate"]
