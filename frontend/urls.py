@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("redaktion/suche/", include("frontend.searchtuning.urls")),
     path("redaktion/", include(editor_patterns)),
     path("wissen/", include(article_patterns)),
     path("desk/", include(desk_patterns)),

@@ -17,12 +17,17 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from knowledge.content import TEXT_MODULE_KEYS
-from knowledge.models import Service, ServiceResponsibility
+from knowledge.models import SearchSynonym, Service, ServiceResponsibility
 from knowledge.search import SearchDocument, SearchHit, SearchIndex
 from knowledge.selectors import service_list_published
+from knowledge.services import search_gap_record
 
 _index: SearchIndex | None = None
 _index_lock = threading.Lock()
+# Editors' synonyms are read from the database at most this often per process.
+SYNONYM_REFRESH_SECONDS = 60.0
+_synonyms_seen: set[int] = set()
+_synonyms_checked_at = 0.0
 
 
 def search_index() -> SearchIndex:
@@ -31,7 +36,21 @@ def search_index() -> SearchIndex:
     with _index_lock:
         if _index is None or _index.path != settings.CALLCENTER_SEARCH_DIR:
             _index = SearchIndex(settings.CALLCENTER_SEARCH_DIR)
+            _synonyms_seen.clear()
+            _merge_new_synonyms(_index)
+        elif time.monotonic() - _synonyms_checked_at > SYNONYM_REFRESH_SECONDS:
+            _merge_new_synonyms(_index)
         return _index
+
+
+def _merge_new_synonyms(index: SearchIndex) -> None:
+    """Add synonyms editors created since the last look (deletions apply on restart)."""
+    global _synonyms_checked_at
+    _synonyms_checked_at = time.monotonic()
+    fresh = list(SearchSynonym.objects.exclude(pk__in=_synonyms_seen))
+    if fresh:
+        index.merge_synonyms([synonym.pair() for synonym in fresh])
+        _synonyms_seen.update(synonym.pk for synonym in fresh)
 
 
 def _with_departments() -> Prefetch[str, Any, str]:
@@ -101,7 +120,13 @@ def _published_one(service_id: int) -> Service | None:
 
 
 def knowledge_search(
-    *, query: str, limit: int = 10, topic_id: int | None = None
+    *, query: str, limit: int = 10, topic_id: int | None = None, record_gaps: bool = True
 ) -> list[SearchHit]:
-    """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError."""
-    return search_index().search(query, limit=limit, topic=topic_id)
+    """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError.
+
+    A query that finds nothing is counted as a content gap for the editors.
+    """
+    hits = search_index().search(query, limit=limit, topic=topic_id)
+    if not hits and record_gaps and topic_id is None:
+        search_gap_record(query=query)
+    return hits

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,12 @@ from knowledge.content import (
     normalise_search_terms,
     snapshot_of,
 )
-from knowledge.exceptions import InvalidContent, StaleRevision, VersionNotFound
+from knowledge.exceptions import (
+    InvalidContent,
+    MissingCapability,
+    StaleRevision,
+    VersionNotFound,
+)
 from knowledge.models import (
     Authority,
     BusinessCalendar,
@@ -31,6 +36,8 @@ from knowledge.models import (
     KnowledgeEvent,
     Location,
     OpeningHours,
+    SearchGap,
+    SearchSynonym,
     Service,
     ServiceLocation,
     ServiceResponsibility,
@@ -531,3 +538,65 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
         data={"services": [s.pk for s in overdue], "recipients": len(recipients), "day": str(day)},
     )
     return sent
+
+
+# --- Search tuning ------------------------------------------------------------------------------
+
+GAP_QUERY_MAX = 200
+
+
+def _require_capability(actor: User, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise MissingCapability(_("Only knowledge editors tune the search."))
+
+
+def search_gap_record(*, query: str) -> None:
+    """Count a search that found nothing (the query text only: no caller, no agent)."""
+    normalized = " ".join(query.casefold().split())[:GAP_QUERY_MAX]
+    if len(normalized) < 3:
+        return
+    updated = SearchGap.objects.filter(query=normalized).update(
+        occurrences=F("occurrences") + 1, last_seen_at=timezone.now()
+    )
+    if not updated:
+        SearchGap.objects.get_or_create(query=normalized)
+
+
+@transaction.atomic
+def search_gap_dismiss(*, gap: SearchGap, actor: User) -> None:
+    _require_capability(actor, "accounts.edit_knowledge")
+    knowledge_event_record(
+        code="knowledge.search.gap_dismissed",
+        actor=actor,
+        data={"query": gap.query, "occurrences": gap.occurrences},
+    )
+    gap.delete()
+
+
+@transaction.atomic
+def search_synonym_add(*, terms: str, expansions: str, actor: User) -> SearchSynonym:
+    _require_capability(actor, "accounts.edit_knowledge")
+    synonym = SearchSynonym(terms=terms.strip(), expansions=expansions.strip(), created_by=actor)
+    words, meanings = synonym.pair()
+    if not words or not meanings:
+        raise InvalidContent(
+            _("Enter at least one word and one meaning."), extra={"field": "terms"}
+        )
+    synonym.save()
+    knowledge_event_record(
+        code="knowledge.search.synonym_added",
+        actor=actor,
+        data={"terms": words, "expansions": meanings},
+    )
+    return synonym
+
+
+@transaction.atomic
+def search_synonym_delete(*, synonym: SearchSynonym, actor: User) -> None:
+    _require_capability(actor, "accounts.edit_knowledge")
+    knowledge_event_record(
+        code="knowledge.search.synonym_deleted",
+        actor=actor,
+        data={"terms": synonym.terms, "expansions": synonym.expansions},
+    )
+    synonym.delete()

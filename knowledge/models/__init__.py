@@ -7,6 +7,7 @@ from knowledge.models.organisation import (
     DepartmentMembership,
     OpeningHours,
 )
+from knowledge.models.search_tuning import SearchGap, SearchSynonym
 from knowledge.models.service import LinkSource, Service, ServiceLocation, ServiceResponsibility
 from knowledge.models.topic import Topic
 from knowledge.models.versioning import KnowledgeEvent, ServiceVersion
@@ -21,6 +22,8 @@ __all__ = [
     "LinkSource",
     "Location",
     "OpeningHours",
+    "SearchGap",
+    "SearchSynonym",
     "Service",
     "ServiceLocation",
     "ServiceResponsibility",

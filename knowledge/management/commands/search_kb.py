@@ -42,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError("give a QUERY or --queries FILE")
         for query in queries:
             try:
-                hits = knowledge_search(query=query, limit=options["limit"])
+                hits = knowledge_search(query=query, limit=options["limit"], record_gaps=False)
             except SearchError as exc:
                 raise CommandError(str(exc)) from None
             if options["json"] or options["queries"] is not None:
