@@ -1,0 +1,199 @@
+"""Benchmark: department inbox and ticket creation with 1,000,000 tickets in PostgreSQL (issue 5).
+
+    python -m tests.benchmarks.bench_tickets [--tickets 1000000] [--requests 300]
+
+Creates a scratch PostgreSQL database, migrates it, generates the tickets in SQL (150
+departments, a realistic status mix: most tickets closed long ago, a few thousand open per
+department), then measures through the real API views in-process:
+- ``GET /api/v1/tickets/?status=…`` (the inbox statuses) first page for a clerk of two departments (p50/p95),
+- ``POST /api/v1/tickets/`` as an agent (p50/p95),
+- the query count of inbox pages 1 and 5 (must be equal).
+Prints one JSON object. Needs ``CALLCENTER_TEST_POSTGRES_URL`` or a local PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = os.environ.get(
+    "CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"
+).rstrip("/")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(_percentile(values, 0.95), 2),
+        "max_ms": round(max(values), 2),
+    }
+
+
+GENERATE = """
+INSERT INTO tickets_ticket (
+    number, channel, subject, description, department_id, priority, status, resolution,
+    version, created_at, updated_at, escalated_at, closed_at, due_at, caller_consent,
+    caller_name, caller_phone, caller_phone_normalized, caller_email, caller_address,
+    response_channel
+)
+SELECT
+    '115-' || (2016 + i %% 10) || '-' || lpad(i::text, 7, '0'),
+    'phone',
+    'Anliegen ' || i,
+    '',
+    %(first_department)s + (i * 7919) %% %(departments)s,
+    'normal',
+    CASE WHEN i %% 100 < 3 THEN 'escalated' WHEN i %% 100 < 5 THEN 'in_progress'
+         WHEN i %% 100 < 6 THEN 'answered' WHEN i %% 100 < 20 THEN 'resolved' ELSE 'closed' END,
+    '',
+    1,
+    now() - ((i %% 3650) || ' days')::interval,
+    now(),
+    now() - ((i %% 3650) || ' days')::interval,
+    CASE WHEN i %% 100 >= 6 THEN now() - ((i %% 3650) || ' days')::interval END,
+    now() + (((i %% 200) - 100) || ' hours')::interval,
+    false, '', '', '', '', '', 'none'
+FROM generate_series(1, %(tickets)s) AS i
+"""
+
+
+def run(tickets: int, requests: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from callcenter.accounts.roles import Role
+    from callcenter.accounts.services import user_create_or_update
+    from knowledge.services import authority_upsert, department_upsert, membership_set
+
+    call_command("migrate", interactive=False, verbosity=0)
+    authority = authority_upsert(name="Bezirksamt Benchmark")
+    departments = [
+        department_upsert(authority=authority, name=f"Amt {k:03d}", office_type="buergeramt")
+        for k in range(150)
+    ]
+    clerk = user_create_or_update(username="clerk", password=None, roles=[Role.DEPARTMENT_CLERK])
+    membership_set(user=clerk, department=departments[0])
+    membership_set(user=clerk, department=departments[1])
+    agent = user_create_or_update(username="agent", password=None, roles=[Role.CALL_AGENT])
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            GENERATE,
+            {
+                "first_department": departments[0].pk,
+                "departments": len(departments),
+                "tickets": tickets,
+            },
+        )
+        cursor.execute("ANALYZE tickets_ticket")
+        cursor.execute(
+            "SELECT count(*) FROM tickets_ticket WHERE department_id IN (%s, %s) "
+            "AND status IN ('escalated', 'in_progress', 'answered')",
+            [departments[0].pk, departments[1].pk],
+        )
+        inbox_size = cursor.fetchone()[0]
+    generated = time.perf_counter() - started
+
+    client = APIClient()
+    client.force_authenticate(clerk)
+    inbox_url = "/api/v1/tickets/?status=escalated,in_progress,waiting_for_citizen,answered"
+    first = client.get(inbox_url)
+    assert first.status_code == 200
+    last_page = max(1, -(-first.json()["count"] // 50))
+    queries: dict[int, int] = {}
+    for page in (1, min(5, last_page)):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"{inbox_url}&page={page}")
+        assert response.status_code == 200, response.content[:300]
+        queries[page] = len(ctx.captured_queries)
+    inbox = []
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        response = client.get(inbox_url)
+        inbox.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    plan = ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT id FROM tickets_ticket WHERE department_id IN (%s, %s) AND status IN "
+            "('escalated','in_progress','answered','waiting_for_citizen') ORDER BY due_at LIMIT 50",
+            [departments[0].pk, departments[1].pk],
+        )
+        plan = " / ".join(row[0].strip() for row in cursor.fetchall()[:3])
+
+    client.force_authenticate(agent)
+    creates = []
+    for k in range(requests):
+        t0 = time.perf_counter()
+        response = client.post("/api/v1/tickets/", {"subject": f"Neu {k}"}, format="json")
+        creates.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 201, response.content[:300]
+    return {
+        "tickets": tickets,
+        "generate_seconds": round(generated, 1),
+        "clerk_inbox_tickets": inbox_size,
+        "inbox_first_page": _summary(inbox),
+        "inbox_queries_per_page": queries,
+        "inbox_plan": plan,
+        "ticket_create": _summary(creates),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    import psycopg
+
+    name = f"callcenter_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ.update(
+                {
+                    "DATABASE_URL": f"{SERVER}/{name}",
+                    "CALLCENTER_DATA_DIR": tmp,
+                    "DJANGO_SETTINGS_MODULE": "callcenter.settings",
+                    "CALLCENTER_CELERY_EAGER": "1",
+                }
+            )
+            os.environ.pop("REDIS_URL", None)
+            os.environ.pop("CELERY_BROKER_URL", None)
+            result = run(args.tickets, args.requests)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
