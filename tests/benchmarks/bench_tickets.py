@@ -5,7 +5,8 @@
 Creates a scratch PostgreSQL database, migrates it, generates the tickets in SQL (150
 departments, a realistic status mix: most tickets closed long ago, a few thousand open per
 department), then measures through the real API views in-process:
-- ``GET /api/v1/tickets/?status=…`` (the inbox statuses) first page for a clerk of two departments (p50/p95),
+- ``GET /api/v1/tickets/?status=…`` (the inbox statuses), first page, for a clerk of two
+  departments (p50/p95),
 - ``POST /api/v1/tickets/`` as an agent (p50/p95),
 - the query count of inbox pages 1 and 5 (must be equal).
 Prints one JSON object. Needs ``CALLCENTER_TEST_POSTGRES_URL`` or a local PostgreSQL.
