@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from frontend import views
 from frontend.desk.urls import desk_patterns
+from frontend.inbox.urls import inbox_patterns
 from frontend.knowledge.urls import article_patterns, editor_patterns
 
 urlpatterns = [
@@ -19,4 +20,5 @@ urlpatterns = [
     path("redaktion/", include(editor_patterns)),
     path("wissen/", include(article_patterns)),
     path("desk/", include(desk_patterns)),
+    path("posteingang/", include(inbox_patterns)),
 ]

@@ -1,0 +1,277 @@
+"""The department inbox: the list of the own departments' tickets, a ticket page, actions.
+
+Views parse, call one tickets selector or service (the same ones the REST API calls) and
+render; a stale version answers 409 with the current state, another department's ticket 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
+
+from callcenter.accounts.models import User
+from callcenter.errors import Conflict, DomainError
+from frontend.inbox import forms as inbox_forms
+from frontend.inbox.access import inbox_required
+from frontend.inbox.presentation import inbox_row, timeline_item
+from knowledge.models import Department
+from knowledge.selectors import department_list
+from tickets import access, selectors, services
+from tickets.exceptions import TicketNotFound
+from tickets.models import ResponseChannel, Ticket
+from tickets.workflow import Action, Status, allowed_actions
+
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else changed this ticket in the meantime. Nothing was saved: the page now shows "
+    "the current state, your input is kept below. Check it and try again."
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+# --- List ---------------------------------------------------------------------------------
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
+    form = inbox_forms.InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    user = _user(request)
+    assignee: dict[str, int | str] = {
+        inbox_forms.MINE: user.pk,
+        inbox_forms.UNASSIGNED: selectors.UNASSIGNED,
+    }
+    now = timezone.now()
+    tickets = selectors.ticket_inbox(
+        user=user,
+        now=now,
+        status=[data["status"]] if data.get("status") else list(inbox_forms.INBOX_STATUSES),
+        overdue=True if data.get("overdue") else None,
+        assignee=assignee.get(data.get("assignee", "")),
+    )
+    return {"filters": form, "rows": [inbox_row(ticket, now) for ticket in tickets]}
+
+
+@inbox_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    config = {"listUrl": reverse("inbox:list"), "wsPath": "/ws/live/"}
+    return render(request, "inbox/index.html", {**_list_context(request), "config": config})
+
+
+@inbox_required
+@require_GET
+def inbox_list(request: HttpRequest) -> HttpResponse:
+    """The list as an HTML fragment, re-fetched by inbox.js when a ticket changes."""
+    return render(request, "inbox/_list.html", _list_context(request))
+
+
+# --- Ticket page and actions --------------------------------------------------------------
+
+
+def _colleagues(ticket: Ticket) -> QuerySet[User]:
+    if ticket.department_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True, department_memberships__department_id=ticket.department_id
+        )
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+def _other_departments(ticket: Ticket) -> QuerySet[Department]:
+    departments = department_list().order_by("name")
+    if ticket.department_id is None:
+        return departments
+    return departments.exclude(pk=ticket.department_id)
+
+
+@dataclass(frozen=True)
+class InboxAction:
+    action: Action
+    form: type[forms.Form]
+    run: Callable[[Ticket, User, dict[str, Any]], object]
+    done: StrOrPromise
+    leaves_department: bool = False
+
+
+def _v(data: dict[str, Any]) -> int:
+    return int(data["version"])
+
+
+ACTIONS: dict[str, InboxAction] = {
+    "take": InboxAction(
+        Action.TAKE,
+        inbox_forms.VersionForm,
+        lambda t, u, d: services.ticket_take(ticket=t, actor=u, expected_version=_v(d)),
+        gettext_lazy("You took the ticket."),
+    ),
+    "assign": InboxAction(
+        Action.ASSIGN,
+        inbox_forms.AssignForm,
+        lambda t, u, d: services.ticket_assign(
+            ticket=t, actor=u, assignee=d["assignee"], expected_version=_v(d)
+        ),
+        gettext_lazy("The assignment was saved."),
+    ),
+    "note": InboxAction(
+        Action.NOTE,
+        inbox_forms.NoteForm,
+        lambda t, u, d: services.ticket_note_add(ticket=t, actor=u, text=d["text"]),
+        gettext_lazy("The internal note was added."),
+    ),
+    "respond": InboxAction(
+        Action.RESPOND,
+        inbox_forms.RespondForm,
+        lambda t, u, d: services.ticket_respond(
+            ticket=t, actor=u, message=d["message"], expected_version=_v(d)
+        ),
+        gettext_lazy("The response was recorded."),
+    ),
+    "forward": InboxAction(
+        Action.FORWARD,
+        inbox_forms.ForwardForm,
+        lambda t, u, d: services.ticket_forward(
+            ticket=t, actor=u, department=d["department"], note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("The ticket was forwarded."),
+        leaves_department=True,
+    ),
+    "return": InboxAction(
+        Action.RETURN,
+        inbox_forms.ReturnForm,
+        lambda t, u, d: services.ticket_return(
+            ticket=t, actor=u, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("The ticket was returned to the service centre."),
+        leaves_department=True,
+    ),
+    "wait": InboxAction(
+        Action.WAIT_FOR_CITIZEN,
+        inbox_forms.WaitForm,
+        lambda t, u, d: services.ticket_wait_for_citizen(
+            ticket=t, actor=u, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("The ticket now waits for the citizen."),
+    ),
+    "resume": InboxAction(
+        Action.RESUME,
+        inbox_forms.VersionForm,
+        lambda t, u, d: services.ticket_resume(ticket=t, actor=u, expected_version=_v(d)),
+        gettext_lazy("Work on the ticket was resumed."),
+    ),
+    "close": InboxAction(
+        Action.CLOSE,
+        inbox_forms.CloseForm,
+        lambda t, u, d: services.ticket_close(
+            ticket=t, actor=u, resolution=d["resolution"], expected_version=_v(d)
+        ),
+        gettext_lazy("The ticket was closed."),
+    ),
+}
+
+
+def _form_kwargs(name: str, ticket: Ticket) -> dict[str, Any]:
+    if name == "assign":
+        return {"colleagues": _colleagues(ticket)}
+    if name == "forward":
+        return {"departments": _other_departments(ticket)}
+    return {}
+
+
+def _blank_form(name: str, ticket: Ticket) -> forms.Form:
+    initial: dict[str, Any] = {"version": ticket.version}
+    if name == "assign":
+        initial["assignee"] = ticket.assignee_id
+    return ACTIONS[name].form(initial=initial, prefix=name, **_form_kwargs(name, ticket))
+
+
+def _ticket_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    try:
+        ticket = selectors.ticket_detail(user=user, ticket_id=pk)
+    except TicketNotFound:
+        raise Http404 from None
+    possible = set(allowed_actions(Status(ticket.status), access.actor_kinds(ticket, user)))
+    action_forms = {
+        name: (bound or {}).get(name) or _blank_form(name, ticket)
+        for name, spec in ACTIONS.items()
+        if spec.action in possible
+    }
+    if bound:
+        # The version the clerk may try again with is the current one; their text stays.
+        for form in bound.values():
+            if "version" in form.fields:
+                data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+                data[form.add_prefix("version")] = str(ticket.version)
+                form.data = data
+    context = {
+        "ticket": ticket,
+        "row": inbox_row(ticket, timezone.now()),
+        "timeline": [timeline_item(entry) for entry in ticket.timeline.all()],
+        "forms": action_forms,
+        "error": error,
+        "by_email": ticket.response_channel == ResponseChannel.EMAIL and bool(ticket.caller_email),
+        "config": {"wsPath": "/ws/live/", "ticketId": ticket.pk},
+    }
+    return render(request, "inbox/ticket.html", context, status=status)
+
+
+@inbox_required
+@require_GET
+def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_page(request, pk)
+
+
+@inbox_required
+@require_POST
+def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    try:
+        ticket = selectors.ticket_for_action(user=_user(request), ticket_id=pk)
+    except TicketNotFound:
+        raise Http404 from None
+    form = spec.form(request.POST, prefix=action, **_form_kwargs(action, ticket))
+    if not form.is_valid():
+        return _ticket_page(request, pk, bound={action: form}, status=400)
+    try:
+        spec.run(ticket, _user(request), form.cleaned_data)
+    except TicketNotFound:
+        raise Http404 from None
+    except Conflict:
+        return _ticket_page(
+            request, pk, bound={action: form}, error=str(CONFLICT_MESSAGE), status=409
+        )
+    except DomainError as exc:
+        field = str(exc.extra.get("field", ""))
+        form.add_error(field if field in form.fields else None, exc.message)
+        return _ticket_page(request, pk, bound={action: form}, status=exc.http_status)
+    messages.success(request, str(spec.done))
+    if spec.leaves_department:
+        return redirect("inbox:index")
+    return redirect("inbox:ticket", pk=pk)
