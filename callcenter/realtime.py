@@ -127,19 +127,72 @@ def _in_event_loop_thread() -> bool:
     return True
 
 
+class _Outbox:
+    """Sends on one event loop, in the order they were made, without making the sender wait.
+
+    The AMI adapter's consumer thread must not block on the server's loop for every event
+    (that loop is busy with hundreds of websockets); a queue drained by one task keeps the
+    order of the events, which a bare ``run_coroutine_threadsafe`` per send would not.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[tuple[Any, str, dict[str, Any]]] | None = None
+        # Runs before any put: callbacks scheduled from one thread run in order.
+        loop.call_soon_threadsafe(self._start)
+
+    def _start(self) -> None:
+        self.queue = asyncio.Queue()
+        self.loop.create_task(self._drain())
+
+    def put(self, layer: Any, group: str, message: dict[str, Any]) -> None:
+        self.loop.call_soon_threadsafe(self._put, (layer, group, message))
+
+    def _put(self, item: tuple[Any, str, dict[str, Any]]) -> None:
+        assert self.queue is not None
+        self.queue.put_nowait(item)
+
+    async def _drain(self) -> None:
+        assert self.queue is not None
+        while True:
+            layer, group, message = await self.queue.get()
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                logger.exception("could not send %s to %s", message["event"]["type"], group)
+
+
+_outboxes: dict[asyncio.AbstractEventLoop, _Outbox] = {}
+
+
+def _outbox(loop: asyncio.AbstractEventLoop) -> _Outbox:
+    with _sender_lock:
+        outbox = _outboxes.get(loop)
+        if outbox is None:
+            outbox = _outboxes[loop] = _Outbox(loop)
+        return outbox
+
+
 def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
     if isinstance(layer, InMemoryChannelLayer):
         # The in-memory layer lives on the server's loop: hand the send to that loop.
         loop = _server_loop
-        if loop is not None and loop.is_running():
-            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
+        if loop is not None and loop.is_running() and not _in_loop(loop):
+            _outbox(loop).put(layer, group, message)
         else:
             async_to_sync(layer.group_send)(group, message)
         return
     if _in_event_loop_thread():
         async_to_sync(layer.group_send)(group, message)
         return
-    asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _sender()).result(5)
+    _outbox(_sender()).put(layer, group, message)
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def send_now(groups: list[str], event: dict[str, Any]) -> None:

@@ -224,10 +224,13 @@ if REDIS_URL:
         raise ImproperlyConfigured(
             f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://"
         )
+    # Pub/sub: one subscription per process and one PUBLISH per group send, which carries the
+    # fan-out of screen pops and inbox updates to hundreds of websockets better than the list-
+    # based core layer (that one timed out with 200 agents connected).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
 else:

@@ -7,6 +7,7 @@ go to the supervisors' wallboard (and ``agent.state`` to the agent it concerns).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from callcenter.realtime import (
@@ -15,7 +16,7 @@ from callcenter.realtime import (
     register_event,
     user_group,
 )
-from telephony.models import AgentStatus, Call, CallOffer
+from telephony.models import Call, CallOffer
 
 register_event(
     "call.ringing", version=1, required={"call_id", "offer_id", "queue", "caller_number"}
@@ -109,16 +110,18 @@ def ended(call: Call) -> None:
     )
 
 
-def agent_state(status: AgentStatus, *, user_id: int | None) -> None:
+def agent_state(
+    *, interface: str, state: str, paused_reason: str, since: dt.datetime, user_id: int | None
+) -> None:
     groups = [SUPERVISORS_GROUP] + ([user_group(user_id)] if user_id is not None else [])
     broadcast_on_commit(
         groups,
         "agent.state",
         {
-            "interface": status.interface,
-            "state": status.state,
-            "paused_reason": status.paused_reason,
-            "since": _iso(status.since),
+            "interface": interface,
+            "state": state,
+            "paused_reason": paused_reason,
+            "since": since.isoformat(),
             "user_id": user_id,
         },
     )

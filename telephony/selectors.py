@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,6 +22,28 @@ FINISHED_TICKET_STATES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 def user_for_interface(interface: str) -> User | None:
     device = AgentDevice.objects.select_related("user").filter(interface=interface).first()
     return device.user if device else None
+
+
+# The device mapping changes a few times a day but is read for nearly every ACD event: keep it
+# in memory for a short while (a re-mapping reaches other processes within this time).
+DEVICE_CACHE_SECONDS = 30.0
+_device_users: dict[str, tuple[float, int | None]] = {}
+
+
+def user_id_for_interface(interface: str) -> int | None:
+    now = time.monotonic()
+    cached = _device_users.get(interface)
+    if cached is not None and now - cached[0] < DEVICE_CACHE_SECONDS:
+        return cached[1]
+    user_id = (
+        AgentDevice.objects.filter(interface=interface).values_list("user_id", flat=True).first()
+    )
+    _device_users[interface] = (now, user_id)
+    return user_id
+
+
+def device_cache_clear() -> None:
+    _device_users.clear()
 
 
 def interface_for_agent(agent: str) -> str:

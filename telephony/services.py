@@ -86,7 +86,7 @@ def call_offer_started(*, event: OfferStarted) -> CallOffer | None:
         defaults={
             "interface": event.interface,
             "member_name": event.member_name,
-            "user": selectors.user_for_interface(event.interface),
+            "user_id": selectors.user_id_for_interface(event.interface),
             "offered_at": _at(event.at),
         },
     )
@@ -166,31 +166,36 @@ def call_ended(*, event: CallEnded) -> Call:
     call.end_inferred = event.inferred
     if event.agent_interface and not call.agent_interface:
         call.agent_interface = event.agent_interface
-        call.agent = selectors.user_for_interface(event.agent_interface)
+        call.agent_id = selectors.user_id_for_interface(event.agent_interface)
     call.save()
     events.ended(call)
     return call
 
 
 @transaction.atomic
-def agent_state_changed(*, event: AgentStateChanged) -> AgentStatus:
-    status, created = AgentStatus.objects.select_for_update().get_or_create(
-        interface=event.interface,
-        defaults={
-            "state": event.state,
-            "paused_reason": event.paused_reason,
-            "since": _at(event.at),
-        },
+def agent_state_changed(*, event: AgentStateChanged) -> None:
+    # One UPDATE that only matches a real change: the ACD repeats states (one
+    # QueueMemberStatus per queue), and this runs for most events of every call.
+    since = _at(event.at)
+    changed = (
+        AgentStatus.objects.filter(interface=event.interface)
+        .exclude(state=event.state, paused_reason=event.paused_reason)
+        .update(state=event.state, paused_reason=event.paused_reason, since=since)
     )
-    if not created and (status.state, status.paused_reason) == (event.state, event.paused_reason):
-        return status
-    status.state = event.state
-    status.paused_reason = event.paused_reason
-    status.since = _at(event.at)
-    status.save()
-    user = selectors.user_for_interface(event.interface)
-    events.agent_state(status, user_id=user.pk if user else None)
-    return status
+    if not changed:
+        _status, created = AgentStatus.objects.get_or_create(
+            interface=event.interface,
+            defaults={"state": event.state, "paused_reason": event.paused_reason, "since": since},
+        )
+        if not created:
+            return
+    events.agent_state(
+        interface=event.interface,
+        state=event.state,
+        paused_reason=event.paused_reason,
+        since=since,
+        user_id=selectors.user_id_for_interface(event.interface),
+    )
 
 
 _HANDLERS: dict[type[DomainEvent], Callable[..., Any]] = {
@@ -228,6 +233,7 @@ def device_map(*, username: str, interface: str) -> AgentDevice:
     device, _created = AgentDevice.objects.update_or_create(
         interface=interface, defaults={"user": user}
     )
+    selectors.device_cache_clear()
     return device
 
 

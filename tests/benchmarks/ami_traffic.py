@@ -42,7 +42,14 @@ def _blocks() -> list[bytes]:
 _TEMPLATE = _blocks()
 
 
-def render_call(index: int, interface: str, *, base: int = 1_900_000_000) -> CallFrames:
+def _rtcp(block: bytes, count: int) -> bytes:
+    """``count`` more RTCP reports like ``block`` (a talking channel sends one every 5 s)."""
+    return block * count
+
+
+def render_call(
+    index: int, interface: str, *, base: int = 1_900_000_000, rtcp: int = 0
+) -> CallFrames:
     caller_id = f"{base}.{2 * index}".encode()
     agent_id = f"{base}.{2 * index + 1}".encode()
     number = f"+49301{index:07d}".encode()
@@ -56,11 +63,15 @@ def render_call(index: int, interface: str, *, base: int = 1_900_000_000) -> Cal
         block = block.replace(b"+4923412345678", number)
         block = _TIMESTAMP.sub(lambda m: b"Timestamp: %.6f" % (float(m.group(1)) + offset), block)
         rendered.append(block)
+    if rtcp:
+        report = next(b for b in rendered if b.startswith(b"Event: RTCPSent"))
+        hangup = next(i for i, b in enumerate(rendered) if b.startswith(b"Event: HangupRequest"))
+        rendered.insert(hangup, _rtcp(report, rtcp))
     connect_at = next(i for i, b in enumerate(rendered) if b.startswith(b"Event: AgentConnect"))
     return CallFrames(
         uniqueid=caller_id.decode(),
         before_connect=b"".join(rendered[:connect_at]),
         connect=rendered[connect_at],
         after_connect=b"".join(rendered[connect_at + 1 :]),
-        events=len(rendered),
+        events=len(rendered) - (1 if rtcp else 0) + rtcp,
     )

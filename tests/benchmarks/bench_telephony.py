@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import statistics
 import sys
@@ -29,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+RING_SECONDS = 0.6
+TALK_SECONDS = 2.0
+TARGET_EVENTS_PER_SECOND = 2000
 
 
 def _configure(mode: str, workdir: Path) -> str | None:
@@ -109,6 +113,40 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
+def _clients_main(
+    ws_url: str, cookies: dict[str, str], ready: Any, stop: Any, results: Any
+) -> None:
+    """Runs in its own process, as browsers would: the agents' websockets."""
+    import websockets
+
+    arrivals: dict[str, tuple[float, str]] = {}
+
+    async def listen(interface: str, connected: asyncio.Event) -> None:
+        headers = {"Cookie": cookies[interface], "Origin": "http://127.0.0.1"}
+        async with websockets.connect(ws_url, additional_headers=headers, max_queue=None) as ws:
+            await ws.recv()  # hello
+            connected.set()
+            while not stop.is_set():
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), 0.25)
+                except TimeoutError:
+                    continue
+                now = time.time()
+                event = json.loads(raw)
+                if event["type"] == "call.answered":
+                    arrivals[event["data"]["uniqueid"]] = (now, interface)
+
+    async def main() -> None:
+        flags = {interface: asyncio.Event() for interface in cookies}
+        tasks = [asyncio.create_task(listen(i, flags[i])) for i in cookies]
+        await asyncio.wait_for(asyncio.gather(*(f.wait() for f in flags.values())), 120)
+        ready.set()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+    results.put(arrivals)
+
+
 def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> dict[str, Any]:
     import django
 
@@ -117,8 +155,6 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
     from django.test import Client
 
     call_command("migrate", interactive=False, verbosity=0)
-
-    import websockets
 
     from callcenter.accounts.roles import Role
     from callcenter.accounts.services import user_create_or_update
@@ -141,42 +177,18 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
     server = _ServerThread()
     server.start_and_wait()
     ws_url = f"ws://127.0.0.1:{server.port}/ws/live/"
-    arrivals: dict[str, float] = {}
+    context = multiprocessing.get_context("spawn")
+    ready, stop, results = context.Event(), context.Event(), context.Queue()
+    clients = context.Process(target=_clients_main, args=(ws_url, cookies, ready, stop, results))
+    clients.start()
+    if not ready.wait(180):
+        raise RuntimeError("the agents' websockets did not connect")
     sent: dict[str, float] = {}
-    wrong_recipient = 0
-
-    async def listen(interface: str, ready: asyncio.Event, stop: asyncio.Event) -> None:
-        nonlocal wrong_recipient
-        headers = {"Cookie": cookies[interface], "Origin": "http://127.0.0.1"}
-        async with websockets.connect(ws_url, additional_headers=headers, max_queue=None) as ws:
-            await ws.recv()  # hello
-            ready.set()
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), 0.25)
-                except TimeoutError:
-                    continue
-                now = time.perf_counter()
-                event = json.loads(raw)
-                if event["type"] == "call.answered":
-                    uid = event["data"]["uniqueid"]
-                    arrivals[uid] = now
-                    if uid in expected_agent and expected_agent[uid] != interface:
-                        wrong_recipient += 1
-
     expected_agent: dict[str, str] = {}
 
     async def scenario() -> dict[str, Any]:
         acd = MiniAcd()
         await acd.start()
-        stop = asyncio.Event()
-        readies = [asyncio.Event() for _ in interfaces]
-        tasks = [
-            asyncio.create_task(listen(i, r, stop))
-            for i, r in zip(interfaces, readies, strict=True)
-        ]
-        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 60)
-
         config = AmiConfig(
             host="127.0.0.1",
             port=acd.port,
@@ -193,78 +205,97 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         assert writer is not None
         await asyncio.sleep(1.0)  # let the resync finish
 
-        # Latency: `rate` new calls per second.
-        interval = 1.0 / rate
-        start = time.perf_counter()
-        for index in range(calls):
+        # Latency: `rate` new calls per second; each rings RING_SECONDS before the answer.
+        async def one_call(index: int) -> None:
             interface = interfaces[index % len(interfaces)]
             frames = render_call(index, interface)
             expected_agent[frames.uniqueid] = interface
             writer.write(frames.before_connect)
             await writer.drain()
-            sent[frames.uniqueid] = time.perf_counter()
+            await asyncio.sleep(RING_SECONDS)
+            sent[frames.uniqueid] = time.time()
             writer.write(frames.connect)
             await writer.drain()
+            await asyncio.sleep(TALK_SECONDS)
             writer.write(frames.after_connect)
             await writer.drain()
-            delay = start + (index + 1) * interval - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        deadline = time.perf_counter() + 30
-        while len(arrivals) < calls and time.perf_counter() < deadline:
-            await asyncio.sleep(0.05)
-        latencies = [(arrivals[u] - sent[u]) * 1000 for u in sent if u in arrivals]
 
-        # Throughput: the full noise mix as fast as the socket takes it.
+        tasks = []
+        for index in range(calls):
+            tasks.append(asyncio.create_task(one_call(index)))
+            await asyncio.sleep(1.0 / rate)
+        await asyncio.gather(*tasks)
+        await asyncio.sleep(3.0)
+
+        # Throughput: the noise mix (each call with RTCP reports for a 4-minute talk) written
+        # at TARGET_EVENTS_PER_SECOND; every call must be recorded and nothing dropped.
         def ended() -> int:
-            return Call.objects.filter(
-                uniqueid__startswith="1800000000.", ended_at__isnull=False
-            ).count()
+            rows = Call.objects.filter(uniqueid__startswith="1800000000.")
+            return rows.filter(ended_at__isnull=False).count()
 
         burst = [
-            render_call(index, interfaces[index % len(interfaces)], base=1_800_000_000)
+            render_call(index, interfaces[index % len(interfaces)], base=1_800_000_000, rtcp=96)
             for index in range(burst_calls)
         ]
         events = sum(f.events for f in burst)
+        client = runtime.listener.client if runtime.listener else None
+        dropped_before = client.dropped_events if client else 0
         t0 = time.perf_counter()
+        written = 0
         for frames in burst:
             writer.write(frames.before_connect + frames.connect + frames.after_connect)
             await writer.drain()
-        written = time.perf_counter() - t0
-        while await asyncio.to_thread(ended) < burst_calls and time.perf_counter() - t0 < 120:
+            written += frames.events
+            ahead = written / TARGET_EVENTS_PER_SECOND - (time.perf_counter() - t0)
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+        write_seconds = time.perf_counter() - t0
+        while await asyncio.to_thread(ended) < burst_calls and time.perf_counter() - t0 < 300:
             await asyncio.sleep(0.05)
         processed = time.perf_counter() - t0
         done = await asyncio.to_thread(ended)
-        client = runtime.listener.client if runtime.listener else None
-
         runtime.stop()
         await asyncio.to_thread(adapter.join, 15)
-        stop.set()
-        await asyncio.gather(*tasks)
         return {
-            "mode": mode,
-            "agents_connected": len(interfaces),
-            "calls_per_second": rate,
-            "screen_pop": _summary(latencies) if latencies else {"n": 0},
-            "pops_missing": calls - len(latencies),
-            "pops_to_wrong_agent": wrong_recipient,
-            "throughput": {
-                "calls": burst_calls,
-                "events": events,
-                "socket_written_s": round(written, 3),
-                "all_recorded_s": round(processed, 3),
-                "events_per_second": round(events / processed, 1),
-                "calls_ended": done,
-                "dropped_events": client.dropped_events if client else None,
-                "queue_capacity": config.queue_size,
-            },
+            "events": events,
+            "write_seconds": write_seconds,
+            "processed": processed,
+            "done": done,
+            "dropped": (client.dropped_events - dropped_before) if client else None,
+            "queue_capacity": config.queue_size,
         }
 
     try:
-        return asyncio.run(scenario())
+        burst = asyncio.run(scenario())
     finally:
+        stop.set()
+        arrivals: dict[str, tuple[float, str]] = results.get(timeout=60)
+        clients.join(30)
         server.server.should_exit = True
         server.join(timeout=10)
+    latencies = [(arrivals[u][0] - sent[u]) * 1000 for u in sent if u in arrivals]
+    wrong = sum(
+        1 for u, (_, interface) in arrivals.items() if expected_agent.get(u, interface) != interface
+    )
+    return {
+        "mode": mode,
+        "agents_connected": len(interfaces),
+        "calls_per_second": rate,
+        "screen_pop": _summary(latencies) if latencies else {"n": 0},
+        "pops_missing": calls - len(latencies),
+        "pops_to_wrong_agent": wrong,
+        "throughput": {
+            "calls": burst_calls,
+            "events": burst["events"],
+            "target_events_per_second": TARGET_EVENTS_PER_SECOND,
+            "written_events_per_second": round(burst["events"] / burst["write_seconds"], 1),
+            "all_recorded_s": round(burst["processed"], 2),
+            "recorded_events_per_second": round(burst["events"] / burst["processed"], 1),
+            "calls_ended": burst["done"],
+            "dropped_events": burst["dropped"],
+            "queue_capacity": burst["queue_capacity"],
+        },
+    }
 
 
 def main() -> None:
