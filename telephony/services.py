@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ from telephony.ami.errors import AmiError
 from telephony.exceptions import CallNotFound, DeviceInvalid, TelephonyUnavailable
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpOutcome
 from tickets import services as ticket_services
-from tickets.models import Channel, ResponseChannel, Ticket
+from tickets.models import Channel, ResponseChannel
 from tickets.phone import normalize_phone
 from tickets.selectors import ticket_for_action
 from tickets.services import CallerData, ticket_callback_record, ticket_create
@@ -276,49 +275,6 @@ class CallAlreadyWrappedUp(Conflict):
 NEEDS_CONTACT = frozenset({WrapUpOutcome.ESCALATED, WrapUpOutcome.CALLBACK})
 
 
-def _ticket_details_set(
-    *,
-    ticket: Ticket,
-    actor: User,
-    service: Service | None,
-    caller: CallerData | None,
-    expected_version: int | None,
-) -> Ticket:
-    """Link the article used and store the caller's contact data on the call's ticket.
-
-    tickets.services has no public operation for this yet (``ticket_create`` sets both, but the
-    call's ticket already exists), so this one function uses its building blocks: the same row
-    lock, version check, consent rules and timeline entry. It moves to tickets.services as
-    ``ticket_details_update`` once that exists; nothing else here writes a ticket row.
-    """
-    fields: dict[str, Any] = {}
-    if caller is not None:
-        fields.update(ticket_services._caller_fields(caller))
-    if service is not None and service.pk != ticket.service_id:
-        fields["service"] = service
-    if not fields:
-        ticket_services._check_version(ticket, expected_version)
-        return ticket
-    locked = ticket_services._locked_visible(ticket, actor)
-    ticket_services._check_version(locked, expected_version)
-    Ticket.objects.filter(pk=locked.pk).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
-    locked.refresh_from_db()
-    ticket_services.timeline_entry_add(
-        ticket=locked,
-        actor=actor,
-        code="tickets.ticket.details_set",
-        # Never the contact data itself: the timeline outlives the retention period.
-        data={
-            "service": locked.service_id,
-            "consent": bool(caller and caller.consent),
-            "response_channel": locked.response_channel,
-        },
-    )
-    return locked
-
-
 def _resolution(outcome: WrapUpOutcome, note: str) -> str:
     note = note.strip()
     return f"{outcome.label}: {note}" if note else str(outcome.label)
@@ -370,7 +326,7 @@ def call_wrap_up(
             raise CallAlreadyWrappedUp(_("This call has already been wrapped up."))
         ticket = locked.ticket
         assert ticket is not None
-        ticket = _ticket_details_set(
+        ticket = ticket_services.ticket_details_update(
             ticket=ticket,
             actor=actor,
             service=service,

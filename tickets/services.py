@@ -602,3 +602,45 @@ def ticket_callback_record(
             data={"number": number, "interface": interface},
             visibility=Visibility.INTERNAL,
         )
+
+
+def ticket_details_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    service: Service | None,
+    caller: CallerData | None,
+    expected_version: int | None,
+) -> Ticket:
+    """Link the service used and store the caller's contact data (consent rules apply).
+
+    The desk's wrap-up calls this for the ticket a call opened: ``ticket_create`` sets both
+    fields, but the call's ticket exists before the agent knows them.
+    """
+    fields: dict[str, Any] = {}
+    if caller is not None:
+        fields.update(_caller_fields(caller))
+    if service is not None and service.pk != ticket.service_id:
+        fields["service"] = service
+    if not fields:
+        _check_version(ticket, expected_version)
+        return ticket
+    with transaction.atomic():
+        locked = _locked_visible(ticket, actor)
+        _check_version(locked, expected_version)
+        Ticket.objects.filter(pk=locked.pk).update(
+            version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
+        locked.refresh_from_db()
+        timeline_entry_add(
+            ticket=locked,
+            actor=actor,
+            code="tickets.ticket.details_set",
+            # Never the contact data itself: the timeline outlives the retention period.
+            data={
+                "service": locked.service_id,
+                "consent": bool(caller and caller.consent),
+                "response_channel": locked.response_channel,
+            },
+        )
+        return locked
