@@ -57,7 +57,7 @@ SELECT
     'phone',
     'Anliegen ' || i,
     '',
-    %(first_department)s + (i * 7919) %% %(departments)s,
+    %(first_department)s + ((i::bigint * 7919) %% %(departments)s)::int,
     'normal',
     CASE WHEN i %% 100 < 3 THEN 'escalated' WHEN i %% 100 < 5 THEN 'in_progress'
          WHEN i %% 100 < 6 THEN 'answered' WHEN i %% 100 < 20 THEN 'resolved' ELSE 'closed' END,
