@@ -1,0 +1,128 @@
+"""The department inbox in a real browser: a ticket escalated by an agent appears live in the
+clerk's open list (no reload), the clerk opens it, takes it and answers the citizen.
+
+The agent's escalation runs through the tickets services in the test thread; the server runs
+in this process and shares the in-memory channel layer, so the on-commit broadcast reaches
+the clerk's websocket exactly as in production. Labels match in English or German
+(frontend/locale_de_inbox.json), so the test holds before and after the .po merge.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callcenter.accounts.models import User
+from knowledge.models import Department
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_desk import UNNAMED_CONTROLS, log_in, server_loop_bound  # noqa: F401
+from tickets import services
+from tickets.models import ResponseChannel, Ticket
+from tickets.services import CallerData
+from tickets.workflow import Status
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("server_loop_bound"),
+]
+
+GERMAN = json.loads(
+    (Path(__file__).resolve().parents[2] / "frontend" / "locale_de_inbox.json").read_text()
+)
+
+
+def t(msgid: str, *, exact: bool = True) -> re.Pattern[str]:
+    """The label in either language."""
+    choices = "|".join(re.escape(s) for s in {msgid, GERMAN.get(msgid, msgid)})
+    pattern = f"^\\s*(?:{choices})\\s*$" if exact else f"(?:{choices})"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"inbox-{name}.png"), full_page=True)
+
+
+def escalate_as_agent(agent: User, department: Department) -> Ticket:
+    ticket = services.ticket_create(
+        actor=agent,
+        subject="Meldebescheinigung fehlt",
+        caller=CallerData(
+            consent=True,
+            name="Erika Mustermann",
+            email="erika@example.org",
+            response_channel=ResponseChannel.EMAIL,
+        ),
+    )
+    return services.ticket_escalate(ticket=ticket, actor=agent, department=department)
+
+
+# The one call in tickets.services.timeline_entry_add that sends ticket.changed is not merged
+# yet: it adds on-commit callbacks, which tests/tickets/test_services.py
+# ::test_respond_records_first_response_and_mails_the_citizen_after_commit counts
+# (``len(callbacks) == 1``). Strict: once the call is in, this marker must go.
+@pytest.mark.xfail(
+    strict=True, reason="ticket.changed is not yet sent from tickets.services.timeline_entry_add"
+)
+def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
+    asgi_server: str, page: Any, agent: User, clerk: User, department: Department
+) -> None:
+    log_in(page, asgi_server, "clerk")
+    page.get_by_role("link", name=t("Open the department inbox")).click()
+    page.wait_for_url(f"{asgi_server}/posteingang/")
+    page.wait_for_selector("#inbox-connection[data-connection='online']", timeout=10000)
+    assert page.locator("[data-ticket-id]").count() == 0
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    page.evaluate("window.__notReloaded = true")
+    shot(page, "1-empty")
+
+    ticket = escalate_as_agent(agent, department)
+
+    row = page.locator(f"[data-ticket-id='{ticket.pk}']")
+    row.wait_for(timeout=5000)
+    assert page.evaluate("window.__notReloaded === true"), "the list changed without a reload"
+    assert "Meldebescheinigung fehlt" in row.inner_text()
+    shot(page, "2-live")
+
+    # Keyboard: the ticket link is reachable with Tab and opens with Enter.
+    link = row.get_by_role("link", name=ticket.number)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if link.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the ticket link is not reachable by keyboard")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{asgi_server}/posteingang/{ticket.pk}/"
+    assert "Erika Mustermann" in page.locator("[data-caller-contact]").inner_text()
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    shot(page, "3-detail")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("Take the ticket")).click()
+    assert page.locator("[data-ticket-status]").get_attribute("data-ticket-status") == (
+        Status.IN_PROGRESS
+    )
+
+    page.get_by_label(t("Response to the citizen")).fill(
+        "Ihre Meldebescheinigung liegt im Bürgeramt Mitte zur Abholung bereit."
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("Send the response by e-mail")).click()
+    assert page.locator("[data-ticket-status]").get_attribute("data-ticket-status") == (
+        Status.ANSWERED
+    )
+    response = page.locator("[data-timeline] li[data-code='tickets.ticket.responded']")
+    assert "zur Abholung bereit" in response.inner_text()
+    assert "inbox-citizen" in (response.get_attribute("class") or "")
+    assert t("Visible to the citizen", exact=False).search(response.inner_text())
+    shot(page, "4-answered")
+
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ANSWERED and ticket.assignee == clerk
