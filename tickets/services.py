@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from callcenter.accounts.models import User
 from knowledge.models import Department, Service
 from knowledge.selectors import service_default_department
-from tickets import access
+from tickets import access, events
 from tickets.business_hours import add_service_hours
 from tickets.calendars import calendar_spec_for_department
 from tickets.exceptions import (
@@ -88,7 +88,7 @@ def timeline_entry_add(
     data: dict[str, Any] | None = None,
     visibility: str = Visibility.INTERNAL,
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry.objects.create(
         ticket=ticket,
         actor=actor,
         actor_name=actor.get_username() if actor else "",
@@ -96,6 +96,9 @@ def timeline_entry_add(
         data=data or {},
         visibility=visibility,
     )
+    # Every recorded change is also a live update (sent on commit, see tickets/events.py).
+    events.ticket_changed(ticket=ticket, code=code, data=entry.data)
+    return entry
 
 
 def _locked_visible(ticket: Ticket, actor: User | None) -> Ticket:

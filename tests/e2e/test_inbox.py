@@ -62,13 +62,6 @@ def escalate_as_agent(agent: User, department: Department) -> Ticket:
     return services.ticket_escalate(ticket=ticket, actor=agent, department=department)
 
 
-# The one call in tickets.services.timeline_entry_add that sends ticket.changed is not merged
-# yet: it adds on-commit callbacks, which tests/tickets/test_services.py
-# ::test_respond_records_first_response_and_mails_the_citizen_after_commit counts
-# (``len(callbacks) == 1``). Strict: once the call is in, this marker must go.
-@pytest.mark.xfail(
-    strict=True, reason="ticket.changed is not yet sent from tickets.services.timeline_entry_add"
-)
 def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     asgi_server: str, page: Any, agent: User, clerk: User, department: Department
 ) -> None:

@@ -191,7 +191,7 @@ def test_respond_records_first_response_and_mails_the_citizen_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         ticket = services.ticket_respond(ticket=in_progress, actor=clerk, message="Guten Tag …")
         assert mail.outbox == []  # nothing leaves before the commit
-    assert len(callbacks) == 1
+    assert callbacks  # the mail (and the live update) wait for the commit
     assert ticket.status == Status.ANSWERED
     assert ticket.first_response_at == at(3, 3, 9)
     assert len(mail.outbox) == 1
