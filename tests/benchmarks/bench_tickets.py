@@ -60,7 +60,8 @@ SELECT
     %(first_department)s + ((i::bigint * 7919) %% %(departments)s)::int,
     'normal',
     CASE WHEN i %% 100 < 3 THEN 'escalated' WHEN i %% 100 < 5 THEN 'in_progress'
-         WHEN i %% 100 < 6 THEN 'answered' WHEN i %% 100 < 20 THEN 'resolved' ELSE 'closed' END,
+         WHEN i %% 100 < 6 THEN 'waiting_for_citizen' WHEN i %% 100 < 20 THEN 'resolved'
+         ELSE 'closed' END,
     '',
     1,
     now() - ((i %% 3650) || ' days')::interval,
@@ -110,7 +111,7 @@ def run(tickets: int, requests: int) -> dict[str, Any]:
         cursor.execute("ANALYZE tickets_ticket")
         cursor.execute(
             "SELECT count(*) FROM tickets_ticket WHERE department_id IN (%s, %s) "
-            "AND status IN ('escalated', 'in_progress', 'answered')",
+            "AND status IN ('escalated', 'in_progress', 'waiting_for_citizen')",
             [departments[0].pk, departments[1].pk],
         )
         inbox_size = cursor.fetchone()[0]
@@ -118,7 +119,7 @@ def run(tickets: int, requests: int) -> dict[str, Any]:
 
     client = APIClient()
     client.force_authenticate(clerk)
-    inbox_url = "/api/v1/tickets/?status=escalated,in_progress,waiting_for_citizen,answered"
+    inbox_url = "/api/v1/tickets/?status=escalated,in_progress,waiting_for_citizen"
     first = client.get(inbox_url)
     assert first.status_code == 200
     last_page = max(1, -(-first.json()["count"] // 50))
@@ -138,7 +139,7 @@ def run(tickets: int, requests: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN SELECT id FROM tickets_ticket WHERE department_id IN (%s, %s) AND status IN "
-            "('escalated','in_progress','answered','waiting_for_citizen') ORDER BY due_at LIMIT 50",
+            "('escalated','in_progress','waiting_for_citizen') ORDER BY due_at LIMIT 50",
             [departments[0].pk, departments[1].pk],
         )
         plan = " / ".join(row[0].strip() for row in cursor.fetchall()[:3])
