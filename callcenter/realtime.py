@@ -119,14 +119,6 @@ def _sender() -> asyncio.AbstractEventLoop:
         return _sender_loop
 
 
-def _in_event_loop_thread() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class _Outbox:
     """Sends on one event loop, in the order they were made, without making the sender wait.
 
@@ -182,9 +174,9 @@ def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
         else:
             async_to_sync(layer.group_send)(group, message)
         return
-    if _in_event_loop_thread():
-        async_to_sync(layer.group_send)(group, message)
-        return
+    # Redis and other cross-process layers: always through the long-lived sender loop. Sync
+    # code may run where a loop is running but cannot be awaited (Playwright's sync API in
+    # the browser tests), where async_to_sync would refuse.
     _outbox(_sender()).put(layer, group, message)
 
 
