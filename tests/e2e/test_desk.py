@@ -276,6 +276,14 @@ def test_search_article_and_escalation_with_department_note_and_consent(
     option.wait_for(timeout=5000)
     assert "Personalausweis" in option.inner_text()
     assert page.locator("#desk-results mark").count() >= 1
+    # Highlighted words keep the spaces around them ("<mark>Perso</mark> beantragen").
+    glued = page.evaluate(
+        """() => [...document.querySelectorAll('#desk-results mark')].filter(m => {
+            const next = m.nextSibling;
+            return next && next.nodeType === 3 && /^[A-Za-zÄÖÜäöüß0-9]/.test(next.data);
+        }).length"""
+    )
+    assert glued == 0
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
     assert option.get_attribute("aria-selected") == "true"

@@ -9,13 +9,16 @@ const DEBOUNCE_MS = 120;
 // else in it can become markup.
 function snippetNodes(snippet) {
   const nodes = [];
-  const parser = new DOMParser();
+  // An inert <template> decodes the entities and, unlike DOMParser's document, keeps the
+  // spaces at the edges of each part (the words between two marks).
+  const decoder = document.createElement("template");
   let marked = false;
   for (const part of String(snippet || "").split(/(<\/?mark>)/i)) {
     if (/^<mark>$/i.test(part)) marked = true;
     else if (/^<\/mark>$/i.test(part)) marked = false;
     else if (part) {
-      const text = parser.parseFromString(part, "text/html").body.textContent || "";
+      decoder.innerHTML = part;
+      const text = decoder.content.textContent || "";
       if (marked) {
         const mark = document.createElement("mark");
         mark.textContent = text;
