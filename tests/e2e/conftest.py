@@ -45,7 +45,7 @@ class _ServerThread(threading.Thread):
             host="127.0.0.1",
             port=0,
             ws="websockets-sansio",
-            lifespan="off",
+            lifespan="on",  # binds the server loop for live updates, as in production
             log_level="warning",
         )
         self.server = uvicorn.Server(config)

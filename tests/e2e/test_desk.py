@@ -10,15 +10,11 @@ before and after the translations are merged into the .po file.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import gc
 import json
 import re
 import statistics
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +22,12 @@ import pytest
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from callcenter.realtime import bind_server_loop
 from knowledge import services as knowledge_services
 from knowledge.indexing import search_index_rebuild
 from telephony.ami.domain import AgentStateChanged
 from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
-from tests.e2e.conftest import ARTIFACTS, _ServerThread
+from tests.e2e.conftest import ARTIFACTS
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import publish
 from tests.telephony.test_wrap_up import answered_event, hang_up, join_and_ring, put_call_through
@@ -42,7 +37,6 @@ from tickets.workflow import Status
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("server_loop_bound"),
 ]
 
 PASSWORD = "pw-Test-115!"
@@ -100,39 +94,6 @@ WATCH_POP = """(callId) => {
 
 def pop_of(call_id: int) -> str:
     return f"#pop[data-call-id='{call_id}']:not([hidden])"
-
-
-def _runs_in(loop: asyncio.AbstractEventLoop, thread_id: int | None) -> bool:
-    seen: list[int] = []
-    done = threading.Event()
-
-    def probe() -> None:
-        seen.append(threading.get_ident())
-        done.set()
-
-    loop.call_soon_threadsafe(probe)
-    return done.wait(2) and seen[0] == thread_id
-
-
-@pytest.fixture
-def server_loop_bound(asgi_server: str) -> Iterator[None]:
-    """Bind the test server's event loop as its lifespan startup does in production.
-
-    The fixture server runs without lifespan, so events sent from this thread (where
-    Playwright keeps a loop) would otherwise find no loop to hand the in-memory send to.
-    """
-    server = next(th for th in threading.enumerate() if isinstance(th, _ServerThread))
-    loop = next(
-        candidate
-        for candidate in gc.get_objects()
-        if isinstance(candidate, asyncio.AbstractEventLoop)
-        and candidate.is_running()
-        and getattr(candidate, "_thread_id", None) != threading.get_ident()
-        and _runs_in(candidate, server.ident)
-    )
-    bind_server_loop(loop)
-    yield
-    bind_server_loop(None)
 
 
 @pytest.fixture

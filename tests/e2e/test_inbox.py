@@ -19,7 +19,7 @@ import pytest
 from callcenter.accounts.models import User
 from knowledge.models import Department
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk import UNNAMED_CONTROLS, log_in, server_loop_bound  # noqa: F401
+from tests.e2e.test_desk import UNNAMED_CONTROLS, log_in
 from tickets import services
 from tickets.models import ResponseChannel, Ticket
 from tickets.services import CallerData
@@ -28,7 +28,6 @@ from tickets.workflow import Status
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("server_loop_bound"),
 ]
 
 GERMAN = json.loads(

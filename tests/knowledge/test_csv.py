@@ -90,7 +90,7 @@ def test_errors_name_the_row_and_nothing_is_imported(dog_tax: Service, editor: U
         (5, "valid_until"),
         (5, "title"),
     }
-    assert "row 4, leika_key" in excinfo.value.message
+    assert "Zeile 4, leika_key" in excinfo.value.message  # the German UI's wording
     dog_tax.refresh_from_db()
     assert dog_tax.fees == "120 Euro"
     assert not Service.objects.filter(title="Gut").exists()

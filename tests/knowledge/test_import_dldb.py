@@ -140,7 +140,7 @@ def test_a_truncated_file_is_rejected_with_its_position_and_nothing_is_imported(
         call_command("import_dldb", str(tmp_path), stdout=io.StringIO())
     message = str(excinfo.value)
     assert "services_de.json" in message
-    assert "line" in message and "column" in message
+    assert "Zeile" in message and "Spalte" in message  # line and column, in German
     assert "Nothing was imported" in message
     assert Service.objects.count() == 0 and Topic.objects.count() == 0
 
