@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.models import SearchSynonym, Service, ServiceResponsibility
@@ -53,21 +51,15 @@ def _merge_new_synonyms(index: SearchIndex) -> None:
         _synonyms_seen.update(synonym.pk for synonym in fresh)
 
 
-def _with_departments() -> Prefetch[str, Any, str]:
-    return Prefetch(
-        "responsibilities",
-        queryset=ServiceResponsibility.objects.filter(department__is_active=True)
-        .select_related("department")
-        .order_by("-is_default", "department__name"),
-    )
-
-
-def _published() -> Iterator[Service]:
-    return (
-        service_list_published()
-        .prefetch_related(_with_departments())
-        .order_by("pk")
-        .iterator(chunk_size=500)
+def _indexable() -> QuerySet[Service]:
+    """Published services with the departments their documents name."""
+    return service_list_published().prefetch_related(
+        Prefetch(
+            "responsibilities",
+            queryset=ServiceResponsibility.objects.filter(department__is_active=True)
+            .select_related("department")
+            .order_by("-is_default", "department__name"),
+        )
     )
 
 
@@ -98,25 +90,20 @@ class RebuildResult:
 
 def search_index_rebuild() -> RebuildResult:
     started = time.perf_counter()
-    documents = [document_for(service) for service in _published()]
+    services = _indexable().order_by("pk").iterator(chunk_size=500)
+    documents = [document_for(service) for service in services]
     generation = search_index().rebuild(documents)
     return RebuildResult(len(documents), time.perf_counter() - started, generation)
 
 
 def search_index_refresh(*, service_id: int) -> None:
     """Bring one service's document in line with the database (publish, edit, archive)."""
-    service = _published_one(service_id)
+    service = _indexable().filter(pk=service_id).first()
     index = search_index()
     if service is None:
         index.delete(service_id)
     else:
         index.update(document_for(service))
-
-
-def _published_one(service_id: int) -> Service | None:
-    return (
-        service_list_published().prefetch_related(_with_departments()).filter(pk=service_id).first()
-    )
 
 
 def knowledge_search(
