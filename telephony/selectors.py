@@ -19,11 +19,6 @@ from tickets.workflow import Status as TicketStatus
 FINISHED_TICKET_STATES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
 
-def user_for_interface(interface: str) -> User | None:
-    device = AgentDevice.objects.select_related("user").filter(interface=interface).first()
-    return device.user if device else None
-
-
 # The device mapping changes a few times a day but is read for nearly every ACD event: keep it
 # in memory for a short while (a re-mapping reaches other processes within this time).
 DEVICE_CACHE_SECONDS = 30.0

@@ -125,7 +125,8 @@ def call_answered(*, event: CallAnswered) -> Call | None:
         return None
     if call.answered_at is not None:
         return call
-    agent = selectors.user_for_interface(event.interface)
+    agent_id = selectors.user_id_for_interface(event.interface)
+    agent = User.objects.filter(pk=agent_id).first() if agent_id is not None else None
     call.answered_at = _at(event.answered_at)
     call.agent = agent
     call.agent_interface = event.interface
