@@ -3,16 +3,24 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core for the accessibility browser tests, from the npm registry (nothing committed).
+AXE_DIR := tests/e2e/axe
+AXE     := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
 .PHONY: install run test bench lint lock clean
 
-install: $(STAMP)
+install: $(STAMP) $(AXE)
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11 is required)" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $(STAMP)
+
+$(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found (the browser tests need axe-core from the npm registry: apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $(AXE)
 
 run: install
 	$(BIN)/python -m callcenter.run
