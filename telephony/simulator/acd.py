@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Literal
 
 from telephony.ami.framing import Message
 from telephony.simulator import wire
@@ -33,7 +34,7 @@ from telephony.simulator.model import (
 )
 from telephony.simulator.originate import OriginateFlow
 from telephony.simulator.outcome import CallOutcome
-from telephony.simulator.people import Agent, random_caller, roster
+from telephony.simulator.people import Agent, Caller, random_caller, roster
 from telephony.simulator.profile import ArrivalProfile
 from telephony.simulator.rtcp import RtcpReporter
 from telephony.simulator.scheduler import Scheduler
@@ -224,6 +225,43 @@ class AcdModel:
         seconds = self.rng.uniform(shortest, longest)
         self._auto_pause(member, reason, seconds)
         self.later(seconds, lambda: self._schedule_break(member))
+
+    # --- directed calls (tests, demos) -------------------------------------------------
+
+    def call_put_through(self, *, interface: str, caller: Caller, queue: str = "115") -> str | None:
+        """A caller joins ``queue`` now and rings at ``interface`` only; the caller's Uniqueid.
+
+        The call waits for :meth:`call_answer` and :meth:`call_hang_up` (no patience, queue
+        timeout or ring timeout of its own), so a test decides when the ``AgentConnect``
+        goes out. None when that member is not free for the queue (busy, ringing, paused).
+        """
+        member = self.member(interface)
+        if member is None or queue not in self.queues or not member.available_for(queue):
+            return None
+        call = self.flow.join(self.queues[queue], caller, directed=True)
+        self.flow.ring(call, [member])
+        return call.channel.uniqueid
+
+    def call_answer(self, uniqueid: str) -> bool:
+        """The member a directed call rings at picks up now (``AgentConnect``)."""
+        call = self.calls.get(uniqueid)
+        if call is None or not call.directed or call.answered_at is not None or not call.legs:
+            return False
+        self.flow.answer(call, call.legs[0])
+        return True
+
+    def call_hang_up(
+        self, uniqueid: str, *, ended_by: Literal["agent", "caller"] = "agent"
+    ) -> bool:
+        """End a directed call now: hung up by either side, or abandoned while it rings."""
+        call = self.calls.get(uniqueid)
+        if call is None or not call.directed:
+            return False
+        if call.answered_at is None:
+            self.flow.abandon(call)
+        else:
+            self.flow.hang_up(call, ended_by)
+        return True
 
     # --- actions --------------------------------------------------------------------------
 

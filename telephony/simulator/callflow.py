@@ -42,7 +42,7 @@ class CallFlow:
 
     # --- arrival -------------------------------------------------------------------------
 
-    def join(self, queue: QueueConfig, caller: Caller) -> Call:
+    def join(self, queue: QueueConfig, caller: Caller, *, directed: bool = False) -> Call:
         e, now = self.emitter, self.now
         uniqueid = e.uniqueid(now)
         channel = e.new_channel(
@@ -66,6 +66,7 @@ class CallFlow:
         e.newexten(channel, now, "Queue", queue.app_data)
         waiting = self.acd.waiting[queue.name]
         call = Call(channel, queue, now, len(waiting) + 1, now + queue.max_wait)
+        call.directed = directed
         waiting.append(call)
         e.channel_event(
             "QueueCallerJoin",
@@ -80,6 +81,8 @@ class CallFlow:
             e.device_state(f"Queue:{queue.name}", "RINGING", now)
         e.channel_event("MusicOnHoldStart", channel, now, ("Class", "default"))
         self.acd.calls[uniqueid] = call
+        if directed:
+            return call
         timers = [self.acd.scheduler.at(call.expires_at, lambda: self.timeout(call))]
         patience = self.rng.expovariate(1 / PATIENCE_MEAN)
         if now + patience < call.expires_at:
@@ -126,8 +129,10 @@ class CallFlow:
                 privilege="agent",
             )
             e.dial_event("DialBegin", caller, leg_channel, now, ("DialString", agent.interface))
-            picks_up = self.rng.random() < ANSWER_PROBABILITY
-            after = self.rng.uniform(2.0, 14.0) if picks_up else None
+            after = None
+            if not call.directed:
+                picks_up = self.rng.random() < ANSWER_PROBABILITY
+                after = self.rng.uniform(2.0, 14.0) if picks_up else None
             call.legs.append(Leg(leg_channel, member, now, after))
             call.offers += 1
             member.device = "ringing"
@@ -136,6 +141,8 @@ class CallFlow:
             e.dial_event("DialState", caller, leg.channel, now, ("DialStatus", "RINGING"))
         for leg in call.legs:
             self.acd.device_changed(leg.member)
+        if call.directed:
+            return  # rings until an action answers it
         ring_end = min(now + queue.ring_timeout, call.expires_at)
         answering = [
             leg
@@ -240,11 +247,12 @@ class CallFlow:
         member.queues[call.queue.name].in_call = True
         self.acd.device_changed(member)
         self.acd.stats[call.queue.name].answered(call.hold_time)
-        talk = self.rng.lognormvariate(math.log(TALK_MEDIAN), TALK_SIGMA)
-        ended_by: Literal["agent", "caller"] = (
-            "agent" if self.rng.random() < AGENT_HANGS_UP else "caller"
-        )
-        self.acd.scheduler.at(now + talk, lambda: self.hang_up(call, ended_by))
+        if not call.directed:  # a directed call talks until an action hangs up
+            talk = self.rng.lognormvariate(math.log(TALK_MEDIAN), TALK_SIGMA)
+            ended_by: Literal["agent", "caller"] = (
+                "agent" if self.rng.random() < AGENT_HANGS_UP else "caller"
+            )
+            self.acd.scheduler.at(now + talk, lambda: self.hang_up(call, ended_by))
         self.acd.dispatch()
 
     def hang_up(self, call: Call, ended_by: Literal["agent", "caller"]) -> None:

@@ -139,6 +139,9 @@ class Call:
     last_missed: str | None = None  # interface that rang out last (linear moves on)
     bridge_id: str = ""
     offers: int = 0
+    # Put through to one member by an action (tests, demos): it rings until answered and
+    # talks until hung up by actions, with no patience, timeout or ring timeout of its own.
+    directed: bool = False
 
 
 @dataclass

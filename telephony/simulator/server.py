@@ -9,19 +9,24 @@ Everything runs on one event loop, so the model needs no locking.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
+from typing import Literal, TypeVar
 
 from telephony.ami.framing import Message
 from telephony.simulator import wire
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.outcome import CallOutcome
+from telephony.simulator.people import Caller
 from telephony.simulator.session import AmiSession
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class AcdServer:
@@ -37,6 +42,7 @@ class AcdServer:
         max_send_buffer: int = 4 * 1024 * 1024,
         idle_poll: float = 0.5,
         on_outcome: Callable[[CallOutcome], None] | None = None,
+        on_sent: Callable[[list[Message], float], None] | None = None,
     ) -> None:
         self.model = model
         self.clock = clock
@@ -47,6 +53,9 @@ class AcdServer:
         self.max_send_buffer = max_send_buffer
         self.idle_poll = idle_poll
         self.on_outcome = on_outcome
+        # Told what went out to the sessions and when (wall clock, right after the socket
+        # writes): tests measure latencies from the moment an event left the ACD.
+        self.on_sent = on_sent
         self.sessions: set[AmiSession] = set()
         self.port = 0
         self.outcomes: list[CallOutcome] = []
@@ -116,9 +125,60 @@ class AcdServer:
             return
         for session in list(self.sessions):
             session.send([message for message in messages if session.wants(message)])
+        if self.on_sent is not None:
+            self.on_sent(messages, time.time())
 
     def wake(self) -> None:
         self._wake.set()
+
+    # --- directed calls, from another thread (tests, demos) -----------------------------
+
+    def call_put_through(
+        self, *, interface: str, caller_number: str, caller_name: str, queue: str = "115"
+    ) -> str:
+        """A caller joins ``queue`` now and rings at ``interface``; returns their Uniqueid.
+
+        The call then waits for :meth:`call_answer` and :meth:`call_hang_up`.
+        """
+        caller = Caller(caller_number, caller_name)
+        uniqueid = self._control(
+            lambda: self.model.call_put_through(interface=interface, caller=caller, queue=queue)
+        )
+        if uniqueid is None:
+            raise ValueError(f"{interface} is not free for queue {queue}")
+        return uniqueid
+
+    def call_answer(self, uniqueid: str) -> None:
+        """The ringing member picks up now: ``AgentConnect`` goes out before this returns."""
+        if not self._control(lambda: self.model.call_answer(uniqueid)):
+            raise ValueError(f"no directed call {uniqueid} is ringing")
+
+    def call_hang_up(
+        self, uniqueid: str, *, ended_by: Literal["agent", "caller"] = "agent"
+    ) -> None:
+        if not self._control(lambda: self.model.call_hang_up(uniqueid, ended_by=ended_by)):
+            raise ValueError(f"no directed call {uniqueid}")
+
+    def _control(self, action: Callable[[], T], timeout: float = 5.0) -> T:
+        """Run ``action`` on the server's loop at the current time and send what it caused."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the simulator is not running")
+        done: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                self.step()  # the model catches up to "now" first, as for an AMI action
+                result = action()
+                self.step()
+                self.wake()
+            except BaseException as exc:
+                done.set_exception(exc)
+            else:
+                done.set_result(result)
+
+        loop.call_soon_threadsafe(run)
+        return done.result(timeout)
 
     async def _drive(self) -> None:
         while True:
