@@ -1,9 +1,11 @@
-// Search as you type (debounced), a combobox with a listbox of results, the article pane.
+// Search as you type, a combobox with a listbox of results, the article pane.
 // Arrow keys choose, Enter opens, Esc goes back from the article to the results.
 
 import { api, fetchHtml, format } from "./api.js";
 
-const DEBOUNCE_MS = 120;
+// The first keystroke after a pause searches at once; while the agent types faster than this,
+// the latest query goes out when the interval is over (a newer query aborts an older request).
+const MIN_INTERVAL_MS = 80;
 
 // The snippet is HTML from our search with <mark> only; build it from text nodes so nothing
 // else in it can become markup.
@@ -44,6 +46,7 @@ export class Search {
     this.results = [];
     this.active = -1;
     this.timer = 0;
+    this.lastRun = -Infinity;
     this.controller = null;
     this.input.addEventListener("input", () => this.schedule());
     this.input.addEventListener("keydown", (event) => this.keydown(event));
@@ -70,14 +73,17 @@ export class Search {
 
   schedule() {
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.run(), DEBOUNCE_MS);
+    const wait = this.lastRun + MIN_INTERVAL_MS - performance.now();
+    if (wait <= 0) this.run();
+    else this.timer = window.setTimeout(() => this.run(), wait);
   }
 
   async run() {
+    this.lastRun = performance.now();
     const query = this.input.value.trim();
     this.controller?.abort();
     if (!query) {
-      this.render([]);
+      this.render([], query);
       this.status.textContent = "";
       return;
     }
@@ -88,18 +94,19 @@ export class Search {
       const data = await api(url, { signal: this.controller.signal });
       if (query !== this.input.value.trim()) return;
       const results = (data && data.results) || [];
-      this.render(results);
+      this.render(results, query);
       if (!results.length) this.status.textContent = this.labels.noResults;
       else if (results.length === 1) this.status.textContent = this.labels.resultOne;
       else this.status.textContent = format(this.labels.resultCount, { n: results.length });
     } catch (error) {
       if (error.name === "AbortError") return;
-      this.render([]);
+      this.render([], query);
       this.status.textContent = this.labels.searchUnavailable;
     }
   }
 
-  render(results) {
+  // ``query``: what the list now shows results for (data-query; tests measure with it).
+  render(results, query = "") {
     this.results = results;
     this.active = results.length ? 0 : -1;
     this.list.replaceChildren(
@@ -124,6 +131,7 @@ export class Search {
         return li;
       }),
     );
+    this.list.dataset.query = query;
     this.input.setAttribute("aria-expanded", results.length ? "true" : "false");
     this.highlight();
   }
@@ -159,7 +167,7 @@ export class Search {
       } else if (this.input.value) {
         event.preventDefault();
         this.input.value = "";
-        this.render([]);
+        this.render([], "");
         this.status.textContent = "";
       }
     }
