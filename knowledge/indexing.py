@@ -7,6 +7,7 @@ imports Whoosh) knows nothing of Django; this module knows nothing of Whoosh.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -22,33 +23,51 @@ from knowledge.services import search_gap_record
 
 _index: SearchIndex | None = None
 _index_lock = threading.Lock()
-# Editors' synonyms are read from the database at most this often per process.
+# Editors' synonyms are read from the database at most this often per process; the process
+# that saved a change applies it at once (``synonyms_changed``).
 SYNONYM_REFRESH_SECONDS = 60.0
-_synonyms_seen: set[int] = set()
-_synonyms_checked_at = 0.0
+_synonyms_seen: frozenset[int] | None = None
+_synonyms_checked_at = -math.inf
 
 
 def search_index() -> SearchIndex:
     """This process's handle on the shared index directory (re-opened when it changes)."""
-    global _index
+    global _index, _synonyms_seen
     with _index_lock:
         if _index is None or _index.path != settings.CALLCENTER_SEARCH_DIR:
             _index = SearchIndex(settings.CALLCENTER_SEARCH_DIR)
-            _synonyms_seen.clear()
-            _merge_new_synonyms(_index)
+            _synonyms_seen = None
+            _refresh_synonyms(_index)
         elif time.monotonic() - _synonyms_checked_at > SYNONYM_REFRESH_SECONDS:
-            _merge_new_synonyms(_index)
+            _refresh_synonyms(_index)
         return _index
 
 
-def _merge_new_synonyms(index: SearchIndex) -> None:
-    """Add synonyms editors created since the last look (deletions apply on restart)."""
+def synonyms_changed() -> None:
+    """An editor added or deleted a synonym: re-read them on this process's next search."""
     global _synonyms_checked_at
+    _synonyms_checked_at = -math.inf
+
+
+def _refresh_synonyms(index: SearchIndex) -> None:
+    """Bring the editors' synonyms in line with the database.
+
+    Additions are merged; when one has gone, the thesaurus is rebuilt from the shipped file
+    plus the remaining synonyms, so a deletion applies without a restart.
+    """
+    global _synonyms_checked_at, _synonyms_seen
     _synonyms_checked_at = time.monotonic()
-    fresh = list(SearchSynonym.objects.exclude(pk__in=_synonyms_seen))
-    if fresh:
+    current = frozenset(SearchSynonym.objects.values_list("pk", flat=True))
+    if current == _synonyms_seen:
+        return
+    if _synonyms_seen is None and not current:
+        pass  # a fresh index already holds the shipped thesaurus
+    elif _synonyms_seen is not None and current >= _synonyms_seen:
+        fresh = SearchSynonym.objects.filter(pk__in=current - _synonyms_seen)
         index.merge_synonyms([synonym.pair() for synonym in fresh])
-        _synonyms_seen.update(synonym.pk for synonym in fresh)
+    else:
+        index.set_synonyms([synonym.pair() for synonym in SearchSynonym.objects.all()])
+    _synonyms_seen = current
 
 
 def _indexable() -> QuerySet[Service]:
@@ -111,9 +130,13 @@ def knowledge_search(
 ) -> list[SearchHit]:
     """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError.
 
-    A query that finds nothing is counted as a content gap for the editors.
+    Articles agents linked after similar searches are lifted (bounded by the engine). A query
+    that finds nothing is counted as a content gap for the editors.
     """
-    hits = search_index().search(query, limit=limit, topic=topic_id)
+    from knowledge.search_usage import usage_boosts
+
+    index = search_index()
+    hits = index.search(query, limit=limit, topic=topic_id, boosts=usage_boosts(index, query))
     if not hits and record_gaps and topic_id is None:
         search_gap_record(query=query)
     return hits

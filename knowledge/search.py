@@ -102,6 +102,10 @@ _WORDS = "corpus_words.txt"
 _KEEP_GENERATIONS = 2
 
 
+def doc_id_of(fields: Mapping[str, Any]) -> int:
+    return int(fields["id"])
+
+
 def _derivations(word: str) -> list[str]:
     """-ung noun for a verb and verb for an -ung noun (teilen <-> Teilung)."""
     if word.endswith("ung") and len(word) > 6:
@@ -213,6 +217,7 @@ class SearchIndex:
         synonyms: Iterable[str | tuple[Iterable[str], Iterable[str]]] = (),
     ) -> None:
         self.path = Path(path)
+        self._thesaurus_files = tuple(thesaurus_files)
         self._stemmer = stemmer_for_language("de")
         lexicon: set[str] = set()
         for wordlist in wordlists:
@@ -235,6 +240,19 @@ class SearchIndex:
         """Add editor-maintained synonyms (file line syntax or (terms, expansions) pairs)."""
         with self._lock:
             self.thesaurus.merge(entries)
+            self._thesaurus_words = self._thesaurus_vocabulary()
+            self._thesaurus_sorted = sorted(self._thesaurus_words)
+            if self._generation is not None:
+                self._generation.fuzzy = None
+
+    def set_synonyms(self, entries: Iterable[str | tuple[Iterable[str], Iterable[str]]]) -> None:
+        """Replace all editor synonyms (the shipped thesaurus stays): deletions take effect."""
+        thesaurus = Thesaurus(self.analyzer.stem)
+        for thesaurus_file in self._thesaurus_files:
+            thesaurus.load(thesaurus_file)
+        thesaurus.merge(entries)
+        with self._lock:
+            self.thesaurus = thesaurus
             self._thesaurus_words = self._thesaurus_vocabulary()
             self._thesaurus_sorted = sorted(self._thesaurus_words)
             if self._generation is not None:
@@ -717,10 +735,16 @@ class SearchIndex:
             totals = {d: v for d, v in totals.items() if d in allowed}
         top = heapq.nlargest(max(limit, RERANK_DEPTH), totals.items(), key=lambda item: item[1])
         scored: list[tuple[float, dict[str, Any]]] = []
+        query_words = self._word_stems(text) if boosts else frozenset()
         for doc, score in top:
             fields = self._stored(gen, doc)
             doc_terms = set(fields.get("highlight_terms", "").split())
-            scored.append((self._rerank(score, clauses, doc_terms, fields, boosts), fields))
+            pop = boosts.get(doc_id_of(fields), 0.0) if boosts else 0.0
+            if query_words and self._word_stems(fields.get("display_title", "")) == query_words:
+                # An exact title match counts as most popular: a used neighbour can catch up
+                # by the same factor at most, never overtake it.
+                pop = 1.0
+            scored.append((self._rerank(score, clauses, doc_terms, pop), fields))
         scored.sort(key=lambda item: -item[0])
         matched_terms = {s for c in clauses for p in c.alternatives for s in p}
         out: list[SearchHit] = []
@@ -742,14 +766,32 @@ class SearchIndex:
             )
         return out
 
+    def query_terms(self, query: str) -> frozenset[str]:
+        """What a query means, as index terms: one term per word, typos corrected.
+
+        For each word the best single-term alternative is kept (the word itself when the
+        index knows it, else its correction or thesaurus meaning), so "Perso abgelaufen",
+        "perso abgelaufen " and "Personalausweis abgelaufen" come out alike. Used to recognise
+        similar queries when learning from use; never raises on odd input (returns empty).
+        """
+        if not isinstance(query, str) or len(query) > MAX_QUERY_CHARS:
+            return frozenset()
+        # A trailing space: the last word is complete, no prefix alternatives.
+        clauses = self._clauses(self._current_generation(), clean(query).strip() + " ")
+        out: set[str] = set()
+        for clause in clauses:
+            singles = [(w, p[0]) for p, w in clause.alternatives.items() if len(p) == 1]
+            if singles:
+                out.add(min(singles, key=lambda item: (-item[0], len(item[1]), item[1]))[1])
+        return frozenset(out)
+
+    def _word_stems(self, text: str) -> frozenset[str]:
+        return frozenset(
+            self.analyzer.stem(t.folded) for t in tokenize(text) if t.folded not in STOPWORDS
+        )
+
     @staticmethod
-    def _rerank(
-        score: float,
-        clauses: list[_Clause],
-        doc_terms: set[str],
-        fields: Mapping[str, Any],
-        boosts: Mapping[int, float] | None,
-    ) -> float:
+    def _rerank(score: float, clauses: list[_Clause], doc_terms: set[str], pop: float) -> float:
         # Share of query words whose meaning appears in the title or search terms: a title
         # answering every word beats one that repeats a single frequent word.
         total = sum(c.importance for c in clauses)
@@ -762,11 +804,9 @@ class SearchIndex:
             hit += best * clause.importance
         coverage = hit / total if total else 0.0
         score *= 1.0 + coverage
-        if boosts:
-            pop = boosts.get(int(fields["id"]), 0.0)
-            if pop and math.isfinite(pop):
-                pop = min(max(pop, 0.0), 1.0)
-                score *= 1.0 + (MAX_POPULARITY_FACTOR - 1.0) * pop
+        if pop and math.isfinite(pop):
+            pop = min(max(pop, 0.0), 1.0)
+            score *= 1.0 + (MAX_POPULARITY_FACTOR - 1.0) * pop
         return score
 
     def _snippet(self, title: str, text: str, matched: set[str]) -> str:

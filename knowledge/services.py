@@ -550,16 +550,26 @@ def _require_capability(actor: User, permission: str) -> None:
         raise MissingCapability(_("Only knowledge editors tune the search."))
 
 
-def search_gap_record(*, query: str) -> None:
-    """Count a search that found nothing (the query text only: no caller, no agent)."""
+def search_gap_record(*, query: str, kind: str = SearchGap.Kind.NO_RESULTS) -> None:
+    """Count a search that found nothing or whose results were not used.
+
+    The query text only: no caller, no agent.
+    """
     normalized = " ".join(query.casefold().split())[:GAP_QUERY_MAX]
     if len(normalized) < 3:
         return
-    updated = SearchGap.objects.filter(query=normalized).update(
+    updated = SearchGap.objects.filter(query=normalized, kind=kind).update(
         occurrences=F("occurrences") + 1, last_seen_at=timezone.now()
     )
     if not updated:
-        SearchGap.objects.get_or_create(query=normalized)
+        SearchGap.objects.get_or_create(query=normalized, kind=kind)
+
+
+def _synonyms_changed_on_commit() -> None:
+    # This process applies the change at once; the others within SYNONYM_REFRESH_SECONDS.
+    from knowledge.indexing import synonyms_changed
+
+    transaction.on_commit(synonyms_changed, robust=True)
 
 
 @transaction.atomic
@@ -588,6 +598,7 @@ def search_synonym_add(*, terms: str, expansions: str, actor: User) -> SearchSyn
         actor=actor,
         data={"terms": words, "expansions": meanings},
     )
+    _synonyms_changed_on_commit()
     return synonym
 
 
@@ -600,3 +611,4 @@ def search_synonym_delete(*, synonym: SearchSynonym, actor: User) -> None:
         data={"terms": synonym.terms, "expansions": synonym.expansions},
     )
     synonym.delete()
+    _synonyms_changed_on_commit()

@@ -1,4 +1,9 @@
-"""``GET /api/v1/knowledge/search?q=…&limit=…&topic=…``: search as the agent desk does it."""
+"""``GET /api/v1/knowledge/search?q=…&limit=…&topic=…``: search as the agent desk does it.
+
+``POST /api/v1/knowledge/search/feedback`` ``{"service": id, "action": "opened"|"linked"}``:
+the desk reports that the agent opened or linked an article after searching; the search
+learns from it (``knowledge.search_usage``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from rest_framework.views import APIView
 from callcenter.errors import InvalidInput
 from knowledge.indexing import knowledge_search
 from knowledge.search import SearchQueryError
+from knowledge.search_usage import search_observed, search_result_used
 
 
 class SearchParamsSerializer(serializers.Serializer[dict[str, Any]]):
@@ -49,4 +55,34 @@ class KnowledgeSearchView(APIView):
             )
         except SearchQueryError as exc:
             raise InvalidInput(str(exc), code="invalid_query") from None
+        if data.get("topic") is None:
+            # The session holds the agent's last search until an article answers it.
+            search_observed(session=request.session, query=data["q"], hit_ids=[h.id for h in hits])
         return Response(SearchResultSerializer({"query": data["q"], "results": hits}).data)
+
+
+class SearchFeedbackSerializer(serializers.Serializer[dict[str, Any]]):
+    service = serializers.IntegerField(min_value=1)
+    action = serializers.ChoiceField(choices=["opened", "linked"])
+
+
+class SearchFeedbackOutputSerializer(serializers.Serializer[Any]):
+    answered = serializers.BooleanField(
+        help_text="Whether the article answered the session's last search."
+    )
+
+
+class KnowledgeSearchFeedbackView(APIView):
+    """The agent opened or linked an article: the last search was answered."""
+
+    @extend_schema(request=SearchFeedbackSerializer, responses=SearchFeedbackOutputSerializer)
+    def post(self, request: Request) -> Response:
+        params = SearchFeedbackSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        answered = search_result_used(
+            session=request.session,
+            service_id=data["service"],
+            linked=data["action"] == "linked",
+        )
+        return Response(SearchFeedbackOutputSerializer({"answered": answered}).data)

@@ -5,8 +5,14 @@ from __future__ import annotations
 from django.urls import path
 
 from knowledge.api import views_articles as views
+from knowledge.api.search import KnowledgeSearchFeedbackView
 
 urlpatterns = [
+    path(
+        "search/feedback",
+        KnowledgeSearchFeedbackView.as_view(),
+        name="knowledge-search-feedback",
+    ),
     path("services/", views.ServiceListCreateView.as_view(), name="knowledge-service-list"),
     path("services/export.csv", views.ServiceCsvExportView.as_view(), name="knowledge-service-csv"),
     path(

@@ -7,7 +7,7 @@ from knowledge.models.organisation import (
     DepartmentMembership,
     OpeningHours,
 )
-from knowledge.models.search_tuning import SearchGap, SearchSynonym
+from knowledge.models.search_tuning import SearchGap, SearchSynonym, SearchUse
 from knowledge.models.service import LinkSource, Service, ServiceLocation, ServiceResponsibility
 from knowledge.models.topic import Topic
 from knowledge.models.versioning import KnowledgeEvent, ServiceVersion
@@ -24,6 +24,7 @@ __all__ = [
     "OpeningHours",
     "SearchGap",
     "SearchSynonym",
+    "SearchUse",
     "Service",
     "ServiceLocation",
     "ServiceResponsibility",

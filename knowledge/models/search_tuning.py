@@ -44,17 +44,56 @@ class SearchSynonym(models.Model):
 
 
 class SearchGap(models.Model):
-    """A search that found nothing: the query text only (never caller data), counted."""
+    """A search that found nothing, or whose results nobody used: the query text only.
 
-    query = models.CharField(_("query"), max_length=200, unique=True)
+    Never caller data, never the agent: editors see what was asked and how often.
+    """
+
+    class Kind(models.TextChoices):
+        NO_RESULTS = "no_results", _("found nothing")
+        IGNORED = "ignored", _("results not used")
+
+    query = models.CharField(_("query"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NO_RESULTS)
     occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
     first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
     last_seen_at = models.DateTimeField(_("last seen"), auto_now=True)
 
     class Meta:
         ordering = ["-occurrences", "-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "kind"], name="knowledge_searchgap_query_kind")
+        ]
         verbose_name = _("content gap")
         verbose_name_plural = _("content gaps")
 
     def __str__(self) -> str:
         return f"{self.query} ({self.occurrences})"
+
+
+class SearchUse(models.Model):
+    """How often agents used a service after searching for something like ``query_key``.
+
+    ``query_key`` is the query's meaning as index terms (sorted, space-separated; see
+    ``SearchIndex.query_terms``), never the typed text. Counted per day so that old habits
+    fall out of the window; no agent, no caller, no call.
+    """
+
+    query_key = models.CharField(_("query terms"), max_length=200)
+    service = models.ForeignKey(
+        "knowledge.Service", on_delete=models.CASCADE, related_name="search_uses"
+    )
+    day = models.DateField(_("day"), db_index=True)
+    uses = models.PositiveIntegerField(_("uses"), default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["query_key", "service", "day"], name="knowledge_searchuse_key_service_day"
+            )
+        ]
+        verbose_name = _("search use")
+        verbose_name_plural = _("search uses")
+
+    def __str__(self) -> str:
+        return f"{self.query_key} → {self.service_id} ({self.uses})"
