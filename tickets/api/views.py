@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
-from callcenter.api.pagination import StandardPagination
 from tickets import selectors, services
 from tickets.access import actor_kinds
 from tickets.api import serializers as io
+from tickets.api.pagination import TicketPagination
 from tickets.exceptions import TicketInvalid
 from tickets.models import Ticket
 from tickets.workflow import Status, allowed_actions
@@ -55,6 +55,8 @@ class TicketBaseView(APIView):
 
 
 class TicketListCreateView(TicketBaseView):
+    pagination_class = TicketPagination  # read by the schema generator; get() pages itself
+
     @extend_schema(parameters=[io.ListFilterInput], responses=io.TicketListOutput(many=True))
     def get(self, request: Request) -> Response:
         user, now = _user(request), timezone.now()
@@ -69,8 +71,8 @@ class TicketListCreateView(TicketBaseView):
             assignee=_assignee(filters.get("assignee"), user),
             department_id=filters.get("department"),
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(tickets, request, view=self)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(tickets.only(*io.LIST_COLUMNS), request, view=self)
         output = io.TicketListOutput(page, many=True, context={"now": now})
         return paginator.get_paginated_response(output.data)
 
