@@ -23,6 +23,7 @@ from tests.support.services import chromium_path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE_CORE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,6 +34,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def axe_core_script() -> Path:
+    """axe-core, installed from the npm registry by ``make install`` (never committed).
+
+    Part of the installation like the Python packages, not an optional service: without it
+    the accessibility tests fail, wherever they run.
+    """
+    if not AXE_CORE.is_file():
+        pytest.fail(
+            f"axe-core is not installed ({AXE_CORE} is missing): run `make install`, which runs "
+            "`npm ci` in tests/e2e/axe (Node.js and npm are needed: apt-get install nodejs npm)"
+        )
+    return AXE_CORE
 
 
 class _ServerThread(threading.Thread):

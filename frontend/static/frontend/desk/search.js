@@ -132,6 +132,8 @@ export class Search {
       }),
     );
     this.list.dataset.query = query;
+    // An empty listbox is not offered to assistive technology (it needs option children).
+    this.list.hidden = !results.length || !this.article.hidden;
     this.input.setAttribute("aria-expanded", results.length ? "true" : "false");
     this.highlight();
   }
@@ -195,7 +197,7 @@ export class Search {
 
   back() {
     this.article.hidden = true;
-    this.list.hidden = false;
+    this.list.hidden = !this.results.length;
     this.input.focus();
   }
 

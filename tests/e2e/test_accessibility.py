@@ -1,0 +1,231 @@
+"""WCAG 2.1 A/AA with axe-core in the browser: the desk in every phase, the inbox, the tickets.
+
+axe-core comes from the npm registry (``make install`` runs ``npm ci`` in tests/e2e/axe); it
+is injected into the page under test and run with the WCAG 2.1 A and AA rules, colour
+contrast included. The pages are checked in the states an agent or a clerk sees: idle, with a
+pop and search results, an open article, the wrap-up with its error and caller fields, offline.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from knowledge import services as knowledge_services
+from knowledge.indexing import search_index_rebuild
+from knowledge.models import Department, Service
+from tests.e2e.conftest import axe_core_script
+from tests.e2e.test_desk import log_in, open_desk, pop_of, t
+from tests.e2e.test_inbox import escalate_as_agent
+from tests.factories import UserFactory
+from tests.frontend.conftest import publish
+from tests.telephony.test_wrap_up import hang_up, put_call_through
+from tickets import services as ticket_services
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: { type: "tag", values: tags },
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+  }));
+}"""
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_core_script()))
+    return list(page.evaluate(RUN_AXE, WCAG_21_AA))
+
+
+def assert_accessible(page: Any, where: str) -> None:
+    violations = axe_violations(page)
+    report = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {n['target']}: {n['summary']}" for n in v["nodes"][:5])
+        for v in violations
+    )
+    assert not violations, f"WCAG 2.1 AA violations on {where}:\n{report}"
+
+
+@pytest.fixture
+def desk_agent(db: None) -> User:
+    return UserFactory(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
+
+
+@pytest.fixture
+def published_article(settings: Any, tmp_path: Path, department: Department) -> Service:
+    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
+    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    service = knowledge_services.service_create(
+        actor=editor,
+        content={
+            "title": "Personalausweis beantragen",
+            "short_text": "Den **Personalausweis** beantragen Sie im Bürgeramt.",
+            "required_documents": "- biometrisches Lichtbild\n- alter Ausweis",
+            "fees": "37,00 Euro",
+            "agent_hint": "Nur mit Termin.",
+            "search_terms": ["Perso", "Ausweis"],
+        },
+    )
+    knowledge_services.service_responsibilities_set(
+        service=service, actor=editor, departments=[department], default=department
+    )
+    service = publish(service, author=editor, reviewer=reviewer)
+    search_index_rebuild()
+    return service
+
+
+def test_the_desk_meets_wcag_21_aa_idle_with_a_pop_and_in_the_wrap_up(
+    asgi_server: str, page: Any, desk_agent: User, published_article: Service
+) -> None:
+    log_in(page, asgi_server, "petra")
+    open_desk(page, asgi_server)
+    assert_accessible(page, "the idle desk")
+
+    call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    page.locator("#pop-history summary").click()  # the history, expanded
+    page.keyboard.press("/")
+    page.keyboard.type("Perso")
+    page.get_by_role("listbox").get_by_role("option").first.wait_for(timeout=5000)
+    assert_accessible(page, "the desk with a pop and search results")
+
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=t("Use in this call")).wait_for()
+    page.keyboard.press("Enter")
+    assert_accessible(page, "the desk with an open article")
+
+    hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+    page.get_by_role("radio", name=t("escalated to department", exact=False)).check()
+    page.keyboard.press("Control+Enter")  # no note: the error shows
+    page.locator("#wrapup-error").wait_for()
+    assert_accessible(page, "the wrap-up (escalation, caller contact, error)")
+
+    page.context.set_offline(True)
+    page.locator("#desk-offline").wait_for(state="visible", timeout=10000)
+    assert_accessible(page, "the offline desk")
+    page.context.set_offline(False)
+
+
+def test_the_agents_ticket_pages_meet_wcag_21_aa(
+    asgi_server: str, page: Any, agent: User, department: Department
+) -> None:
+    ticket = escalate_as_agent(agent, department)
+    log_in(page, asgi_server, "agent")
+    page.goto(f"{asgi_server}/desk/tickets/{ticket.pk}/")
+    assert_accessible(page, "the desk's ticket page")
+    page.goto(f"{asgi_server}/desk/ticket/neu/")
+    assert_accessible(page, "the manual ticket form")
+    page.get_by_role("button", name=t("Create ticket", exact=False)).click()
+    assert_accessible(page, "the manual ticket form with errors")
+
+
+def test_the_inbox_and_its_ticket_page_meet_wcag_21_aa(
+    asgi_server: str, page: Any, agent: User, clerk: User, department: Department
+) -> None:
+    ticket = escalate_as_agent(agent, department)
+    ticket_services.ticket_note_add(ticket=ticket, actor=clerk, text="Rückruf vereinbart.")
+    log_in(page, asgi_server, "clerk")
+    page.goto(f"{asgi_server}/posteingang/")
+    page.wait_for_selector("#inbox-connection[data-connection='online']", timeout=10000)
+    page.locator(f"[data-ticket-id='{ticket.pk}']").wait_for()
+    assert_accessible(page, "the inbox")
+    page.goto(f"{asgi_server}/posteingang/{ticket.pk}/")
+    assert_accessible(page, "the inbox's ticket page")
+
+
+# Where the keyboard focus is, and whether a sighted keyboard user can see it: inside the
+# 1366x768 viewport (after the browser scrolled it there) and drawn with a focus ring.
+FOCUS = """() => {
+  const el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    id: el.id || el.getAttribute("name") || el.textContent.trim().slice(0, 40) || el.tagName,
+    body: el === document.body,
+    inViewport: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
+      && box.bottom <= innerHeight && box.right <= innerWidth,
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def tab_stops(page: Any, *, limit: int = 120) -> list[str]:
+    """Tab from the skip link at the top to the end of the page; every stop must be visible."""
+    page.locator(".skip-link").focus()
+    stops: list[str] = ["skip-link"]
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        if focus["body"]:
+            return stops
+        assert focus["inViewport"], f"{focus['id']} has the focus outside the viewport"
+        assert focus["ring"], f"{focus['id']} has the focus without a visible focus ring"
+        stops.append(focus["id"])
+    pytest.fail(f"Tab does not come round after {limit} stops: {stops}")
+
+
+def before(stops: list[str], *ids: str) -> bool:
+    missing = [i for i in ids if i not in stops]
+    assert not missing, f"not reachable with Tab: {missing} (the stops: {stops})"
+    positions = [stops.index(i) for i in ids]
+    return positions == sorted(positions)
+
+
+def test_the_desk_works_with_the_keyboard_alone_at_1366x768(
+    asgi_server: str, page: Any, desk_agent: User, published_article: Service
+) -> None:
+    assert page.viewport_size == {"width": 1366, "height": 768}
+    log_in(page, asgi_server, "petra")
+    open_desk(page, asgi_server)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+    idle = tab_stops(page)
+    assert before(idle, "pause-reason", "pause-toggle", "desk-search"), idle
+
+    call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
+    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+    page.keyboard.press("/")
+    page.keyboard.type("Perso")
+    page.get_by_role("listbox").get_by_role("option").first.wait_for(timeout=5000)
+    # Escalation shows every field of the wrap-up: department, note, caller contact.
+    page.get_by_role("radio", name=t("answered at first contact", exact=False)).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_role("radio", name=t("escalated to department", exact=False)).is_checked()
+    wrap_up = tab_stops(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    # The pop before the wrap-up before the search; the outcome radios are one stop.
+    assert before(
+        wrap_up,
+        "pause-toggle",
+        "pop-ticket",
+        "outcome",
+        "wrapup-department",
+        "wrapup-note",
+        "wrapup-consent",
+        "wrapup-address",
+        "wrapup-save",
+        "desk-search",
+    )
+    assert wrap_up.count("outcome") == 1
