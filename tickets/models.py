@@ -127,6 +127,9 @@ class Ticket(models.Model):
         blank=True,
     )
     caller_data_anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Which anonymisation rules the closed ticket went through after its retention period
+    # (tickets.retention.ANONYMISATION_VERSION); 0 = not yet.
+    anonymisation_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -165,7 +168,12 @@ class Visibility(models.TextChoices):
 
 
 class TimelineEntry(models.Model):
-    """One immutable row per change of a ticket ("revisionssicher")."""
+    """One immutable row per change of a ticket ("revisionssicher").
+
+    The one exception is data protection: after the retention period
+    ``tickets.retention`` removes the caller's personal data from the rows' texts (by a
+    queryset update) and records that in a new row.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="timeline")
     # The actor row may disappear one day; actor_name keeps the record readable.

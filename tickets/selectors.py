@@ -101,7 +101,11 @@ def ticket_for_action(*, user: User, ticket_id: int) -> Ticket:
 def caller_history(
     *, user: User, phone: str = "", email: str = "", limit: int = 20
 ) -> QuerySet[Ticket]:
-    """Earlier tickets of a caller by phone number (however typed) or e-mail address."""
+    """Earlier tickets of a caller by phone number (however typed) or e-mail address.
+
+    Anonymised tickets never match: their contact fields are empty, and the filter says so
+    explicitly in case a later change keeps some of them.
+    """
     condition = Q()
     normalized = normalize_phone(phone) if phone else ""
     if normalized:
@@ -110,7 +114,11 @@ def caller_history(
         condition |= Q(caller_email__iexact=email.strip())
     if not condition:
         return Ticket.objects.none()
-    return restrict_to_visible(_base(), user).filter(condition).order_by("-created_at")[:limit]
+    return (
+        restrict_to_visible(_base(), user)
+        .filter(condition, caller_data_anonymised_at__isnull=True)
+        .order_by("-created_at")[:limit]
+    )
 
 
 def is_overdue(ticket: Ticket, now: dt.datetime) -> bool:

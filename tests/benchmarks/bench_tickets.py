@@ -59,7 +59,7 @@ INSERT INTO tickets_ticket (
     number, channel, subject, description, department_id, priority, status, resolution,
     version, created_at, updated_at, escalated_at, closed_at, due_at, caller_consent,
     caller_name, caller_phone, caller_phone_normalized, caller_email, caller_address,
-    response_channel
+    response_channel, anonymisation_version
 )
 SELECT
     '115-' || (2016 + i %% 10) || '-' || lpad(i::text, 7, '0'),
@@ -78,7 +78,7 @@ SELECT
     now() - ((i %% 3650) || ' days')::interval,
     CASE WHEN i %% 100 >= 6 THEN now() - ((i %% 3650) || ' days')::interval END,
     now() + (((i %% 200) - 100) || ' hours')::interval,
-    false, '', '', '', '', '', 'none'
+    false, '', '', '', '', '', 'none', 0
 FROM generate_series(1, %(tickets)s) AS i
 """
 

@@ -147,4 +147,11 @@ def test_caller_data_is_anonymised_after_the_retention_period(
     assert closed.caller_data_anonymised_at is not None
     entry = closed.timeline.get(code="tickets.ticket.caller_data_anonymised")
     assert entry.actor is None
-    assert entry.data == {"retention_days": 180}
+    assert entry.data == {
+        "retention_days": 180,
+        "rules": 2,
+        "contact_fields": True,
+        "removed": {},
+        "fields": [],
+        "timeline_entries": 0,
+    }
