@@ -230,6 +230,7 @@ class SearchIndex:
         self.thesaurus.merge(synonyms)
         self._thesaurus_words = self._thesaurus_vocabulary()
         self._thesaurus_sorted = sorted(self._thesaurus_words)
+        self._colloquial = frozenset(self.thesaurus.words)
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._lock = threading.RLock()
@@ -240,6 +241,7 @@ class SearchIndex:
         """Add editor-maintained synonyms (file line syntax or (terms, expansions) pairs)."""
         with self._lock:
             self.thesaurus.merge(entries)
+            self._colloquial = frozenset(self.thesaurus.words)
             self._thesaurus_words = self._thesaurus_vocabulary()
             self._thesaurus_sorted = sorted(self._thesaurus_words)
             if self._generation is not None:
@@ -253,6 +255,7 @@ class SearchIndex:
         thesaurus.merge(entries)
         with self._lock:
             self.thesaurus = thesaurus
+            self._colloquial = frozenset(thesaurus.words)
             self._thesaurus_words = self._thesaurus_vocabulary()
             self._thesaurus_sorted = sorted(self._thesaurus_words)
             if self._generation is not None:
@@ -487,22 +490,11 @@ class SearchIndex:
         clauses: list[_Clause] = []
         covered_by_phrase: set[int] = set()
         # Multi-word thesaurus entries ("blaue karte", "p konto") as extra clauses.
-        max_words = self.thesaurus.max_words
-        i = 0
-        while i < len(words):
-            matched = False
-            for n in range(min(max_words, len(words) - i), 1, -1):
-                phrase = tuple(stems[i : i + n])
-                if self.thesaurus.get(phrase):
-                    extra = _Clause(importance=PHRASE_IMPORTANCE)
-                    self._expand_thesaurus(extra, phrase, W_THESAURUS)
-                    clauses.append(extra)
-                    covered_by_phrase.update(range(i, i + n))
-                    i += n
-                    matched = True
-                    break
-            if not matched:
-                i += 1
+        for phrase, covered in self._thesaurus_phrases(stems):
+            extra = _Clause(importance=PHRASE_IMPORTANCE)
+            self._expand_thesaurus(extra, phrase, W_THESAURUS)
+            clauses.append(extra)
+            covered_by_phrase.update(covered)
 
         for idx, word in enumerate(words):
             clause = _Clause()
@@ -516,6 +508,9 @@ class SearchIndex:
                     clause.add((joined_stem,), W_EXACT)
                 hit_thesaurus |= self._expand_thesaurus(clause, (joined_stem,), W_THESAURUS)
             split = a.decompounder.split(word)
+            if not split and not self._known(gen, stem) and not hit_thesaurus:
+                # An unknown compound of words callers use: "Zweitwohnsitzsteuer".
+                split = a.decompounder.split(word, self._colloquial)
             if split:
                 part_stems = tuple(a.stem(p) for p in split)
                 if all(self._known(gen, p) or self.thesaurus.get((p,)) for p in part_stems):
@@ -552,6 +547,46 @@ class SearchIndex:
                     clause.importance = 0.5
                 clauses.append(clause)
         return clauses
+
+    def _thesaurus_phrases(self, stems: list[str]) -> list[tuple[Phrase, tuple[int, ...]]]:
+        """Multi-word thesaurus entries in the query, with the positions they cover.
+
+        Contiguous spans first (longest wins). Two-word entries also match in the other order
+        and with one word in between, as people say it: "Auto abmelden" / "abmelden Auto",
+        "Adresse von jemandem herausfinden" ~ "Adresse herausfinden".
+        """
+        found: list[tuple[Phrase, tuple[int, ...]]] = []
+        used: set[int] = set()
+        max_words = self.thesaurus.max_words
+        n_words = len(stems)
+        i = 0
+        while i < n_words:
+            for n in range(min(max_words, n_words - i), 1, -1):
+                phrase = tuple(stems[i : i + n])
+                if self.thesaurus.get(phrase):
+                    found.append((phrase, tuple(range(i, i + n))))
+                    used.update(range(i, i + n))
+                    i += n - 1
+                    break
+            i += 1
+        if max_words < 2:
+            return found
+        for i in range(n_words):
+            for j in (i + 1, i + 2):
+                if i in used or j >= n_words or j in used or stems[i] == stems[j]:
+                    continue
+                pair = self._pair_entry(stems[i], stems[j])
+                if pair:
+                    found.append((pair, (i, j)))
+                    used.update((i, j))
+        return found
+
+    def _pair_entry(self, a: str, b: str) -> Phrase | None:
+        """A two-word entry for a and b in either order."""
+        for phrase in ((a, b), (b, a)):
+            if self.thesaurus.get(phrase):
+                return phrase
+        return None
 
     def _add_known_affixes(self, gen: _Generation, clause: _Clause, word: str) -> None:
         # Each candidate head and tail is stemmed: quadratic in the word's length, so a

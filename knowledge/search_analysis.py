@@ -392,6 +392,7 @@ class Decompounder:
         self._lexicon: set[str] = {w for w in lexicon if len(w) >= _MIN_PART or w in _SHORT_PARTS}
         self._lexicon |= _SHORT_PARTS
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._extra: frozenset[str] = frozenset()
         self.version = 0  # bumped when the lexicon grows, so dependent caches can reset
 
     def add(self, words: Iterable[str]) -> None:
@@ -404,22 +405,30 @@ class Decompounder:
     def __contains__(self, word: str) -> bool:
         return word in self._lexicon
 
-    def split(self, word: str) -> tuple[str, ...]:
-        """Top-level parts of word, or () when it is no compound of known words."""
+    def split(self, word: str, extra: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """Top-level parts of word, or () when it is no compound of known words.
+
+        extra: more words allowed as parts for this split only (a query's colloquial words).
+        """
         if len(word) < _MIN_COMPOUND or len(word) > MAX_WORD:
             return ()
-        cached = self._cache.get(word)
+        key = word if not extra else f"{id(extra)}:{word}"
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
-        best = self._best(word, depth=0)
+        self._extra = extra
+        try:
+            best = self._best(word, depth=0)
+        finally:
+            self._extra = frozenset()
         result = tuple(best) if best and len(best) > 1 else ()
         if len(self._cache) > 50_000:
             self._cache.clear()
-        self._cache[word] = result
+        self._cache[key] = result
         return result
 
     def _best(self, word: str, depth: int) -> list[str] | None:
-        if depth > 0 and word in self._lexicon:
+        if depth > 0 and (word in self._lexicon or word in self._extra):
             return [word]
         if depth >= 4:
             return None
@@ -430,7 +439,11 @@ class Decompounder:
         for i in range(3, n - 2):
             head = word[:i]
             # Heads drop a final -e inside compounds: Miete -> Mietzuschuss, Schule -> Schulhof.
-            if head not in self._lexicon and (head + "e") not in self._lexicon:
+            if (
+                head not in self._lexicon
+                and (head + "e") not in self._lexicon
+                and head not in self._extra
+            ):
                 continue
             for fuge in _FUGEN:
                 rest_start = i + len(fuge)

@@ -54,6 +54,8 @@ class Thesaurus:
         self._stem = stem
         self._entries: dict[Phrase, set[Phrase]] = {}
         self.max_words = 1
+        # Folded single words callers use ("zweitwohnsitz", "perso"): compound members too.
+        self.words: set[str] = set()
 
     def phrase(self, text: str) -> Phrase:
         return tuple(
@@ -71,6 +73,10 @@ class Thesaurus:
                 self._entries.setdefault(p, set()).update(q for q in exp_phrases if q != p)
         for p in term_phrases:
             self.max_words = max(self.max_words, len(p))
+        for text in terms:
+            tokens = [t.folded for t in tokenize(text)]
+            if len(tokens) == 1 and tokens[0].isalpha():
+                self.words.add(tokens[0])
 
     def merge(self, entries: Iterable[str | tuple[Iterable[str], Iterable[str]]]) -> None:
         """Merge editor synonyms: lines in file syntax or (terms, expansions) pairs."""
