@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
@@ -150,7 +151,14 @@ def acd(asgi_server: str, desk_agent: User) -> Iterator[Acd]:
     server.on_sent = acd.sent
     with running_in_thread(server) as port:
         runtime = AdapterRuntime(fast_config(port), system_id=f"acceptance:{port}")
-        thread = threading.Thread(target=runtime.run, name="ami-adapter", daemon=True)
+
+        def run() -> None:
+            try:
+                runtime.run()
+            finally:
+                connections.close_all()  # the test database is dropped at the end
+
+        thread = threading.Thread(target=run, name="ami-adapter", daemon=True)
         thread.start()
         try:
             assert wait_until(lambda: runtime.status.connected, timeout=10), "no AMI session"
