@@ -515,10 +515,12 @@ class SearchIndex:
                 part_stems = tuple(a.stem(p) for p in split)
                 if all(self._known(gen, p) or self.thesaurus.get((p,)) for p in part_stems):
                     clause.add(part_stems, W_COMPOUND)
-                # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus.
+                # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus; for
+                # a word the index knows as a whole, its parts' meanings are only a fallback.
+                part_weight = W_PART_KNOWN if self._known(gen, stem) else W_COMPOUND
                 for p in part_stems:
                     for alternative in self.thesaurus.get((p,)):
-                        clause.add(alternative, W_THESAURUS * W_COMPOUND)
+                        clause.add(alternative, W_THESAURUS * part_weight)
                     if self._known(gen, p):
                         # Parts of a word the index knows as a whole are only a fallback.
                         clause.add((p,), W_PART if not self._known(gen, stem) else W_PART_KNOWN)
