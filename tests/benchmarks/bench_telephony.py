@@ -242,15 +242,24 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         dropped_before = client.dropped_events if client else 0
         t0 = time.perf_counter()
         written = 0
-        for frames in burst:
-            writer.write(frames.before_connect + frames.connect + frames.after_connect)
-            await writer.drain()
-            written += frames.events
-            ahead = written / TARGET_EVENTS_PER_SECOND - (time.perf_counter() - t0)
-            if ahead > 0:
-                await asyncio.sleep(ahead)
+        cut_off = False
+        try:
+            for frames in burst:
+                writer.write(frames.before_connect + frames.connect + frames.after_connect)
+                await writer.drain()
+                written += frames.events
+                ahead = written / TARGET_EVENTS_PER_SECOND - (time.perf_counter() - t0)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+        except ConnectionError:
+            # The adapter dropped the connection (its queue overflowed): report, don't crash.
+            cut_off = True
         write_seconds = time.perf_counter() - t0
-        while await asyncio.to_thread(ended) < burst_calls and time.perf_counter() - t0 < 300:
+        while (
+            not cut_off
+            and await asyncio.to_thread(ended) < burst_calls
+            and time.perf_counter() - t0 < 300
+        ):
             await asyncio.sleep(0.05)
         processed = time.perf_counter() - t0
         done = await asyncio.to_thread(ended)
@@ -263,6 +272,8 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
             "done": done,
             "dropped": (client.dropped_events - dropped_before) if client else None,
             "queue_capacity": config.queue_size,
+            "written": written,
+            "cut_off": cut_off,
         }
 
     try:
@@ -288,7 +299,8 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
             "calls": burst_calls,
             "events": burst["events"],
             "target_events_per_second": TARGET_EVENTS_PER_SECOND,
-            "written_events_per_second": round(burst["events"] / burst["write_seconds"], 1),
+            "written_events_per_second": round(burst["written"] / burst["write_seconds"], 1),
+            "connection_dropped_by_adapter": burst["cut_off"],
             "all_recorded_s": round(burst["processed"], 2),
             "recorded_events_per_second": round(burst["events"] / burst["processed"], 1),
             "calls_ended": burst["done"],
