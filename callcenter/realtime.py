@@ -200,6 +200,16 @@ def send_now(groups: list[str], event: dict[str, Any]) -> None:
             logger.exception("could not send %s to %s", event["type"], group)
 
 
+def broadcast_now(groups: list[str], event_type: str, data: Mapping[str, Any]) -> None:
+    """Send the event at once, inside a transaction or not.
+
+    Only for events that report nothing the surrounding transaction writes (the screen pop
+    sent before the call's rows are written); everything else uses
+    :func:`broadcast_on_commit`.
+    """
+    send_now(groups, build_event(event_type, data))
+
+
 def broadcast_on_commit(groups: list[str], event_type: str, data: Mapping[str, Any]) -> None:
     """Send the event to the groups once the surrounding transaction has committed."""
     event = build_event(event_type, data)

@@ -1,8 +1,10 @@
 """Real-time payloads of the telephony app (schemas registered with ``callcenter.realtime``).
 
 ``call.ringing`` / ``call.ring_ended`` go to the rung agent only; ``call.answered`` is the
-screen pop, to the answering agent only; ``call.queued`` / ``call.ended`` / ``agent.state``
-go to the supervisors' wallboard (and ``agent.state`` to the agent it concerns).
+screen pop, to the answering agent only, and ``call.ticket`` completes it with the call's
+ticket when the pop went out before the ticket was opened; ``call.queued`` /
+``call.ended`` / ``agent.state`` go to the supervisors' wallboard (and ``agent.state`` to
+the agent it concerns).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from typing import Any
 
 from callcenter.realtime import (
     SUPERVISORS_GROUP,
+    broadcast_now,
     broadcast_on_commit,
     register_event,
     user_group,
 )
+from telephony import selectors
 from telephony.models import Call, CallOffer
 
 register_event(
@@ -38,6 +42,8 @@ register_event(
         "open_tickets",
     },
 )
+# The ticket of a call whose pop went out before the ticket existed; the desk merges it in.
+register_event("call.ticket", version=1, required={"call_id", "uniqueid", "ticket"})
 register_event("call.queued", version=1, required={"call_id", "queue", "joined_at"})
 register_event("call.ended", version=1, required={"call_id", "queue", "outcome"})
 register_event(
@@ -81,6 +87,26 @@ def screen_pop(call: Call, data: dict[str, Any]) -> None:
     if call.agent_id is None:
         return
     broadcast_on_commit([user_group(call.agent_id)], "call.answered", data)
+
+
+def screen_pop_now(agent_id: int, data: dict[str, Any]) -> None:
+    """The pop before the call's rows are written: only for data already committed."""
+    broadcast_now([user_group(agent_id)], "call.answered", data)
+
+
+def ticket_opened(call: Call, *, agent_id: int | None) -> None:
+    """Completes a pop sent by :func:`screen_pop_now` with the call's ticket."""
+    if agent_id is None or call.ticket_id is None:
+        return
+    broadcast_on_commit(
+        [user_group(agent_id)],
+        "call.ticket",
+        {
+            "call_id": call.pk,
+            "uniqueid": call.uniqueid,
+            "ticket": selectors.ticket_summary(call.ticket),
+        },
+    )
 
 
 def queued(call: Call) -> None:

@@ -1,8 +1,9 @@
 """Running the AMI adapter: the lease that keeps one listener per Asterisk, and its status.
 
 Used by ``manage.py ami_listen`` and, in the embedded mode, by the web process itself
-(``callcenter.asgi``'s lifespan). Domain events go to ``telephony.services`` on the
-listener's consumer thread; the reader thread only ever enqueues (see ``telephony.ami``).
+(``callcenter.asgi``'s lifespan). The reader thread only ever enqueues (see
+``telephony.ami``); the listener's consumer thread runs the state machine and sends screen
+pops from memory; domain events go to ``telephony.services``, in order, on one writer thread.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -20,17 +22,22 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from telephony.ami.client import AmiConfig
-from telephony.ami.domain import DomainEvent
+from telephony.ami.domain import CallAnswered, DomainEvent
 from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, SessionLost, SessionStarted
 from telephony.config import config_from_settings
 from telephony.models import ListenerLease
-from telephony.services import domain_event_apply
+from telephony.services import call_answer_announce, domain_event_apply
 
 logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 20.0
 HEARTBEAT_SECONDS = 5.0
+# How long the consumer thread keeps one database connection (see AdapterRuntime._sink).
+DB_RECYCLE_SECONDS = 600.0
+# Domain events waiting for the writer thread (a few per call; see AdapterRuntime._sink).
+WRITE_QUEUE_SIZE = 2_000
+WRITER_STOP_SECONDS = 10.0
 
 
 def holder_name() -> str:
@@ -94,16 +101,65 @@ class AdapterRuntime:
         self.status = _Status()
         self.listener: _TrackedListener | None = None
         self._stop = threading.Event()
+        self._connected_at = time.monotonic()
+        self._writes: queue.Queue[DomainEvent | None] = queue.Queue(WRITE_QUEUE_SIZE)
 
     def _sink(self, event: DomainEvent) -> None:
-        close_old_connections()
-        with transaction.atomic():
+        """On the listener's event thread: announce an answer at once, queue the writes.
+
+        The screen pop must not wait behind the database writes of earlier events (other
+        calls' joins, ends, agent states): it goes out here, from memory, and the writes
+        follow in order on the writer thread. The put blocks when the writer is
+        ``WRITE_QUEUE_SIZE`` events behind, so the listener's bounded queue stays the one
+        place where a backlog is noticed.
+        """
+        if isinstance(event, CallAnswered):
+            try:
+                call_answer_announce(event=event)
+            except Exception:
+                logger.exception("AMI: the screen pop of %s failed", event.uniqueid)
+        self._writes.put(event)
+
+    def _write_loop(self) -> None:
+        try:
+            while (event := self._writes.get()) is not None:
+                try:
+                    self._apply(event)
+                except Exception:
+                    # One failing write must not stop the stream; the record can be repaired
+                    # from the call log, a stalled adapter cannot.
+                    logger.exception("AMI: applying %s failed", event.type)
+        finally:
+            connection.close()
+
+    def _apply(self, event: DomainEvent) -> None:
+        # The writer thread keeps its database connection across events: with the
+        # request-style CONN_MAX_AGE=0, close_old_connections() would close it after every
+        # event, and a reconnect per event (milliseconds with PostgreSQL or SQLite's PRAGMAs)
+        # costs throughput. A broken connection is still dropped, after the event that found
+        # it broken, and an old one now and then.
+        now = time.monotonic()
+        if now - self._connected_at > DB_RECYCLE_SECONDS:
+            connection.close()
+        if connection.connection is None:
+            self._connected_at = now
+            connection.ensure_connection()
             if connection.vendor == "postgresql":
-                # Call records are rebuilt from the ACD's resync after a crash, so waiting for
-                # the WAL flush on every event buys nothing but screen-pop latency.
+                # Call records are rebuilt from the ACD's resync after a crash, so waiting
+                # for the WAL flush on every event buys nothing but latency. Set for the
+                # session: this connection serves only the adapter's services.
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                    cursor.execute("SET synchronous_commit TO OFF")
+        try:
+            # Each service is its own transaction (no outer atomic block: a savepoint per
+            # event would double the round trips).
             domain_event_apply(event=event)
+        finally:
+            if connection.connection is not None and connection.errors_occurred:
+                if connection.is_usable():
+                    connection.errors_occurred = False
+                else:
+                    connection.close()
         self.status.events += 1
         self.status.last_event_at = time.time()
 
@@ -126,6 +182,8 @@ class AdapterRuntime:
             logger.info("AMI %s: another listener holds the lease; standing by", self.system_id)
             if self._stop.wait(HEARTBEAT_SECONDS):
                 return
+        writer = threading.Thread(target=self._write_loop, name="ami-writer", daemon=True)
+        writer.start()
         listener = _TrackedListener(self.config, self._sink, system_id=self.system_id)
         listener.status = self.status
         self.listener = listener
@@ -139,6 +197,8 @@ class AdapterRuntime:
                     break
         finally:
             listener.stop()
+            self._writes.put(None)  # after the listener's last event: drain, then stop
+            writer.join(WRITER_STOP_SECONDS)
             lease_release(system_id=self.system_id, holder=self.holder)
             close_old_connections()
         if listener.client.error is not None:

@@ -25,11 +25,18 @@ DEVICE_CACHE_SECONDS = 30.0
 _device_users: dict[str, tuple[float, int | None]] = {}
 
 
-def user_id_for_interface(interface: str) -> int | None:
+def user_id_for_interface(interface: str, *, cached_only: bool = False) -> int | None:
+    """The user mapped to a queue member interface.
+
+    ``cached_only`` never queries: None unless the mapping was read within the cache time
+    (the offer that rang the interface did, moments before its answer).
+    """
     now = time.monotonic()
     cached = _device_users.get(interface)
     if cached is not None and now - cached[0] < DEVICE_CACHE_SECONDS:
         return cached[1]
+    if cached_only:
+        return None
     user_id = (
         AgentDevice.objects.filter(interface=interface).values_list("user_id", flat=True).first()
     )
@@ -124,22 +131,16 @@ def caller_open_tickets(call: Call, *, limit: int = 10) -> QuerySet[Ticket]:
     )
 
 
-def screen_pop_data(call: Call) -> dict[str, Any]:
-    """What the answering agent's screen shows: the caller, their history, this call's ticket."""
+def ticket_summary(ticket: Ticket | None) -> dict[str, Any] | None:
+    """The call's ticket as the screen pop shows it."""
+    if ticket is None:
+        return None
+    return {"id": ticket.pk, "number": ticket.number, "status": ticket.status}
+
+
+def caller_history_data(call: Call) -> dict[str, Any]:
+    """The caller's earlier calls and open tickets, as the screen pop shows them."""
     return {
-        "call_id": call.pk,
-        "uniqueid": call.uniqueid,
-        "queue": call.queue,
-        "caller_number": call.caller_number,
-        "caller_name": call.caller_name or None,
-        "wait_seconds": call.wait_seconds,
-        "answered_at": call.answered_at.isoformat() if call.answered_at else None,
-        "ended_at": call.ended_at.isoformat() if call.ended_at else None,
-        "ticket": (
-            {"id": call.ticket.pk, "number": call.ticket.number, "status": call.ticket.status}
-            if call.ticket
-            else None
-        ),
         "earlier_calls": [
             {
                 "call_id": earlier.pk,
@@ -158,6 +159,26 @@ def screen_pop_data(call: Call) -> dict[str, Any]:
             {"id": t.pk, "number": t.number, "subject": t.subject, "status": t.status}
             for t in caller_open_tickets(call)
         ],
+    }
+
+
+def screen_pop_data(call: Call, *, history: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the answering agent's screen shows: the caller, their history, this call's ticket.
+
+    ``history`` is :func:`caller_history_data` when it was looked up beforehand (when the
+    caller joined the queue); ``call`` need not be saved yet, only its row must exist.
+    """
+    return {
+        "call_id": call.pk,
+        "uniqueid": call.uniqueid,
+        "queue": call.queue,
+        "caller_number": call.caller_number,
+        "caller_name": call.caller_name or None,
+        "wait_seconds": call.wait_seconds,
+        "answered_at": call.answered_at.isoformat() if call.answered_at else None,
+        "ended_at": call.ended_at.isoformat() if call.ended_at else None,
+        "ticket": ticket_summary(call.ticket) if call.ticket_id is not None else None,
+        **(history if history is not None else caller_history_data(call)),
     }
 
 

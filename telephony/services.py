@@ -11,6 +11,8 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +56,58 @@ def _call_locked(system_id: str, uniqueid: str) -> Call | None:
     return Call.objects.select_for_update().filter(system_id=system_id, uniqueid=uniqueid).first()
 
 
+class _PopDrafts:
+    """The screen pops this process prepared when their callers joined the queue.
+
+    The caller's history is looked up at the join, while the caller waits, so that at the
+    answer the pop goes out before any write (see :func:`call_answer_announce`). Per process
+    and bounded: the AMI adapter sees a call's join and answer in the same process; a pop
+    without a draft (a CTI webhook on another worker, a restart mid-call) is built after
+    the writes instead, as before.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._drafts: OrderedDict[tuple[str, str], tuple[Call, dict[str, Any]]] = OrderedDict()
+        # Pops sent, whose answer is not recorded yet: key -> the agent's user id.
+        self._announced: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, call: Call, history: dict[str, Any]) -> None:
+        with self._lock:
+            self._drafts[(call.system_id, call.uniqueid)] = (call, history)
+            while len(self._drafts) > self.maxsize:
+                self._drafts.popitem(last=False)
+
+    def take(self, key: tuple[str, str]) -> tuple[Call, dict[str, Any]] | None:
+        """The draft, removed: only one answer of a call finds it."""
+        with self._lock:
+            return self._drafts.pop(key, None)
+
+    def announced(self, key: tuple[str, str], agent_id: int) -> None:
+        with self._lock:
+            self._announced[key] = agent_id
+            while len(self._announced) > self.maxsize:
+                self._announced.popitem(last=False)
+
+    def take_announced(self, key: tuple[str, str]) -> int | None:
+        with self._lock:
+            return self._announced.pop(key, None)
+
+    def forget(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._drafts.pop(key, None)
+            self._announced.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._drafts.clear()
+            self._announced.clear()
+
+
+_pop_drafts = _PopDrafts(maxsize=5_000)
+
+
 @transaction.atomic
 def call_joined(*, event: CallJoined) -> Call:
     call, created = Call.objects.get_or_create(
@@ -70,6 +124,9 @@ def call_joined(*, event: CallJoined) -> Call:
     )
     if created:
         events.queued(call)
+    if call.answered_at is None and call.ended_at is None:
+        history = selectors.caller_history_data(call)
+        transaction.on_commit(lambda: _pop_drafts.put(call, history))
     return call
 
 
@@ -116,29 +173,67 @@ def call_offer_ended(*, event: OfferEnded) -> CallOffer | None:
     return offer
 
 
-@transaction.atomic
+def call_answer_announce(*, event: CallAnswered) -> bool:
+    """Send the screen pop now, before anything is written; False when it cannot be.
+
+    Everything the pop shows is known already when the join was seen in this process: the
+    call row (committed at the join), the caller's history (looked up then), the ACD's
+    event and the cached agent of the interface. It is sent at once, not on commit, because
+    it reports nothing that is being written; :func:`call_answered` records the answer and
+    sends the call's new ticket as ``call.ticket``. No database access: the AMI adapter
+    calls this on its event thread, ahead of the writes queued there (``runtime``).
+    """
+    key = (event.system_id, event.uniqueid)
+    draft = _pop_drafts.take(key)
+    agent_id = selectors.user_id_for_interface(event.interface, cached_only=True)
+    if draft is None or agent_id is None:
+        return False
+    known, history = draft
+    known.answered_at = _at(event.answered_at)
+    known.wait_seconds = event.wait_seconds
+    events.screen_pop_now(agent_id, selectors.screen_pop_data(known, history=history))
+    _pop_drafts.announced(key, agent_id)
+    return True
+
+
 def call_answered(*, event: CallAnswered) -> Call | None:
-    """The screen pop: record the answer, open the call's ticket, notify that agent only."""
-    call = _call_locked(event.system_id, event.uniqueid)
-    if call is None:
-        logger.warning("answer for unknown call %s/%s ignored", event.system_id, event.uniqueid)
-        return None
-    if call.answered_at is not None:
-        return call
-    agent_id = selectors.user_id_for_interface(event.interface)
-    agent = User.objects.filter(pk=agent_id).first() if agent_id is not None else None
-    call.answered_at = _at(event.answered_at)
-    call.agent = agent
-    call.agent_interface = event.interface
-    call.wait_seconds = event.wait_seconds
-    if call.ticket_id is None:
-        call.ticket = ticket_create(
-            actor=agent if agent is not None and agent.has_perm("accounts.use_desk") else None,
-            subject=_("Call in queue %(queue)s") % {"queue": call.queue},
-            channel=Channel.PHONE,
+    """Record the answer, open the call's ticket, and make sure the agent got the pop.
+
+    The pop went out already when :func:`call_answer_announce` could send it (this calls
+    it, for callers that did not); then only the ticket follows, as ``call.ticket``.
+    Otherwise the whole pop is sent on commit, with the ticket in it.
+    """
+    key = (event.system_id, event.uniqueid)
+    call_answer_announce(event=event)
+    announced_to = _pop_drafts.take_announced(key)
+    with transaction.atomic():
+        call = _call_locked(event.system_id, event.uniqueid)
+        if call is None:
+            logger.warning("answer for unknown call %s/%s ignored", event.system_id, event.uniqueid)
+            return None
+        if call.answered_at is not None:
+            # Answered already (e.g. through the CTI webhook): complete a pop just sent.
+            events.ticket_opened(call, agent_id=announced_to)
+            return call
+        agent_id = selectors.user_id_for_interface(event.interface)
+        agent = User.objects.filter(pk=agent_id).first() if agent_id is not None else None
+        call.answered_at = _at(event.answered_at)
+        call.agent = agent
+        call.agent_interface = event.interface
+        call.wait_seconds = event.wait_seconds
+        if call.ticket_id is None:
+            call.ticket = ticket_create(
+                actor=agent if agent is not None and agent.has_perm("accounts.use_desk") else None,
+                subject=_("Call in queue %(queue)s") % {"queue": call.queue},
+                channel=Channel.PHONE,
+            )
+        call.save(
+            update_fields=["answered_at", "agent", "agent_interface", "wait_seconds", "ticket"]
         )
-    call.save(update_fields=["answered_at", "agent", "agent_interface", "wait_seconds", "ticket"])
-    events.screen_pop(call, selectors.screen_pop_data(call))
+        if announced_to is not None and announced_to == call.agent_id:
+            events.ticket_opened(call, agent_id=announced_to)
+        else:
+            events.screen_pop(call, selectors.screen_pop_data(call))
     return call
 
 
@@ -155,6 +250,7 @@ def call_ended(*, event: CallEnded) -> Call:
         )
     if call.ended_at is not None:
         return call
+    _pop_drafts.forget((event.system_id, event.uniqueid))
     call.ended_at = _at(event.ended_at)
     if event.answered_at is not None and call.answered_at is None:
         call.answered_at = _at(event.answered_at)

@@ -212,16 +212,19 @@ class CallTracker:
         call = self._touch(ev.uniqueid)
         if call is None or call.answered_at is not None:
             return []
-        out: list[DomainEvent] = []
+        started: list[DomainEvent] = []
         if ev.dest_uniqueid not in call.offers and ev.dest_uniqueid not in self._legs:
             # AgentCalled was lost (e.g. during a reconnect); keep the offer history whole.
-            out += self.agent_called(_as_called(ev), at)
-        out += self._end_offer(call, ev.dest_uniqueid, "answered", at)
+            started = self.agent_called(_as_called(ev), at)
+        ended = self._end_offer(call, ev.dest_uniqueid, "answered", at)
         call.answered_at = at
         call.interface = ev.interface
         call.agent_uniqueid = ev.dest_uniqueid
         call.wait_seconds = ev.hold_time
-        out.append(
+        # The answer comes before the offer's end: its consumer sends the screen pop, which
+        # should not wait for the offer bookkeeping (the records are the same either way).
+        return [
+            *started,
             CallAnswered(
                 system_id=self.system_id,
                 at=at,
@@ -236,9 +239,9 @@ class CallTracker:
                 wait_seconds=ev.hold_time,
                 ring_seconds=ev.ring_time,
                 answered_at=at,
-            )
-        )
-        return out
+            ),
+            *ended,
+        ]
 
     def agent_complete(self, ev: ami.AgentComplete, at: float) -> list[DomainEvent]:
         call = self._touch(ev.uniqueid)

@@ -1,4 +1,4 @@
-"""AMI socket → adapter thread → database → channel layer → the agent's websocket, live.
+"""AMI socket → adapter thread → channel layer → the agent's websocket, live; then the ticket.
 
 The adapter runs as a thread of the server process, exactly as in the embedded mode of
 ``make run`` (and with REDIS_URL set, through Redis as in production).
@@ -18,6 +18,7 @@ from django.test import Client
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from telephony.ami.server import AmiSimulator, Script, running_in_thread
+from telephony.models import Call
 from telephony.runtime import AdapterRuntime
 from telephony.services import device_map
 from tests.factories import UserFactory
@@ -93,7 +94,16 @@ def test_the_screen_pop_reaches_only_the_answering_agent(asgi_server: str) -> No
     assert pop["caller_number"] == "+4923412345678"
     assert pop["caller_name"] == "Müller, Jürgen"
     assert pop["queue"] == "115" and pop["wait_seconds"] == 7
-    assert pop["ticket"]["number"].startswith("115-")
+    # The pop goes out before the call's ticket is opened; the ticket follows, for that call.
+    assert pop["ticket"] is None
+    types = [e["type"] for e in received["petra"]]
+    assert types.count("call.ticket") == 1
+    assert types.index("call.ticket") > types.index("call.answered")
+    [follow_up] = [e["data"] for e in received["petra"] if e["type"] == "call.ticket"]
+    assert follow_up["call_id"] == pop["call_id"] and follow_up["uniqueid"] == pop["uniqueid"]
+    assert follow_up["ticket"]["number"].startswith("115-")
+    call = Call.objects.get(pk=pop["call_id"])
+    assert call.ticket_id == follow_up["ticket"]["id"]
     assert [e["type"] for e in received["petra"]].count("call.ringing") == 1
     for other in ("deniz", "jan"):
         assert not [e for e in received[other] if e["type"].startswith("call.")], received[other]

@@ -113,6 +113,9 @@ function start() {
         say("");
         showCall(data, { focus: true });
         break;
+      case "call.ticket":
+        pop.setTicket(data.call_id, data.ticket);
+        break;
       case "call.ended":
         if (pop.call && pop.call.call_id === data.call_id) {
           pop.call.ended_at = data.ended_at;

@@ -1,4 +1,5 @@
-// The screen pop: caller, queue, wait, earlier calls and open tickets, the ticket of the call.
+// The screen pop: caller, queue, wait, earlier calls and open tickets, the ticket of the call
+// (which may follow the pop as its own event, see setTicket).
 
 import { format } from "./api.js";
 
@@ -32,9 +33,7 @@ export class Pop {
     $("pop-name").textContent = call.caller_name || `(${this.labels.noName})`;
     $("pop-queue").textContent = call.queue;
     $("pop-wait").textContent = format(this.labels.seconds, { s: call.wait_seconds ?? "–" });
-    const ticket = $("pop-ticket");
-    ticket.textContent = call.ticket ? call.ticket.number : "–";
-    ticket.href = call.ticket ? this.urlOf(call.ticket.id) : "#";
+    this.showTicket(call.ticket);
     this.setEnded(Boolean(call.ended_at));
     const open = $("pop-open-tickets");
     open.replaceChildren();
@@ -57,6 +56,22 @@ export class Pop {
     $("pop-history-count").textContent = String((call.open_tickets || []).length + (call.earlier_calls || []).length);
     this.empty.hidden = true;
     this.root.hidden = false;
+  }
+
+  showTicket(ticket) {
+    const link = document.getElementById("pop-ticket");
+    link.textContent = ticket ? ticket.number : "–";
+    link.href = ticket ? this.urlOf(ticket.id) : "#";
+    link.setAttribute("aria-busy", ticket ? "false" : "true");
+  }
+
+  // The pop goes out before the call's ticket is opened; `call.ticket` brings it a moment
+  // later. Returns false when the event is for another call than the one shown.
+  setTicket(callId, ticket) {
+    if (!this.call || this.call.call_id !== callId) return false;
+    this.call.ticket = ticket;
+    this.showTicket(ticket);
+    return true;
   }
 
   setEnded(ended) {
