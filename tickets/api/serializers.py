@@ -153,11 +153,14 @@ LIST_COLUMNS = (
     "assignee__first_name",
     "assignee__last_name",
 )
-_DATETIME = serializers.DateTimeField()
 
 
-def _datetime(value: dt.datetime | None) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+def _iso(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    """What DRF's DateTimeField writes (ISO 8601, in the current time zone, "Z" for UTC)."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class TicketListOutput(TicketFieldsOutput):
@@ -170,6 +173,7 @@ class TicketListOutput(TicketFieldsOutput):
 
     def to_representation(self, instance: Ticket) -> dict[str, Any]:
         department, assignee = instance.department, instance.assignee
+        tz = timezone.get_current_timezone()
         return {
             "id": instance.pk,
             "number": instance.number,
@@ -183,8 +187,8 @@ class TicketListOutput(TicketFieldsOutput):
             "assignee": None
             if assignee is None
             else {"id": assignee.pk, "name": user_display_name(assignee)},
-            "created_at": _datetime(instance.created_at),
-            "due_at": _datetime(instance.due_at),
+            "created_at": _iso(instance.created_at, tz),
+            "due_at": _iso(instance.due_at, tz),
             "overdue": self.get_overdue(instance),
             "version": instance.version,
         }
