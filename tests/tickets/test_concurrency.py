@@ -94,3 +94,34 @@ def test_a_rolled_back_allocation_leaves_no_gap() -> None:
         services.ticket_number_allocate(year=2033)  # the first of a year, then rolled back
         raise RuntimeError("the ticket insert failed")
     assert services.ticket_number_allocate(year=2033) == "115-2033-000001"
+
+
+@pytest.mark.postgres
+def test_twenty_concurrent_escalations_through_the_api_one_200_the_rest_409(
+    on_postgres: None, transactional_db: None, department: Department
+) -> None:
+    from rest_framework.test import APIClient
+
+    agents = [UserFactory(roles=[Role.CALL_AGENT]) for _ in range(ATTEMPTS)]
+    ticket = services.ticket_create(actor=agents[0], subject="Wohin damit?")
+    url = f"/api/v1/tickets/{ticket.pk}/escalate"
+
+    def escalate(i: int) -> tuple[int, dict[str, Any]]:
+        client = APIClient()
+        client.force_authenticate(agents[i])
+        response = client.post(
+            url, {"version": ticket.version, "department": department.pk}, format="json"
+        )
+        return response.status_code, response.json()
+
+    results = race(escalate)
+
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [200] + [409] * (ATTEMPTS - 1), results
+    assert all(
+        set(body) == {"code", "message", "extra"} for status, body in results if status == 409
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ESCALATED
+    assert ticket.version == 2
+    assert ticket.timeline.filter(code="tickets.ticket.escalated").count() == 1
