@@ -22,7 +22,7 @@ $(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
 	cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $(AXE)
 
-run: install
+run: $(STAMP)
 	$(BIN)/python -m callcenter.run
 
 test: install

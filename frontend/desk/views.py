@@ -23,6 +23,8 @@ from frontend.desk.forms import ManualTicketForm
 from frontend.desk.labels import desk_labels
 from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from frontend.timeline import timeline_item
+from knowledge.search_usage import search_result_used
 from knowledge.selectors import (
     department_list,
     service_default_department,
@@ -82,6 +84,7 @@ def desk_article(request: HttpRequest, pk: int) -> HttpResponse:
     version = service.published_version
     assert version is not None
     default = service_default_department(service)
+    search_result_used(session=request.session, service_id=service.pk, linked=False)
     return render(
         request,
         "desk/_article.html",
@@ -127,4 +130,5 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ticket = ticket_selectors.ticket_detail(user=_user(request), ticket_id=pk)
     except TicketNotFound:
         raise Http404 from None
-    return render(request, "desk/ticket.html", {"ticket": ticket})
+    timeline = [timeline_item(entry) for entry in ticket.timeline.all()]
+    return render(request, "desk/ticket.html", {"ticket": ticket, "timeline": timeline})

@@ -25,7 +25,8 @@ from callcenter.accounts.models import User
 from callcenter.errors import Conflict, DomainError
 from frontend.inbox import forms as inbox_forms
 from frontend.inbox.access import inbox_required
-from frontend.inbox.presentation import inbox_row, timeline_item
+from frontend.inbox.presentation import inbox_row
+from frontend.timeline import timeline_item
 from knowledge.models import Department
 from knowledge.selectors import department_list
 from tickets import access, selectors, services
