@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
+from knowledge.search_usage import search_result_used
 from telephony import cti, selectors, services
 from telephony.api.serializers import (
     CallbackInputSerializer,
@@ -141,6 +142,9 @@ class CallWrapUpView(APIView):
         call = services.call_wrap_up(
             call=call, actor=request.user, caller=caller, expected_version=version, **data
         )
+        if data.get("service") is not None:
+            # The article used in this call teaches the search what the agent's last query meant.
+            search_result_used(session=request.session, service_id=data["service"].pk, linked=True)
         return Response(WrapUpOutputSerializer(call).data)
 
 

@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from knowledge import services as knowledge_services
-from knowledge.models import Department, Service
+from knowledge.indexing import search_index_rebuild
+from knowledge.models import Department, SearchUse, Service
 from telephony.ami.domain import CallAnswered, CallEnded, CallJoined, OfferStarted
 from telephony.models import Call
 from telephony.services import device_map, domain_event_apply
@@ -358,3 +360,29 @@ def test_a_clerk_may_not_wrap_up(ended_call: Call, clerk: User) -> None:
 def test_unknown_outcome_is_a_400(agent_client: Client, ended_call: Call) -> None:
     response = wrap_up(agent_client, ended_call, outcome="maybe")
     assert response.status_code == 400
+
+
+def test_the_article_used_in_the_call_teaches_the_search_the_agents_last_query(
+    agent_client: Client,
+    ended_call: Call,
+    department: Department,
+    settings: Settings,
+    tmp_path: Any,
+) -> None:
+    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
+    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    service = _published(editor, reviewer, department)
+    search_index_rebuild()
+    found = agent_client.get("/api/v1/knowledge/search", {"q": "perso beantragen"}).json()
+    assert service.pk in [hit["id"] for hit in found["results"]]
+    assert agent_client.get(reverse("desk:article", args=[service.pk])).status_code == 200
+
+    response = wrap_up(
+        agent_client, ended_call, outcome="first_contact", service=service.pk, note="Erklärt."
+    )
+
+    assert response.status_code == 200, response.json()
+    use = SearchUse.objects.get()
+    assert (use.service_id, use.uses) == (service.pk, 1)
+    assert use.query_key and "perso beantragen" not in use.query_key  # terms, not typed text
