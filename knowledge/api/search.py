@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from callcenter.errors import InvalidInput
+from callcenter.errors import InvalidInput, Unavailable
 from knowledge.indexing import knowledge_search
-from knowledge.search import SearchQueryError
+from knowledge.search import SearchIndexMissing, SearchQueryError
 from knowledge.search_usage import search_observed, search_result_used
 
 
@@ -55,6 +56,11 @@ class KnowledgeSearchView(APIView):
             )
         except SearchQueryError as exc:
             raise InvalidInput(str(exc), code="invalid_query") from None
+        except SearchIndexMissing:
+            raise Unavailable(
+                _("The search index has not been built yet (manage.py rebuild_search_index)."),
+                code="search_index_missing",
+            ) from None
         if data.get("topic") is None:
             # The session holds the agent's last search until an article answers it.
             search_observed(session=request.session, query=data["q"], hit_ids=[h.id for h in hits])
