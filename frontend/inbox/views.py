@@ -30,6 +30,7 @@ from frontend.timeline import timeline_item
 from knowledge.models import Department
 from knowledge.selectors import department_list
 from tickets import access, selectors, services
+from tickets.api.pagination import DeferredJoinPaginator
 from tickets.exceptions import TicketNotFound
 from tickets.models import ResponseChannel, Ticket
 from tickets.workflow import Action, Status, allowed_actions
@@ -38,6 +39,10 @@ CONFLICT_MESSAGE = gettext_lazy(
     "Someone else changed this ticket in the meantime. Nothing was saved: the page now shows "
     "the current state, your input is kept below. Check it and try again."
 )
+
+
+# Most urgent first; an inbox of thousands is paged like the API's list.
+INBOX_PAGE_SIZE = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -64,7 +69,8 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
         overdue=True if data.get("overdue") else None,
         assignee=assignee.get(data.get("assignee", "")),
     )
-    return {"filters": form, "rows": [inbox_row(ticket, now) for ticket in tickets]}
+    page = DeferredJoinPaginator(tickets, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"filters": form, "page": page, "rows": [inbox_row(ticket, now) for ticket in page]}
 
 
 @inbox_required

@@ -180,6 +180,29 @@ def test_the_list_needs_the_same_queries_for_two_or_six_tickets(
     assert few <= 8
 
 
+@pytest.mark.django_db
+def test_a_long_inbox_is_paged_most_urgent_first_and_keeps_the_filters(
+    client: Client, clerk: User, agent: User, department: Department, monkeypatch: object
+) -> None:
+    from frontend.inbox import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)  # type: ignore[attr-defined]
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False) as clock:
+        tickets = []
+        for subject in ("Erstes", "Zweites", "Drittes"):
+            tickets.append(escalate(agent, department, subject))
+            clock.shift(dt.timedelta(minutes=10))
+        as_user(client, clerk)
+        first = client.get(f"{INBOX}liste/?assignee=none").content.decode()
+        assert tickets[0].number in first and tickets[1].number in first
+        assert tickets[2].number not in first
+        assert 'href="?assignee=none&amp;page=2" rel="next"' in first
+        second = client.get(f"{INBOX}liste/?assignee=none&page=2").content.decode()
+        assert [t.number in second for t in tickets] == [False, False, True]
+        assert 'rel="prev"' in second and 'rel="next"' not in second
+        assert client.get(f"{INBOX}?page=99").status_code == 200  # out of range: the last page
+
+
 # --- The ticket page -----------------------------------------------------------------------
 
 
