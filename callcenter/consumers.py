@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from callcenter.accounts.models import User
-from callcenter.realtime import SUPERVISORS_GROUP, department_group, user_group
+from callcenter.realtime import (
+    CHANNEL_MESSAGE_TYPE,
+    SUPERVISORS_GROUP,
+    department_group,
+    user_group,
+)
 from knowledge.selectors import department_ids_of_user
 
 CLOSE_UNAUTHENTICATED = 4401
+# Messages whose handlers touch no database (forwarding an event, answering a ping).
+_NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, "websocket.receive"})
 
 
 def groups_for_user(user: User) -> list[str]:
@@ -43,6 +51,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(
             {"type": "hello", "version": 1, "data": {"groups": self.groups_joined}}
         )
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        if message["type"] in _NO_DATABASE:
+            # Channels runs close_old_connections() before every handler, through the one
+            # thread-sensitive executor thread all consumers share: a thread hop per event,
+            # serialised across every websocket of the process, on the screen-pop path.
+            # These handlers use no database connection, so there is nothing to close.
+            handler = getattr(self, get_handler_name(message))
+            await handler(message)
+            return
+        await super().dispatch(message)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):

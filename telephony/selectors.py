@@ -25,15 +25,18 @@ DEVICE_CACHE_SECONDS = 30.0
 _device_users: dict[str, tuple[float, int | None]] = {}
 
 
-def user_id_for_interface(interface: str, *, cached_only: bool = False) -> int | None:
+def user_id_for_interface(
+    interface: str, *, cached_only: bool = False, refresh: bool = False
+) -> int | None:
     """The user mapped to a queue member interface.
 
-    ``cached_only`` never queries: None unless the mapping was read within the cache time
-    (the offer that rang the interface did, moments before its answer).
+    ``refresh`` reads the mapping even when cached (an offer does, so the answer moments
+    later finds it fresh); ``cached_only`` never queries: None unless read within the cache
+    time.
     """
     now = time.monotonic()
     cached = _device_users.get(interface)
-    if cached is not None and now - cached[0] < DEVICE_CACHE_SECONDS:
+    if cached is not None and now - cached[0] < DEVICE_CACHE_SECONDS and not refresh:
         return cached[1]
     if cached_only:
         return None

@@ -142,7 +142,8 @@ def call_offer_started(*, event: OfferStarted) -> CallOffer | None:
         defaults={
             "interface": event.interface,
             "member_name": event.member_name,
-            "user_id": selectors.user_id_for_interface(event.interface),
+            # Read afresh: the answer's screen pop relies on this cache entry being recent.
+            "user_id": selectors.user_id_for_interface(event.interface, refresh=True),
             "offered_at": _at(event.at),
         },
     )
