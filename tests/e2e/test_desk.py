@@ -155,7 +155,11 @@ def test_answer_search_and_wrap_up_at_first_contact(
     page.wait_for_selector(pop_of(call.pk), timeout=5000)
     assert page.locator("#pop-number").inner_text() == "+49 30 1234567"
     assert "Müller, Jürgen" in page.locator("#pop-name").inner_text()
-    assert page.locator("#pop-ticket").inner_text() == call.ticket.number
+    # The ticket number follows the pop as its own event (call.ticket): wait for it.
+    page.wait_for_function(
+        f"document.getElementById('pop-ticket').textContent.trim() === {call.ticket.number!r}",
+        timeout=5000,
+    )
     assert page.locator("#pop-queue").inner_text() == "115"
     # The earlier calls of this number are in the history.
     assert int(page.locator("#pop-history-count").inner_text()) >= 0
