@@ -5,11 +5,13 @@
 
 Latency: from the moment the ``AgentConnect`` frame is written to the AMI socket to the
 moment the ``call.answered`` screen pop arrives on the answering agent's authenticated
-websocket, with ``--agents`` websockets connected and ``--rate`` new calls per second. The
-adapter runs as a thread of the server process (the embedded mode's arrangement; with
-Redis the pop crosses Redis as in production). Throughput: the same calls, with all their
-dialplan/bridge/RTCP noise, written as fast as the socket takes them; events per second
-until every call is recorded as ended, and whether the adapter's queue dropped anything.
+websocket (and, reported apart, the ``call.ticket`` event that follows it with the ticket
+opened for the call), with ``--agents`` websockets connected and ``--rate`` new calls per
+second. The adapter runs as a thread of the server process (the embedded mode's
+arrangement; with Redis the pop crosses Redis as in production). Throughput: the same
+calls, with all their dialplan/bridge/RTCP noise, written as fast as the socket takes them;
+events per second until every call is recorded as ended, and whether the adapter's queue
+dropped anything.
 Prints one JSON object.
 """
 
@@ -120,6 +122,7 @@ def _clients_main(
     import websockets
 
     arrivals: dict[str, tuple[float, str]] = {}
+    tickets: dict[str, float] = {}
 
     async def listen(interface: str, connected: asyncio.Event) -> None:
         headers = {"Cookie": cookies[interface], "Origin": "http://127.0.0.1"}
@@ -135,6 +138,8 @@ def _clients_main(
                 event = json.loads(raw)
                 if event["type"] == "call.answered":
                     arrivals[event["data"]["uniqueid"]] = (now, interface)
+                elif event["type"] == "call.ticket":
+                    tickets[event["data"]["uniqueid"]] = now
 
     async def main() -> None:
         flags = {interface: asyncio.Event() for interface in cookies}
@@ -144,7 +149,7 @@ def _clients_main(
         await asyncio.gather(*tasks)
 
     asyncio.run(main())
-    results.put(arrivals)
+    results.put((arrivals, tickets))
 
 
 def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> dict[str, Any]:
@@ -280,11 +285,12 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         burst = asyncio.run(scenario())
     finally:
         stop.set()
-        arrivals: dict[str, tuple[float, str]] = results.get(timeout=60)
+        arrivals, tickets = results.get(timeout=60)
         clients.join(30)
         server.server.should_exit = True
         server.join(timeout=10)
     latencies = [(arrivals[u][0] - sent[u]) * 1000 for u in sent if u in arrivals]
+    ticket_latencies = [(tickets[u] - sent[u]) * 1000 for u in sent if u in tickets]
     wrong = sum(
         1 for u, (_, interface) in arrivals.items() if expected_agent.get(u, interface) != interface
     )
@@ -294,6 +300,8 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         "calls_per_second": rate,
         "screen_pop": _summary(latencies) if latencies else {"n": 0},
         "pops_missing": calls - len(latencies),
+        # The ticket follows the pop as call.ticket (the pop goes out before any write).
+        "ticket_follow_up": _summary(ticket_latencies) if ticket_latencies else {"n": 0},
         "pops_to_wrong_agent": wrong,
         "throughput": {
             "calls": burst_calls,
