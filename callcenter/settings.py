@@ -362,7 +362,8 @@ CALLCENTER_TICKET_REMINDER_PERCENT = env_int(
 )
 # Days after closing during which a ticket may be reopened.
 CALLCENTER_TICKET_REOPEN_DAYS = env_int("CALLCENTER_TICKET_REOPEN_DAYS", 14, minimum=0)
-# Caller contact data of closed tickets is anonymised after this many days (DSGVO).
+# Caller contact data of closed tickets, and callers' numbers and names of calls, are
+# anonymised after this many days (DSGVO).
 CALLCENTER_CALLER_DATA_RETENTION_DAYS = env_int(
     "CALLCENTER_CALLER_DATA_RETENTION_DAYS", 180, minimum=1
 )
@@ -372,5 +373,9 @@ CELERY_BEAT_SCHEDULE["tickets-deadline-notifications"] = {
 }
 CELERY_BEAT_SCHEDULE["tickets-anonymise-caller-data"] = {
     "task": "tickets.tasks.anonymise_caller_data",
+    "schedule": 6 * 3600,
+}
+CELERY_BEAT_SCHEDULE["telephony-anonymise-call-data"] = {
+    "task": "telephony.tasks.anonymise_call_data",
     "schedule": 6 * 3600,
 }
