@@ -108,12 +108,12 @@ def test_search_requires_login_and_validates_parameters(agent: User) -> None:
     assert response.status_code == 400 and response.json()["code"] == "invalid"
 
 
-
 def test_a_search_before_the_index_is_built_is_a_clear_503(agent: User) -> None:
     response = _search(agent, "perso")
     assert response.status_code == 503
     assert response.json()["code"] == "search_index_missing"
     assert "rebuild_search_index" in response.json()["message"]
+
 
 @hypothesis_settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
