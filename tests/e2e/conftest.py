@@ -16,6 +16,12 @@ from typing import Any
 import pytest
 import uvicorn
 
+from callcenter.accounts.roles import Role
+from knowledge import services as knowledge_services
+from knowledge.indexing import search_index_rebuild
+from knowledge.models import Department, Service
+from tests.factories import ResponsibilityFactory, UserFactory
+from tests.frontend.conftest import publish
 from tests.support.services import chromium_path
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -110,3 +116,26 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
+
+
+@pytest.fixture
+def indexed_article(settings: Any, tmp_path: Path, department: Department) -> Service:
+    """A published article whose default department is ``department``, in a fresh index."""
+    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
+    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
+    service = knowledge_services.service_create(
+        actor=editor,
+        content={
+            "title": "Personalausweis beantragen",
+            "short_text": "Den **Personalausweis** beantragen Sie im Bürgeramt.",
+            "required_documents": "- biometrisches Lichtbild\n- alter Ausweis",
+            "fees": "37,00 Euro",
+            "agent_hint": "Nur mit Termin.",
+            "search_terms": ["Perso", "Ausweis"],
+        },
+    )
+    ResponsibilityFactory(service=service, department=department, is_default=True)
+    service = publish(service, author=editor, reviewer=reviewer)
+    search_index_rebuild()
+    return service

@@ -9,21 +9,17 @@ pop and search results, an open article, the wrap-up with its error and caller f
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from knowledge import services as knowledge_services
-from knowledge.indexing import search_index_rebuild
 from knowledge.models import Department, Service
 from tests.e2e.conftest import axe_core_script
 from tests.e2e.test_desk import log_in, open_desk, pop_of, t
 from tests.e2e.test_inbox import escalate_as_agent
 from tests.factories import UserFactory
-from tests.frontend.conftest import publish
 from tests.telephony.test_wrap_up import hang_up, put_call_through
 from tickets import services as ticket_services
 
@@ -69,32 +65,8 @@ def desk_agent(db: None) -> User:
     return UserFactory(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
 
 
-@pytest.fixture
-def published_article(settings: Any, tmp_path: Path, department: Department) -> Service:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    service = knowledge_services.service_create(
-        actor=editor,
-        content={
-            "title": "Personalausweis beantragen",
-            "short_text": "Den **Personalausweis** beantragen Sie im Bürgeramt.",
-            "required_documents": "- biometrisches Lichtbild\n- alter Ausweis",
-            "fees": "37,00 Euro",
-            "agent_hint": "Nur mit Termin.",
-            "search_terms": ["Perso", "Ausweis"],
-        },
-    )
-    knowledge_services.service_responsibilities_set(
-        service=service, actor=editor, departments=[department], default=department
-    )
-    service = publish(service, author=editor, reviewer=reviewer)
-    search_index_rebuild()
-    return service
-
-
 def test_the_desk_meets_wcag_21_aa_idle_with_a_pop_and_in_the_wrap_up(
-    asgi_server: str, page: Any, desk_agent: User, published_article: Service
+    asgi_server: str, page: Any, desk_agent: User, indexed_article: Service
 ) -> None:
     log_in(page, asgi_server, "petra")
     open_desk(page, asgi_server)
@@ -192,7 +164,7 @@ def before(stops: list[str], *ids: str) -> bool:
 
 
 def test_the_desk_works_with_the_keyboard_alone_at_1366x768(
-    asgi_server: str, page: Any, desk_agent: User, published_article: Service
+    asgi_server: str, page: Any, desk_agent: User, indexed_article: Service
 ) -> None:
     assert page.viewport_size == {"width": 1366, "height": 768}
     log_in(page, asgi_server, "petra")

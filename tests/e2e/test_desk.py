@@ -22,14 +22,11 @@ import pytest
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from knowledge import services as knowledge_services
-from knowledge.indexing import search_index_rebuild
 from telephony.ami.domain import AgentStateChanged
 from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import ResponsibilityFactory, UserFactory
-from tests.frontend.conftest import publish
+from tests.factories import UserFactory
 from tests.telephony.test_wrap_up import answered_event, hang_up, join_and_ring, put_call_through
 from tickets.models import Ticket
 from tickets.workflow import Status
@@ -202,28 +199,6 @@ def test_answer_search_and_wrap_up_at_first_contact(
     assert call.wrap_up_outcome == "first_contact" and call.after_call_work_seconds is not None
     assert page.evaluate("document.activeElement.id") == "desk-search"
     shot(page, "saved")
-
-
-@pytest.fixture
-def indexed_article(settings: Any, tmp_path: Path, department: Any) -> Any:
-    """A published article whose default department is ``department``, in a fresh index."""
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    service = knowledge_services.service_create(
-        actor=editor,
-        content={
-            "title": "Personalausweis beantragen",
-            "short_text": "Den **Personalausweis** beantragen Sie im Bürgeramt.",
-            "fees": "37,00 Euro",
-            "agent_hint": "Nur mit Termin.",
-            "search_terms": ["Perso", "Ausweis"],
-        },
-    )
-    ResponsibilityFactory(service=service, department=department, is_default=True)
-    service = publish(service, author=editor, reviewer=reviewer)
-    search_index_rebuild()
-    return service
 
 
 def test_search_article_and_escalation_with_department_note_and_consent(

@@ -176,7 +176,7 @@ async def _connect(cookie_for: Callable[[User], str], user: User) -> WebsocketCo
     return communicator
 
 
-async def _changes_heard(ws: WebsocketCommunicator) -> list[dict[str, Any]]:
+async def changes_heard(ws: WebsocketCommunicator) -> list[dict[str, Any]]:
     heard = []
     while not await ws.receive_nothing(timeout=0.3):
         event = await ws.receive_json_from(timeout=1)
@@ -218,7 +218,7 @@ async def test_clerks_hear_only_their_own_departments_tickets(
         return ticket
 
     ticket = await escalate()
-    heard = {name: await _changes_heard(ws) for name, ws in listeners.items()}
+    heard = {name: await changes_heard(ws) for name, ws in listeners.items()}
     for ws in listeners.values():
         await ws.disconnect()
 

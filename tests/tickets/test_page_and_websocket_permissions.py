@@ -10,7 +10,6 @@ about it leaks, not even its existence).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -22,8 +21,8 @@ from callcenter.accounts.models import User
 from callcenter.asgi import application
 from callcenter.consumers import CLOSE_UNAUTHENTICATED
 from knowledge.models import Department
+from tests.tickets.test_events import changes_heard
 from tickets import services
-from tickets.events import TICKET_CHANGED
 from tickets.models import Ticket
 
 PERSONAS = ("agent", "supervisor", "clerk", "lead", "outsider", "editor", "anonymous")
@@ -128,15 +127,6 @@ def _communicator(cookie: str | None) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, "/ws/live/", headers=headers)
 
 
-async def _changes_heard(ws: WebsocketCommunicator) -> list[dict[str, Any]]:
-    heard = []
-    while not await ws.receive_nothing(timeout=0.3):
-        event = await ws.receive_json_from(timeout=1)
-        if event["type"] == TICKET_CHANGED:
-            heard.append(event)
-    return heard
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("persona", PERSONAS)
 async def test_websocket_matrix(
@@ -171,7 +161,7 @@ async def test_websocket_matrix(
         return ticket
 
     ticket = await change_the_ticket()
-    heard = await _changes_heard(ws)
+    heard = await changes_heard(ws)
     await ws.disconnect()
     if persona in HEARS_THE_TICKET:
         codes = {e["data"]["code"] for e in heard if e["data"]["id"] == ticket.pk}
