@@ -43,6 +43,7 @@ from whoosh.lang import stemmer_for_language
 from knowledge.search_analysis import (
     DEFAULT_WORDLISTS,
     MAX_WORD,
+    PROCESS_WORDS,
     STOPWORDS,
     Analyzer,
     Decompounder,
@@ -86,6 +87,10 @@ W_THESAURUS = 0.8
 W_PREFIX = 0.7
 W_PART = 0.5  # one part of a compound alone: Hundesteuer -> hund
 W_PART_KNOWN = 0.3
+# A part's thesaurus meaning (times W_THESAURUS) weighs about as much as the part itself: the
+# head alone must not pull in its synonyms' documents over the compound's own meaning
+# (Behinderten|ausweis is no Personalausweis).
+W_PART_MEANING = 0.6
 W_DERIVED = 0.85
 W_STEM_PREFIX = 0.6
 W_FUZZY = (1.0, 0.8, 0.55)  # by edit distance
@@ -95,6 +100,9 @@ RERANK_DEPTH = 40
 # A multi-word thesaurus match ("blaue karte") is one more query word; the words it covers
 # count half each, so the span weighs as much as its words did.
 PHRASE_IMPORTANCE = 1.0
+# Weight of a generic process word (beantragen, Antrag, anmelden, …) in a query that also
+# names a subject; see PROCESS_WORDS.
+PROCESS_IMPORTANCE = 0.5
 
 _CURRENT = "CURRENT"
 _LOCK = ".write.lock"
@@ -231,6 +239,7 @@ class SearchIndex:
         self._thesaurus_words = self._thesaurus_vocabulary()
         self._thesaurus_sorted = sorted(self._thesaurus_words)
         self._colloquial = frozenset(self.thesaurus.words)
+        self._process_stems = frozenset(self.analyzer.stem(w) for w in PROCESS_WORDS)
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._lock = threading.RLock()
@@ -488,6 +497,7 @@ class SearchIndex:
         a = self.analyzer
         stems = [a.stem(w) for w in words]
         clauses: list[_Clause] = []
+        process: list[_Clause] = []
         covered_by_phrase: set[int] = set()
         # Multi-word thesaurus entries ("blaue karte", "p konto") as extra clauses.
         for phrase, covered in self._thesaurus_phrases(stems):
@@ -517,7 +527,7 @@ class SearchIndex:
                     clause.add(part_stems, W_COMPOUND)
                 # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus; for
                 # a word the index knows as a whole, its parts' meanings are only a fallback.
-                part_weight = W_PART_KNOWN if self._known(gen, stem) else W_COMPOUND
+                part_weight = W_PART_KNOWN if self._known(gen, stem) else W_PART_MEANING
                 for p in part_stems:
                     for alternative in self.thesaurus.get((p,)):
                         clause.add(alternative, W_THESAURUS * part_weight)
@@ -548,6 +558,11 @@ class SearchIndex:
                 if idx in covered_by_phrase:
                     clause.importance = 0.5
                 clauses.append(clause)
+                if stem in self._process_stems and idx not in covered_by_phrase:
+                    process.append(clause)
+        if len(process) < len(clauses):
+            for clause in process:
+                clause.importance *= PROCESS_IMPORTANCE
         return clauses
 
     def _thesaurus_phrases(self, stems: list[str]) -> list[tuple[Phrase, tuple[int, ...]]]:

@@ -241,6 +241,38 @@ STOPWORDS: frozenset[str] = frozenset(
     ]
 )
 
+# Generic process words of public administration: they say what the caller wants done
+# (apply, register, issue, get), not which service. Next to a subject word ("Pkw anmelden",
+# "Schwerbehinderung Antrag") they weigh less, so a rare title word that merely contains
+# one ("Beantragung") cannot outrank the subject. Alone they keep their full weight.
+PROCESS_WORDS: frozenset[str] = frozenset(
+    [
+        "antrag",
+        "antrage",
+        "antraege",
+        "antragstellung",
+        "beantragen",
+        "beantrage",
+        "beantragt",
+        "beantragung",
+        "ausstellen",
+        "ausstellung",
+        "ausgestellt",
+        "erteilen",
+        "erteilung",
+        "besorgen",
+        "holen",
+        "einreichen",
+        "erledigen",
+        "stellen",
+        "neu",
+        "neue",
+        "neuen",
+        "neuer",
+        "neues",
+    ]
+)
+
 _MIN_PART = 4
 # Three-letter words that do occur as compound members of administrative vocabulary.
 _SHORT_PARTS: frozenset[str] = frozenset(
