@@ -75,6 +75,9 @@ PRIMARY_FIELDS = frozenset({"title", "terms"})
 # Length normalisation: titles are short and similar, so length matters less there.
 FIELD_B = {"title": 0.4, "terms": 0.4}
 BM25_K1 = 1.2
+# A title naming a word twice ("Eheschließung - Nachbeurkundung einer Eheschließung") is not
+# more about it than one naming it once.
+BINARY_TF_FIELDS = frozenset({"title"})
 DISMAX_TIEBREAK = 0.1
 SECONDARY_DF_MIN = 600
 SECONDARY_DF_SHARE = 0.03
@@ -682,6 +685,8 @@ class SearchIndex:
                 while m.is_active():
                     doc = m.id()
                     tf = m.weight()
+                    if f in BINARY_TF_FIELDS:
+                        tf = min(tf, 1.0)
                     length = reader.doc_field_length(doc, f, 1) or 1
                     norm = tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - b + b * length / avg))
                     scores[doc] = scores.get(doc, 0.0) + boost * idf * norm

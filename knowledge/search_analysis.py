@@ -276,7 +276,7 @@ PROCESS_WORDS: frozenset[str] = frozenset(
 _MIN_PART = 4
 # Three-letter words that do occur as compound members of administrative vocabulary.
 _SHORT_PARTS: frozenset[str] = frozenset(
-    {"amt", "kfz", "pkw", "lkw", "tod", "zoo", "bau", "eu", "tag", "see", "gas", "tax"}
+    {"amt", "kfz", "pkw", "lkw", "tod", "zoo", "bau", "eu", "tag", "see", "gas", "tax", "neu"}
 )
 _FUGEN = ("", "s", "es", "n", "en", "e", "er")
 _MIN_COMPOUND = 7
