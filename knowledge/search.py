@@ -78,7 +78,7 @@ BM25_K1 = 1.2
 # A title naming a word twice ("Eheschließung - Nachbeurkundung einer Eheschließung") is not
 # more about it than one naming it once.
 BINARY_TF_FIELDS = frozenset({"title"})
-DISMAX_TIEBREAK = 0.1
+DISMAX_TIEBREAK = 0.25
 SECONDARY_DF_MIN = 600
 SECONDARY_DF_SHARE = 0.03
 TERM_CACHE_SIZE = 20_000
@@ -86,7 +86,7 @@ STORED_CACHE_SIZE = 50_000
 
 W_EXACT = 1.0
 W_COMPOUND = 0.85
-W_THESAURUS = 0.8
+W_THESAURUS = 0.9
 W_PREFIX = 0.7
 W_PART = 0.5  # one part of a compound alone: Hundesteuer -> hund
 W_PART_KNOWN = 0.3
