@@ -16,6 +16,7 @@ from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
+from frontend.inbox import views as inbox_views
 from knowledge.models import Department
 from tests.factories import MembershipFactory, UserFactory
 from tickets import services
@@ -182,11 +183,13 @@ def test_the_list_needs_the_same_queries_for_two_or_six_tickets(
 
 @pytest.mark.django_db
 def test_a_long_inbox_is_paged_most_urgent_first_and_keeps_the_filters(
-    client: Client, clerk: User, agent: User, department: Department, monkeypatch: object
+    client: Client,
+    clerk: User,
+    agent: User,
+    department: Department,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from frontend.inbox import views
-
-    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)  # type: ignore[attr-defined]
+    monkeypatch.setattr(inbox_views, "INBOX_PAGE_SIZE", 2)
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False) as clock:
         tickets = []
         for subject in ("Erstes", "Zweites", "Drittes"):
