@@ -100,6 +100,8 @@ W_FUZZY = (1.0, 0.8, 0.55)  # by edit distance
 PREFIX_EXPANSIONS = 12
 FUZZY_EXPANSIONS = 4
 RERANK_DEPTH = 40
+# A query word met only inside a longer title compound counts this much towards coverage.
+PART_COVERAGE = 0.8
 # A multi-word thesaurus match ("blaue karte") is one more query word; the words it covers
 # count half each, so the span weighs as much as its words did.
 PHRASE_IMPORTANCE = 1.0
@@ -212,6 +214,7 @@ class _Generation:
     # Per-generation caches; a new generation or version starts empty.
     term_scores: dict[str, dict[int, float]] = field(default_factory=dict)
     stored: dict[int, dict[str, Any]] = field(default_factory=dict)
+    title_words: dict[int, frozenset[str]] = field(default_factory=dict)
     topics: dict[str, frozenset[int]] = field(default_factory=dict)
     read_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -796,12 +799,13 @@ class SearchIndex:
         for doc, score in top:
             fields = self._stored(gen, doc)
             doc_terms = set(fields.get("highlight_terms", "").split())
+            title_words = self._title_words(gen, doc, fields)
             pop = boosts.get(doc_id_of(fields), 0.0) if boosts else 0.0
             if query_words and self._word_stems(fields.get("display_title", "")) == query_words:
                 # An exact title match counts as most popular: a used neighbour can catch up
                 # by the same factor at most, never overtake it.
                 pop = 1.0
-            scored.append((self._rerank(score, clauses, doc_terms, pop), fields))
+            scored.append((self._rerank(score, clauses, doc_terms, title_words, pop), fields))
         scored.sort(key=lambda item: -item[0])
         matched_terms = {s for c in clauses for p in c.alternatives for s in p}
         out: list[SearchHit] = []
@@ -847,16 +851,39 @@ class SearchIndex:
             self.analyzer.stem(t.folded) for t in tokenize(text) if t.folded not in STOPWORDS
         )
 
+    def _title_words(self, gen: _Generation, doc: int, fields: Mapping[str, Any]) -> frozenset[str]:
+        """Stems of the title's written words, without their compound parts (cached)."""
+        words = gen.title_words.get(doc)
+        if words is None:
+            found: set[str] = set()
+            for token in tokenize(fields.get("display_title", "")):
+                found.update(self.analyzer.word_terms_split(token.folded)[0])
+            words = frozenset(found)
+            if len(gen.title_words) > STORED_CACHE_SIZE:
+                gen.title_words.clear()
+            gen.title_words[doc] = words
+        return words
+
     @staticmethod
-    def _rerank(score: float, clauses: list[_Clause], doc_terms: set[str], pop: float) -> float:
+    def _rerank(
+        score: float,
+        clauses: list[_Clause],
+        doc_terms: set[str],
+        title_words: frozenset[str],
+        pop: float,
+    ) -> float:
         # Share of query words whose meaning appears in the title or search terms: a title
-        # answering every word beats one that repeats a single frequent word.
+        # answering every word beats one that repeats a single frequent word. A word met
+        # only inside a longer compound ("Haus-" of Hauslärm, "Zulassung" of
+        # Zulassungsbescheinigung) answers it less than a title word of its own.
         total = sum(c.importance for c in clauses)
         hit = 0.0
         for clause in clauses:
             best = 0.0
             for phrase, weight in clause.alternatives.items():
                 if all(s in doc_terms for s in phrase):
+                    if not all(s in title_words for s in phrase):
+                        weight *= PART_COVERAGE
                     best = max(best, weight)
             hit += best * clause.importance
         coverage = hit / total if total else 0.0
