@@ -1,8 +1,9 @@
 """Removing a caller's personal data from free text (DSGVO retention).
 
 Pure functions without a database; ``tickets.retention`` applies them to a ticket's texts and
-timeline. The patterns lean towards removing too much: after the retention period a false
-positive costs a digit string in an old ticket, a false negative a citizen's phone number.
+timeline, and the search's content-gap log refuses queries that hold contact data. The
+patterns lean towards removing too much: after the retention period a false positive costs a
+digit string in an old ticket, a false negative a citizen's phone number.
 
 What counts as a phone number: a digit sequence of at least seven digits that starts like a
 German number (``030 …``, ``0171-…``, ``(030) …``, ``+49 (0)30 …``, ``0049 …``; any

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
+from callcenter.scrubbing import scrub_text
 from knowledge import workflow
 from knowledge.content import (
     SNAPSHOT_FIELDS,
@@ -553,11 +554,11 @@ def _require_capability(actor: User, permission: str) -> None:
 def search_gap_record(*, query: str, kind: str = SearchGap.Kind.NO_RESULTS) -> None:
     """Count a search that found nothing or whose results were not used.
 
-    The query text only: no caller, no agent.
+    The query text only: no caller, no agent; never a query holding contact data.
     """
     normalized = " ".join(query.casefold().split())[:GAP_QUERY_MAX]
-    if len(normalized) < 3:
-        return
+    if len(normalized) < 3 or scrub_text(normalized).found:
+        return  # a phone number or e-mail address typed into the search is no content gap
     updated = SearchGap.objects.filter(query=normalized, kind=kind).update(
         occurrences=F("occurrences") + 1, last_seen_at=timezone.now()
     )

@@ -3,7 +3,7 @@
 After ``CALLCENTER_CALLER_DATA_RETENTION_DAYS`` a closed ticket loses the caller's contact
 fields, and its texts — subject, description, resolution and the texts of its timeline
 (notes, responses, reasons, callback numbers) — lose phone numbers, e-mail addresses and the
-caller's name (``tickets.scrubbing``). That applies to tickets without consent as well: an
+caller's name (``callcenter.scrubbing``). That applies to tickets without consent as well: an
 agent may have typed a number into the description anyway. One timeline row records what
 was removed, as counts only.
 """
@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from callcenter.scrubbing import placeholders, scrub_text
 from tickets.models import Ticket, TimelineEntry
-from tickets.scrubbing import placeholders, scrub_text
 from tickets.services import timeline_entry_add
 from tickets.workflow import TERMINAL
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
-from tickets.scrubbing import scrub_text
+from callcenter.scrubbing import scrub_text
 
 PHONE, EMAIL, NAME = "[phone number removed]", "[e-mail address removed]", "[name removed]"
 
