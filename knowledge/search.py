@@ -130,6 +130,29 @@ def _derivations(word: str) -> list[str]:
     return []
 
 
+# Spoken short forms of the directional prefixes: rausstellen = herausstellen.
+_SHORT_PREFIXES = ("raus", "rein", "rauf", "runter", "ruber", "ran", "rum")
+
+
+def _spoken_variants(word: str) -> list[str]:
+    """Written forms a spoken or inflected verb may stand for, most likely first.
+
+    Third person and participle endings (zahlt -> zahlen, vermietet -> vermieten,
+    abgestellt -> abstellen, gemeldet -> melden) and the short directional prefixes.
+    """
+    out: list[str] = []
+    if len(word) > 4 and word.endswith("t"):
+        base = word[:-2] if word.endswith("et") and len(word) > 6 else word[:-1]
+        # A participle's "ge" sits after a separable prefix (ab|ge|stellt) or in front.
+        for i in (0, 2, 3, 4):
+            if word[i : i + 2] == "ge" and len(base) - 2 >= 3:
+                out.append(base[:i] + base[i + 2 :] + "en")
+        out.append(base + "en")
+    if word.startswith(_SHORT_PREFIXES) and len(word) > 6:
+        out.append("he" + word)
+    return list(dict.fromkeys(out))
+
+
 class SearchError(Exception):
     """Base class of search failures."""
 
@@ -502,6 +525,8 @@ class SearchIndex:
         typing_last = not text[-1:].isspace() and text.rstrip()[-1:].isalnum()
         a = self.analyzer
         stems = [a.stem(w) for w in words]
+        for idx, word in enumerate(words):
+            words[idx], stems[idx] = self._spoken_form(gen, word, stems[idx])
         clauses: list[_Clause] = []
         process: list[_Clause] = []
         covered_by_phrase: set[int] = set()
@@ -545,16 +570,21 @@ class SearchIndex:
                 derived_stem = a.stem(derived)
                 if derived_stem != stem and self._known(gen, derived_stem):
                     clause.add((derived_stem,), W_DERIVED)
-            if not clause.alternatives or (not self._known(gen, stem) and not hit_thesaurus):
+            # A word a thesaurus phrase already explains ("läuft ab") is not a typo of some
+            # other word ("läuft" is no "Lärm").
+            guess = idx not in covered_by_phrase
+            if guess and (
+                not clause.alternatives or (not self._known(gen, stem) and not hit_thesaurus)
+            ):
                 for candidate, dist in self._fuzzy(gen).lookup(stem)[:FUZZY_EXPANSIONS]:
                     weight = W_FUZZY[min(dist, 2)]
                     if self._known(gen, candidate):
                         clause.add((candidate,), weight)
                     self._expand_thesaurus(clause, (candidate,), weight * W_THESAURUS)
-            if not clause.alternatives and len(stem) >= 7:
+            if guess and not clause.alternatives and len(stem) >= 7:
                 # Other derivations share a long stem: Physiotherapie ~ Physiotherapeutin.
                 self._add_stem_prefix(gen, clause, stem)
-            if not clause.alternatives and len(word) >= 8:
+            if guess and not clause.alternatives and len(word) >= 8:
                 # A compound with an unknown part still has a known head or modifier:
                 # "Hortplatz" -> hort.
                 self._add_known_affixes(gen, clause, word)
@@ -570,6 +600,22 @@ class SearchIndex:
             for clause in process:
                 clause.importance *= PROCESS_IMPORTANCE
         return clauses
+
+    def _spoken_form(self, gen: _Generation, word: str, stem: str) -> tuple[str, str]:
+        """The written form of a word as spoken, when only that form is known.
+
+        Snowball leaves verb endings the catalogue never uses ("vermietet", "zahlt",
+        "abgestellt"), and callers shorten "heraus-" to "raus-" ("rausstellen"). A word neither
+        the index nor the thesaurus knows is replaced by the first such form that one of them
+        knows; the thesaurus phrases then meet it too ("Touristen vermieten").
+        """
+        if self._known(gen, stem) or self.thesaurus.get((stem,)):
+            return word, stem
+        for candidate in _spoken_variants(word):
+            candidate_stem = self.analyzer.stem(candidate)
+            if self._known(gen, candidate_stem) or self.thesaurus.get((candidate_stem,)):
+                return candidate, candidate_stem
+        return word, stem
 
     def _thesaurus_phrases(self, stems: list[str]) -> list[tuple[Phrase, tuple[int, ...]]]:
         """Multi-word thesaurus entries in the query, with the positions they cover.
