@@ -266,6 +266,7 @@ class SearchIndex:
             self.thesaurus.load(thesaurus_file)
         self.thesaurus.merge(synonyms)
         self._thesaurus_words = self._thesaurus_vocabulary()
+        self._phrase_stems = self._thesaurus_phrase_stems()
         self._thesaurus_sorted = sorted(self._thesaurus_words)
         self._colloquial = frozenset(self.thesaurus.words)
         self._process_stems = frozenset(self.analyzer.stem(w) for w in PROCESS_WORDS)
@@ -281,6 +282,7 @@ class SearchIndex:
             self.thesaurus.merge(entries)
             self._colloquial = frozenset(self.thesaurus.words)
             self._thesaurus_words = self._thesaurus_vocabulary()
+            self._phrase_stems = self._thesaurus_phrase_stems()
             self._thesaurus_sorted = sorted(self._thesaurus_words)
             if self._generation is not None:
                 self._generation.fuzzy = None
@@ -295,12 +297,17 @@ class SearchIndex:
             self.thesaurus = thesaurus
             self._colloquial = frozenset(thesaurus.words)
             self._thesaurus_words = self._thesaurus_vocabulary()
+            self._phrase_stems = self._thesaurus_phrase_stems()
             self._thesaurus_sorted = sorted(self._thesaurus_words)
             if self._generation is not None:
                 self._generation.fuzzy = None
 
     def _thesaurus_vocabulary(self) -> set[str]:
         return {p[0] for p in self.thesaurus.phrases() if len(p) == 1}
+
+    def _thesaurus_phrase_stems(self) -> frozenset[str]:
+        """Words of multi-word entries, which keep their written form ("läuft ab")."""
+        return frozenset(s for p in self.thesaurus.phrases() if len(p) > 1 for s in p)
 
     # ---------------------------------------------------------------- writing
 
@@ -556,6 +563,11 @@ class SearchIndex:
                 part_stems = tuple(a.stem(p) for p in split)
                 if all(self._known(gen, p) or self.thesaurus.get((p,)) for p in part_stems):
                     clause.add(part_stems, W_COMPOUND)
+                # Documents may bracket the same parts differently (Lohnsteuer|merkmale vs
+                # Lohn|steuerabzug|merkmale): the finest split is an alternative as well.
+                atoms = tuple(a.stem(x) for p in split for x in (a.decompounder.split(p) or (p,)))
+                if atoms != part_stems and all(self._known(gen, p) for p in atoms):
+                    clause.add(atoms, W_COMPOUND)
                 # A colloquial head or modifier ("Ausweisklau") still hits the thesaurus; for
                 # a word the index knows as a whole, its parts' meanings are only a fallback.
                 part_weight = W_PART_KNOWN if self._known(gen, stem) else W_PART_MEANING
@@ -609,7 +621,7 @@ class SearchIndex:
         the index nor the thesaurus knows is replaced by the first such form that one of them
         knows; the thesaurus phrases then meet it too ("Touristen vermieten").
         """
-        if self._known(gen, stem) or self.thesaurus.get((stem,)):
+        if self._known(gen, stem) or self.thesaurus.get((stem,)) or stem in self._phrase_stems:
             return word, stem
         for candidate in _spoken_variants(word):
             candidate_stem = self.analyzer.stem(candidate)
