@@ -108,6 +108,9 @@ PHRASE_IMPORTANCE = 1.0
 # Weight of a generic process word (beantragen, Antrag, anmelden, …) in a query that also
 # names a subject; see PROCESS_WORDS.
 PROCESS_IMPORTANCE = 0.5
+# Weight of the word after a negation ("Auto ohne Kennzeichen").
+NEGATED_IMPORTANCE = 0.5
+NEGATIONS = frozenset({"ohne", "kein", "keine", "keinen", "keinem", "keiner", "keines"})
 
 _CURRENT = "CURRENT"
 _LOCK = ".write.lock"
@@ -525,6 +528,11 @@ class SearchIndex:
             if len(words) >= MAX_QUERY_TOKENS * 2:
                 break
         keep = [i for i, w in enumerate(words) if w not in STOPWORDS][:MAX_QUERY_TOKENS]
+        # "ohne Kennzeichen", "keinen Unterhalt": the word names what is missing, which is
+        # rarely the service asked for.
+        negated = {
+            keep.index(i + 1) for i, w in enumerate(words) if w in NEGATIONS and i + 1 in keep
+        }
         joined = {keep.index(i): j for i, j in joined.items() if i in keep}
         words = [words[i] for i in keep]
         if not words:
@@ -550,6 +558,12 @@ class SearchIndex:
             if self._known(gen, stem):
                 clause.add((stem,), W_EXACT)
             hit_thesaurus = self._expand_thesaurus(clause, (stem,), W_THESAURUS)
+            if word.endswith("s") and not stem.endswith("s"):
+                # Snowball drops the s of "Kurs" but keeps it in "Kurses", "Kurse": the
+                # catalogue's other case forms of the same word.
+                inflected = a.stem(word + "e")
+                if inflected != stem and self._known(gen, inflected):
+                    clause.add((inflected,), W_EXACT)
             if idx in joined:
                 joined_stem = a.stem(joined[idx])
                 if self._known(gen, joined_stem):
@@ -605,6 +619,8 @@ class SearchIndex:
             if clause.alternatives:
                 if idx in covered_by_phrase:
                     clause.importance = 0.5
+                if idx in negated:
+                    clause.importance *= NEGATED_IMPORTANCE
                 clauses.append(clause)
                 if stem in self._process_stems and idx not in covered_by_phrase:
                     process.append(clause)
