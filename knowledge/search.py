@@ -508,7 +508,9 @@ class SearchIndex:
 
     def _expand_thesaurus(self, clause: _Clause, phrase: Phrase, weight: float) -> bool:
         found = self.thesaurus.get(phrase)
-        for alternative in found:
+        # Sorted: the dismax tie-break depends on the order, and ranks must not depend on
+        # the process's hash seed.
+        for alternative in sorted(found):
             # Expansions are catalogue words: split their compounds so "Kfz-Zulassung"
             # style entries also meet documents that only use the parts.
             clause.add(alternative, weight)
@@ -586,7 +588,7 @@ class SearchIndex:
                 # a word the index knows as a whole, its parts' meanings are only a fallback.
                 part_weight = W_PART_KNOWN if self._known(gen, stem) else W_PART_MEANING
                 for p in part_stems:
-                    for alternative in self.thesaurus.get((p,)):
+                    for alternative in sorted(self.thesaurus.get((p,))):
                         clause.add(alternative, W_THESAURUS * part_weight)
                     if self._known(gen, p):
                         # Parts of a word the index knows as a whole are only a fallback.
