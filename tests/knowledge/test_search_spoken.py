@@ -67,3 +67,9 @@ def test_the_word_after_a_negation_weighs_less(index: SearchIndex) -> None:
 def test_a_nominative_meets_the_genitive_title_word(index: SearchIndex) -> None:
     # Snowball: Sprachkurs -> sprachkur, Sprachkurses -> sprachkurs.
     assert _top(index, "aufenthalt sprachkurs") == 9
+
+
+def test_spoken_fillers_are_no_query_words(index: SearchIndex) -> None:
+    # "bringen" would otherwise be fuzzy-matched to some title word ("Ring").
+    terms = index.query_terms("hund ins ausland bringen lassen")
+    assert not any(t.startswith(("bring", "lass")) for t in terms)
