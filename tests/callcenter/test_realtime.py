@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
-from django.test import Client
 
 from callcenter.accounts.models import User
-from callcenter.asgi import application
 from callcenter.consumers import CLOSE_UNAUTHENTICATED
 from callcenter.realtime import (
     SUPERVISORS_GROUP,
@@ -22,31 +19,13 @@ from callcenter.realtime import (
     user_group,
 )
 from knowledge.models import Department
+from tests.support.live import live_communicator, session_cookie
 
 register_event("test.ping", version=3, required={"n"})
 
 
-@pytest.fixture
-def cookie_for() -> Callable[[User], str]:
-    def make(user: User) -> str:
-        client = Client()
-        client.force_login(user)
-        return f"sessionid={client.cookies['sessionid'].value}"
-
-    return make
-
-
-def _communicator(cookie: str | None = None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://127.0.0.1")]
-    if cookie:
-        headers.append((b"cookie", cookie.encode()))
-    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
-
-
-async def _connect(
-    cookie_for: Callable[[User], str], user: User
-) -> tuple[WebsocketCommunicator, dict[str, Any]]:
-    communicator = _communicator(await database_sync_to_async(cookie_for)(user))
+async def _connect(user: User) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+    communicator = live_communicator(await database_sync_to_async(session_cookie)(user))
     connected, _ = await communicator.connect()
     assert connected
     hello = await communicator.receive_json_from(timeout=2)
@@ -73,7 +52,7 @@ def test_event_envelope_is_versioned_and_json_safe() -> None:
 
 @pytest.mark.django_db(transaction=True)
 async def test_anonymous_websocket_is_closed() -> None:
-    communicator = _communicator()
+    communicator = live_communicator()
     connected, code = await communicator.connect()
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
@@ -85,12 +64,11 @@ async def test_department_events_reach_its_clerks_and_nobody_else(
     outsider: User,
     agent: User,
     department: Department,
-    cookie_for: Callable[[User], str],
 ) -> None:
-    clerk_ws, hello = await _connect(cookie_for, clerk)
+    clerk_ws, hello = await _connect(clerk)
     assert hello["data"]["groups"] == [user_group(clerk.pk), department_group(department.pk)]
-    outsider_ws, _ = await _connect(cookie_for, outsider)
-    agent_ws, _ = await _connect(cookie_for, agent)
+    outsider_ws, _ = await _connect(outsider)
+    agent_ws, _ = await _connect(agent)
 
     await _broadcast([department_group(department.pk)], 7)
 
@@ -103,10 +81,8 @@ async def test_department_events_reach_its_clerks_and_nobody_else(
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_nothing_is_sent_when_the_transaction_rolls_back(
-    agent: User, cookie_for: Callable[[User], str]
-) -> None:
-    agent_ws, _ = await _connect(cookie_for, agent)
+async def test_nothing_is_sent_when_the_transaction_rolls_back(agent: User) -> None:
+    agent_ws, _ = await _connect(agent)
 
     @database_sync_to_async
     def failing_change() -> None:
@@ -120,10 +96,8 @@ async def test_nothing_is_sent_when_the_transaction_rolls_back(
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_supervisors_hear_the_supervisor_group_and_ping_is_answered(
-    supervisor: User, cookie_for: Callable[[User], str]
-) -> None:
-    ws, hello = await _connect(cookie_for, supervisor)
+async def test_supervisors_hear_the_supervisor_group_and_ping_is_answered(supervisor: User) -> None:
+    ws, hello = await _connect(supervisor)
     assert SUPERVISORS_GROUP in hello["data"]["groups"]
     await ws.send_json_to({"type": "ping"})
     assert (await ws.receive_json_from(timeout=2))["type"] == "pong"

@@ -14,10 +14,10 @@ from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from callcenter.asgi import application
 from knowledge.models import Department
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import login, publish
+from tests.support.live import live_communicator, session_cookie
 from tests.telephony.test_wrap_up import put_call_through
 from tickets.models import Ticket
 
@@ -143,19 +143,9 @@ def test_the_ticket_page_is_404_for_missing_tickets(client: Client, agent: User)
 # --- The websocket: my pop reaches me only --------------------------------------------------
 
 
-def _cookie(user: User) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
 async def _connect(user: User) -> WebsocketCommunicator:
-    cookie = await database_sync_to_async(_cookie)(user)
-    ws = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", cookie.encode())],
-    )
+    cookie = await database_sync_to_async(session_cookie)(user)
+    ws = live_communicator(cookie)
     connected, _ = await ws.connect()
     assert connected
     hello = await ws.receive_json_from(timeout=2)

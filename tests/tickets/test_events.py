@@ -9,20 +9,19 @@ events module on its own, independent of how many rows a service writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
-from django.test import Client
 
 from callcenter import realtime
 from callcenter.accounts.models import User
-from callcenter.asgi import application
 from callcenter.realtime import department_group, user_group
 from knowledge.models import Department
+from tests.support.live import changes_heard, live_communicator, session_cookie
 from tickets import events, services
 from tickets.events import TICKET_CHANGED
 from tickets.models import Ticket
@@ -153,36 +152,13 @@ def test_the_payload_carries_no_caller_data(
 # --- Permission matrix over the real websocket ------------------------------------------------
 
 
-@pytest.fixture
-def cookie_for() -> Callable[[User], str]:
-    def make(user: User) -> str:
-        client = Client()
-        client.force_login(user)
-        return f"sessionid={client.cookies['sessionid'].value}"
-
-    return make
-
-
-async def _connect(cookie_for: Callable[[User], str], user: User) -> WebsocketCommunicator:
-    cookie = await database_sync_to_async(cookie_for)(user)
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", cookie.encode())],
-    )
+async def _connect(user: User) -> WebsocketCommunicator:
+    cookie = await database_sync_to_async(session_cookie)(user)
+    communicator = live_communicator(cookie)
     connected, _ = await communicator.connect()
     assert connected
     assert (await communicator.receive_json_from(timeout=2))["type"] == "hello"
     return communicator
-
-
-async def changes_heard(ws: WebsocketCommunicator) -> list[dict[str, Any]]:
-    heard = []
-    while not await ws.receive_nothing(timeout=0.3):
-        event = await ws.receive_json_from(timeout=1)
-        if event["type"] == TICKET_CHANGED:
-            heard.append(event)
-    return heard
 
 
 @pytest.mark.django_db(transaction=True)
@@ -195,10 +171,9 @@ async def test_clerks_hear_only_their_own_departments_tickets(
     supervisor: User,
     department: Department,
     other_department: Department,
-    cookie_for: Callable[[User], str],
 ) -> None:
     listeners = {
-        name: await _connect(cookie_for, user)
+        name: await _connect(user)
         for name, user in {
             "clerk": clerk,
             "outsider": outsider,

@@ -9,19 +9,15 @@ about it leaks, not even its existence).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
 
 from callcenter.accounts.models import User
-from callcenter.asgi import application
 from callcenter.consumers import CLOSE_UNAUTHENTICATED
 from knowledge.models import Department
-from tests.tickets.test_events import changes_heard
+from tests.support.live import changes_heard, live_communicator, session_cookie
 from tickets import services
 from tickets.models import Ticket
 
@@ -110,38 +106,20 @@ def test_lists_and_the_caller_history_show_the_ticket_only_to_those_who_may_see_
         assert not any(listed), (persona, listed)  # the outsider's lists, the editor's none
 
 
-@pytest.fixture
-def cookie_for() -> Callable[[User], str]:
-    def make(user: User) -> str:
-        client = Client()
-        client.force_login(user)
-        return f"sessionid={client.cookies['sessionid'].value}"
-
-    return make
-
-
-def _communicator(cookie: str | None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://127.0.0.1")]
-    if cookie:
-        headers.append((b"cookie", cookie.encode()))
-    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("persona", PERSONAS)
 async def test_websocket_matrix(
     request: pytest.FixtureRequest,
     persona: str,
     department: Department,
-    cookie_for: Callable[[User], str],
 ) -> None:
     @database_sync_to_async
     def setup() -> tuple[dict[str, User], str | None]:
         users = _everyone(request)
-        return users, cookie_for(users[persona]) if persona != "anonymous" else None
+        return users, session_cookie(users[persona]) if persona != "anonymous" else None
 
     users, cookie = await setup()
-    ws = _communicator(cookie)
+    ws = live_communicator(cookie)
     connected, code = await ws.connect()
     if persona == "anonymous":
         assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
