@@ -9,10 +9,10 @@ from telephony.api.urls import call_urlpatterns, telephony_urlpatterns
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
-    path("organisation/", include("knowledge.api.urls")),
+    path("organisation/", include("callcenter.directory.api.urls")),
     path("tickets/", include("tickets.api.urls")),
     path("knowledge/search", KnowledgeSearchView.as_view(), name="knowledge-search"),
-    path("knowledge/", include("knowledge.api.urls_articles")),
+    path("knowledge/", include("knowledge.api.urls")),
     path("calls/", include(call_urlpatterns)),
     path("telephony/", include(telephony_urlpatterns)),
 ]
