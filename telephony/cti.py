@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from telephony import selectors
-from telephony.ami.domain import CallAnswered, CallEnded, CallJoined, EndedBy, Outcome
+from telephony.acd_events import CallAnswered, CallEnded, CallJoined, EndedBy, Outcome
 from telephony.exceptions import CtiTokenInvalid
 from telephony.models import Call, CtiSystem
 from telephony.services import domain_event_apply

@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from telephony.acd_events import CallAnswered, DomainEvent
 from telephony.ami.client import AmiConfig
-from telephony.ami.domain import CallAnswered, DomainEvent
 from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, SessionLost, SessionStarted
 from telephony.config import config_from_settings

@@ -25,7 +25,7 @@ from callcenter.accounts.models import User
 from callcenter.errors import Conflict, InvalidInput
 from knowledge.models import Department, Service
 from telephony import actions, events, selectors
-from telephony.ami.domain import (
+from telephony.acd_events import (
     AgentStateChanged,
     CallAnswered,
     CallEnded,

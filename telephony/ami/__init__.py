@@ -24,5 +24,5 @@ What the rest of ``telephony`` uses::
     listener.client.originate(agent_device="PJSIP/2101", number="+4930...", context="intern")
 
 The sink is called on the one consumer thread, in order, with the frozen dataclasses of
-:mod:`telephony.ami.domain`; it may block (database writes) without stalling the socket.
+:mod:`telephony.acd_events`; it may block (database writes) without stalling the socket.
 """

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from telephony.ami.domain import AgentState, AgentStateChanged
+from telephony.acd_events import AgentState, AgentStateChanged
 from telephony.ami.events import MemberState
 
 # Asterisk device states (AST_DEVICE_*), as sent in QueueMemberStatus.Status.

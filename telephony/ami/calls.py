@@ -28,8 +28,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from telephony.ami import events as ami
-from telephony.ami.domain import (
+from telephony.acd_events import (
     CallAnswered,
     CallEnded,
     CallJoined,
@@ -40,6 +39,7 @@ from telephony.ami.domain import (
     OfferStarted,
     Outcome,
 )
+from telephony.ami import events as ami
 
 _MISSED_DIAL_STATUSES = frozenset({"NOANSWER", "BUSY", "CHANUNAVAIL", "CONGESTION"})
 QUEUE_RESULT_EVENT = "queueresult"  # UserEvent(QueueResult,Status: ${QUEUESTATUS}) in the dialplan

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from telephony.acd_events import DomainEvent
 from telephony.ami.client import AmiClient, AmiConfig
-from telephony.ami.domain import DomainEvent
 from telephony.ami.session import Item
 from telephony.ami.state import StateMachine
 

@@ -13,10 +13,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from telephony.acd_events import DomainEvent
 from telephony.ami import events as ami
 from telephony.ami.agents import AgentTracker
 from telephony.ami.calls import CallTracker
-from telephony.ami.domain import DomainEvent
 from telephony.ami.session import (
     ChannelsSnapshot,
     Item,

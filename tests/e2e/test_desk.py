@@ -22,7 +22,7 @@ import pytest
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from telephony.ami.domain import AgentStateChanged
+from telephony.acd_events import AgentStateChanged
 from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
 from tests.e2e.conftest import ARTIFACTS

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from telephony.acd_events import DomainEvent
 from telephony.ami.client import AmiConfig
-from telephony.ami.domain import DomainEvent
 from telephony.ami.listener import AmiListener
 from telephony.ami.server import AmiSimulator, Script, running_in_thread
 from tests.telephony.helpers import Fold

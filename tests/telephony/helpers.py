@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telephony.ami.domain import (
+from telephony.acd_events import (
     AgentStateChanged,
     CallAnswered,
     CallEnded,

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from telephony.ami.domain import DomainEvent
+from telephony.acd_events import DomainEvent
 from telephony.ami.listener import AmiListener
 from telephony.ami.server import AmiSimulator
 from telephony.models import Call

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from telephony.acd_events import CallEnded
 from telephony.ami.client import AmiClient
-from telephony.ami.domain import CallEnded
 from telephony.ami.errors import AmiError
 from telephony.ami.framing import Message
 from telephony.ami.server import Script

@@ -11,7 +11,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from telephony.ami.domain import CallAnswered, CallEnded, OfferEnded
+from telephony.acd_events import CallAnswered, CallEnded, OfferEnded
 from telephony.ami.events import parse_event
 from telephony.ami.framing import FrameParser, split_raw
 from telephony.ami.state import StateMachine

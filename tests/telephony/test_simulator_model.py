@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from telephony.ami.domain import AgentStateChanged
+from telephony.acd_events import AgentStateChanged
 from telephony.ami.events import parse_event
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.state import StateMachine

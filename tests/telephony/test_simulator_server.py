@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from telephony.ami.domain import CallEnded, CallJoined
+from telephony.acd_events import CallEnded, CallJoined
 from telephony.ami.errors import AmiError
 from telephony.ami.events import GenericEvent, MemberState
 from telephony.ami.framing import FrameParser, Message

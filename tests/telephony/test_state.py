@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from telephony.ami.domain import CallEnded, DomainEvent, OfferEnded, as_dict
+from telephony.acd_events import CallEnded, DomainEvent, OfferEnded, as_dict
 from telephony.ami.events import AmiEvent, CoreShowChannel, parse_event
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.session import ChannelsSnapshot, SessionStarted

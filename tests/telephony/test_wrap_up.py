@@ -19,7 +19,7 @@ from callcenter.accounts.roles import Role
 from knowledge import services as knowledge_services
 from knowledge.indexing import search_index_rebuild
 from knowledge.models import Department, SearchUse, Service
-from telephony.ami.domain import CallAnswered, CallEnded, CallJoined, OfferStarted
+from telephony.acd_events import CallAnswered, CallEnded, CallJoined, OfferStarted
 from telephony.models import Call
 from telephony.services import device_map, domain_event_apply
 from tests.factories import ResponsibilityFactory, UserFactory

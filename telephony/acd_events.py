@@ -1,7 +1,10 @@
-"""Domain events: what the call-state machine tells the rest of the system.
+"""ACD events: what an automatic call distributor tells the rest of the system.
 
-These are the only objects the ``telephony`` services (database writes, screen pops,
-wallboard) need to understand; they carry no AMI vocabulary beyond identifiers.
+Two sources produce them: the AMI call-state machine (:mod:`telephony.ami.state`) and the
+generic CTI webhook (:mod:`telephony.cti`). They are the only objects the ``telephony``
+services (database writes, screen pops, wallboard) need to understand; they carry no AMI
+vocabulary beyond identifiers. (Not to be confused with the AMI wire events of
+:mod:`telephony.ami.wire_events`, nor with the real-time payloads of :mod:`telephony.events`.)
 All are frozen dataclasses; :func:`as_dict` turns one into a JSON-ready dict with a
 ``type`` key. Schema (every event has ``system_id``, the Asterisk the adapter speaks to,
 and ``at``, Unix seconds taken from the AMI ``Timestamp`` header when present, else
