@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from telephony.acd_events import AgentState, AgentStateChanged
-from telephony.ami.events import MemberState
+from telephony.ami.wire_events import MemberState
 
 # Asterisk device states (AST_DEVICE_*), as sent in QueueMemberStatus.Status.
 _RINGING = frozenset({6, 7})

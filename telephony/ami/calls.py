@@ -39,7 +39,7 @@ from telephony.acd_events import (
     OfferStarted,
     Outcome,
 )
-from telephony.ami import events as ami
+from telephony.ami import wire_events as ami
 
 _MISSED_DIAL_STATUSES = frozenset({"NOANSWER", "BUSY", "CHANUNAVAIL", "CONGESTION"})
 QUEUE_RESULT_EVENT = "queueresult"  # UserEvent(QueueResult,Status: ${QUEUESTATUS}) in the dialplan

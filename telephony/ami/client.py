@@ -34,13 +34,6 @@ from dataclasses import dataclass, field
 from asterisk.ami.action import Action
 
 from telephony.ami.errors import AmiError
-from telephony.ami.events import (
-    CoreShowChannel,
-    MemberState,
-    QueueEntry,
-    QueueParams,
-    parse_event,
-)
 from telephony.ami.framing import Message
 from telephony.ami.inbox import Inbox
 from telephony.ami.session import (
@@ -51,6 +44,13 @@ from telephony.ami.session import (
     SessionStarted,
 )
 from telephony.ami.transport import AmiTransport
+from telephony.ami.wire_events import (
+    CoreShowChannel,
+    MemberState,
+    QueueEntry,
+    QueueParams,
+    parse_event,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony.ami.events import AmiEvent, CoreShowChannel, MemberState, QueueEntry, QueueParams
+from telephony.ami.wire_events import (
+    AmiEvent,
+    CoreShowChannel,
+    MemberState,
+    QueueEntry,
+    QueueParams,
+)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from telephony.acd_events import DomainEvent
-from telephony.ami import events as ami
+from telephony.ami import wire_events as ami
 from telephony.ami.agents import AgentTracker
 from telephony.ami.calls import CallTracker
 from telephony.ami.session import (

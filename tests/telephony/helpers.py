@@ -16,9 +16,9 @@ from telephony.acd_events import (
     OfferEnded,
     OfferStarted,
 )
-from telephony.ami.events import parse_event
 from telephony.ami.framing import FrameParser
 from telephony.ami.state import StateMachine
+from telephony.ami.wire_events import parse_event
 
 # A copy of /work/shared/data/ami (git keeps the CRLF bytes: see .gitattributes there).
 DATA = Path(__file__).parent / "data" / "ami"

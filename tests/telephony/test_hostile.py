@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telephony.acd_events import CallAnswered, CallEnded, OfferEnded
-from telephony.ami.events import parse_event
 from telephony.ami.framing import FrameParser, split_raw
 from telephony.ami.state import StateMachine
+from telephony.ami.wire_events import parse_event
 from tests.telephony.helpers import EXPECTED, Fold, transcript
 
 D = "d_simple_answered_agent_hangs_up.txt"

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from telephony.acd_events import AgentStateChanged
-from telephony.ami.events import parse_event
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.state import StateMachine
+from telephony.ami.wire_events import parse_event
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.lists import core_show_channels, queue_status, queue_summary
 from telephony.simulator.outcome import CallOutcome

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from telephony.acd_events import CallEnded, DomainEvent, OfferEnded, as_dict
-from telephony.ami.events import AmiEvent, CoreShowChannel, parse_event
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.session import ChannelsSnapshot, SessionStarted
 from telephony.ami.state import StateMachine
+from telephony.ami.wire_events import AmiEvent, CoreShowChannel, parse_event
 from tests.telephony.helpers import EXPECTED, SCENARIOS, Fold, parts, replay_offline, transcript
 
 CALLER = "1700000000.1"

@@ -1,4 +1,4 @@
-"""Typed AMI events: the fields the adapter uses, parsed once, with safe types.
+"""Typed AMI wire events: the fields the adapter uses, parsed once, with safe types.
 
 :func:`parse_event` turns a :class:`~telephony.ami.framing.Message` into one of the
 dataclasses below. Values that should be numbers but are not (hostile or broken

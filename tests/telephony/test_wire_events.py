@@ -1,8 +1,8 @@
-"""Typed events: field-name traps, units, and safe values from broken input."""
+"""Typed AMI wire events: field-name traps, units, and safe values from broken input."""
 
 from __future__ import annotations
 
-from telephony.ami import events as ami
+from telephony.ami import wire_events as ami
 from telephony.ami.framing import Message
 
 
