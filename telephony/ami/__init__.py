@@ -12,7 +12,6 @@ Modules, from the wire up:
 * ``calls`` / ``agents`` / ``state`` – the pure, I/O-free call and agent state machine
 * ``domain``    – the domain events it emits (documented schema, ``as_dict`` for JSON)
 * ``listener``  – :class:`~telephony.ami.listener.AmiListener`: client + state machine + sink
-* ``server``    – :class:`~telephony.ami.server.AmiSimulator`, the replaying AMI server
 * ``errors``    – :class:`~telephony.ami.errors.AmiError` (``message``, ``permanent``)
 
 What the rest of ``telephony`` uses::

@@ -17,11 +17,11 @@ from django.test import Client
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from telephony.ami.server import AmiSimulator, Script, running_in_thread
 from telephony.models import Call
 from telephony.runtime import AdapterRuntime
 from telephony.services import device_map
 from tests.factories import UserFactory
+from tests.support.ami_replay import AmiReplayServer, Script, running_in_thread
 from tests.telephony.conftest import fast_config
 from tests.telephony.helpers import DEVICES, transcript
 
@@ -69,7 +69,7 @@ def test_the_screen_pop_reaches_only_the_answering_agent(asgi_server: str) -> No
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies.values())), 10)
 
         script = Script(transcript=transcript("d_simple_answered_agent_hangs_up.txt"), after="stay")
-        acd = running_in_thread(AmiSimulator(scripts=[script]))
+        acd = running_in_thread(AmiReplayServer(scripts=[script]))
         simulator = acd.__enter__()
         runtime = AdapterRuntime(fast_config(simulator.port), system_id="pop-test")
         thread = threading.Thread(target=runtime.run, daemon=True)

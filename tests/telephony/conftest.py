@@ -10,7 +10,7 @@ import pytest
 from telephony.acd_events import DomainEvent
 from telephony.ami.client import AmiConfig
 from telephony.ami.listener import AmiListener
-from telephony.ami.server import AmiSimulator, Script, running_in_thread
+from tests.support.ami_replay import AmiReplayServer, Script, running_in_thread
 from tests.telephony.helpers import Fold
 
 
@@ -58,11 +58,11 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 @pytest.fixture
-def simulator_factory() -> Iterator[Callable[..., AmiSimulator]]:
+def simulator_factory() -> Iterator[Callable[..., AmiReplayServer]]:
     contexts: list[Any] = []
 
-    def make(*scripts: Script, **kwargs: Any) -> AmiSimulator:
-        context = running_in_thread(AmiSimulator(scripts=scripts, **kwargs))
+    def make(*scripts: Script, **kwargs: Any) -> AmiReplayServer:
+        context = running_in_thread(AmiReplayServer(scripts=scripts, **kwargs))
         contexts.append(context)
         return context.__enter__()
 

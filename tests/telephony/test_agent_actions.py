@@ -9,14 +9,14 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from telephony.ami.server import AmiSimulator
 from telephony.services import device_map
+from tests.support.ami_replay import AmiReplayServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def acd(simulator_factory: Callable[..., AmiSimulator]) -> Iterator[AmiSimulator]:
+def acd(simulator_factory: Callable[..., AmiReplayServer]) -> Iterator[AmiReplayServer]:
     simulator = simulator_factory()
     with override_settings(
         AMI_HOST="127.0.0.1", AMI_PORT=simulator.port, AMI_USERNAME="adapter", AMI_SECRET="secret"
@@ -31,7 +31,7 @@ def _client(user: User) -> APIClient:
 
 
 def test_pause_sends_queue_pause_with_the_reason_for_each_device(
-    acd: AmiSimulator, agent: User
+    acd: AmiReplayServer, agent: User
 ) -> None:
     device_map(username="agent", interface="PJSIP/2101")
     response = _client(agent).post("/api/v1/telephony/pause/", {"paused": True, "reason": "Pause"})
@@ -43,7 +43,7 @@ def test_pause_sends_queue_pause_with_the_reason_for_each_device(
     assert sent[0].get("Paused") == "true" and sent[0].get("Reason") == "Pause"
 
 
-def test_pause_without_a_mapped_phone_is_a_clear_400(acd: AmiSimulator, agent: User) -> None:
+def test_pause_without_a_mapped_phone_is_a_clear_400(acd: AmiReplayServer, agent: User) -> None:
     response = _client(agent).post("/api/v1/telephony/pause/", {"paused": True})
     assert response.status_code == 400
     assert response.json()["code"] == "device_invalid"
@@ -77,7 +77,7 @@ def test_desk_status_without_calls(agent: User) -> None:
 
 
 def test_callback_originates_from_the_agents_phone_and_is_in_the_timeline(
-    acd: AmiSimulator, agent: User
+    acd: AmiReplayServer, agent: User
 ) -> None:
     from tickets.models import TimelineEntry
     from tickets.services import ticket_create
@@ -98,7 +98,7 @@ def test_callback_originates_from_the_agents_phone_and_is_in_the_timeline(
 
 
 def test_callback_needs_a_number_and_a_visible_ticket(
-    acd: AmiSimulator, agent: User, outsider: User
+    acd: AmiReplayServer, agent: User, outsider: User
 ) -> None:
     from tickets.services import ticket_create
 

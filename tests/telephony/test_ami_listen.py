@@ -15,9 +15,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from telephony.ami.server import AmiSimulator, Script
 from telephony.models import Call, ListenerLease
 from telephony.runtime import LEASE_SECONDS, lease_acquire, lease_release
+from tests.support.ami_replay import AmiReplayServer, Script
 from tests.telephony.conftest import wait_until
 from tests.telephony.helpers import transcript
 
@@ -59,7 +59,7 @@ def _ami_listen(port: int, secret: str = "secret") -> subprocess.Popen[str]:
 
 
 def test_ami_listen_records_calls_reports_health_and_stops_on_sigterm(
-    simulator_factory: Callable[..., AmiSimulator], client: Client
+    simulator_factory: Callable[..., AmiReplayServer], client: Client
 ) -> None:
     simulator = simulator_factory(
         Script(transcript=transcript("d_simple_answered_agent_hangs_up.txt"), after="stay")
@@ -85,7 +85,7 @@ def test_ami_listen_records_calls_reports_health_and_stops_on_sigterm(
 
 
 def test_login_failure_stops_with_a_clear_error_and_no_retry_loop(
-    simulator_factory: Callable[..., AmiSimulator],
+    simulator_factory: Callable[..., AmiReplayServer],
 ) -> None:
     simulator = simulator_factory(auth_failure_delay=0.1)
     process = _ami_listen(simulator.port, secret="wrong")

@@ -13,10 +13,10 @@ from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from telephony.acd_events import DomainEvent
 from telephony.ami.listener import AmiListener
-from telephony.ami.server import AmiSimulator
 from telephony.models import Call
 from telephony.services import device_map, domain_event_apply
 from tests.factories import UserFactory
+from tests.support.ami_replay import AmiReplayServer
 from tests.telephony.conftest import fast_config, wait_until
 from tests.telephony.helpers import DEVICES, EXPECTED, SCENARIOS
 from tests.telephony.test_replay import scripts_for
@@ -38,7 +38,11 @@ def _apply(event: DomainEvent) -> None:
 
 
 def _replay_into_database(
-    scenario: str, simulator_factory: Callable[..., AmiSimulator], *, times: int = 1, **options: Any
+    scenario: str,
+    simulator_factory: Callable[..., AmiReplayServer],
+    *,
+    times: int = 1,
+    **options: Any,
 ) -> None:
     simulator = simulator_factory(*scripts_for(scenario, times=times, **options))
     listener = AmiListener(fast_config(simulator.port), _apply, system_id="test")
@@ -98,7 +102,7 @@ def _assert_matches_expected(scenario: str, supervisor: User) -> None:
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_transcript_gives_the_expected_call_records(
     scenario: str,
-    simulator_factory: Callable[..., AmiSimulator],
+    simulator_factory: Callable[..., AmiReplayServer],
     mapped_agents: dict[str, User],
     supervisor: User,
 ) -> None:
@@ -107,7 +111,9 @@ def test_transcript_gives_the_expected_call_records(
 
 
 def test_replaying_twice_records_nothing_twice(
-    simulator_factory: Callable[..., AmiSimulator], mapped_agents: dict[str, User], supervisor: User
+    simulator_factory: Callable[..., AmiReplayServer],
+    mapped_agents: dict[str, User],
+    supervisor: User,
 ) -> None:
     _replay_into_database("d_simple_answered_agent_hangs_up.txt", simulator_factory)
     _replay_into_database("d_simple_answered_agent_hangs_up.txt", simulator_factory)
@@ -118,14 +124,16 @@ def test_replaying_twice_records_nothing_twice(
 
 
 def test_one_byte_chunks_give_the_same_records(
-    simulator_factory: Callable[..., AmiSimulator], mapped_agents: dict[str, User], supervisor: User
+    simulator_factory: Callable[..., AmiReplayServer],
+    mapped_agents: dict[str, User],
+    supervisor: User,
 ) -> None:
     _replay_into_database("f_pause_unpause_and_ringall.txt", simulator_factory, chunk_size=1)
     _assert_matches_expected("f_pause_unpause_and_ringall.txt", supervisor)
 
 
 def test_agents_see_only_their_own_calls_and_clerks_none(
-    simulator_factory: Callable[..., AmiSimulator], mapped_agents: dict[str, User], clerk: User
+    simulator_factory: Callable[..., AmiReplayServer], mapped_agents: dict[str, User], clerk: User
 ) -> None:
     _replay_into_database("d_simple_answered_agent_hangs_up.txt", simulator_factory)
     client = APIClient()

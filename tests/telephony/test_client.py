@@ -13,8 +13,8 @@ from telephony.acd_events import CallEnded
 from telephony.ami.client import AmiClient
 from telephony.ami.errors import AmiError
 from telephony.ami.framing import Message
-from telephony.ami.server import Script
 from telephony.ami.session import Item, SessionLost, SessionStarted
+from tests.support.ami_replay import Script
 from tests.telephony.conftest import fast_config, wait_until
 from tests.telephony.helpers import EXPECTED, transcript
 

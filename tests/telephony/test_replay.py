@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from telephony.ami.server import AmiSimulator, Script
+from tests.support.ami_replay import AmiReplayServer, Script
 from tests.telephony.conftest import SyncFold, wait_until
 from tests.telephony.helpers import EXPECTED, SCENARIOS, parts, transcript
 
@@ -29,13 +29,13 @@ def all_ended(fold: SyncFold, scenario: str) -> Callable[[], bool]:
 
 def replay(
     scenario: str,
-    simulator_factory: Callable[..., AmiSimulator],
+    simulator_factory: Callable[..., AmiReplayServer],
     listener_factory: Callable[..., Any],
     *,
     times: int = 1,
     read_size: int = 65536,
     **options: Any,
-) -> tuple[SyncFold, AmiSimulator]:
+) -> tuple[SyncFold, AmiReplayServer]:
     scripts = scripts_for(scenario, times=times, **options)
     simulator = simulator_factory(*scripts)
     listener, fold = listener_factory(simulator.port, read_size=read_size)

@@ -1,9 +1,11 @@
-"""A small AMI server: replays recorded transcripts and answers the actions the adapter sends.
+"""A small AMI server for tests: replays recorded transcripts and answers the adapter's actions.
 
-Used by the tests (through a real TCP socket) and meant for the later ``simulate_acd``
-command. Each accepted connection follows a :class:`Script`: the ``n``-th connection
-uses ``scripts[n]`` (the last one, or an idle script, once they run out), so a test can
-script "part 1, drop, part 2" across a reconnect.
+Only the tests use it, to drive the adapter through a real TCP socket with byte-exact
+Asterisk transcripts (``tests/telephony/data/ami``). It is not the ACD simulator: that
+one (:mod:`telephony.simulator`, ``manage.py simulate_acd``) models queues, agents and
+callers and writes its own events. Each accepted connection follows a :class:`Script`:
+the ``n``-th connection uses ``scripts[n]`` (the last one, or an idle script, once they
+run out), so a test can script "part 1, drop, part 2" across a reconnect.
 
 A transcript is the byte stream Asterisk sent, banner and all, recorded against a
 client that used its own ActionIDs (``login-1``, ``qs-1``). Those recorded answers are
@@ -102,7 +104,7 @@ def _recorded(action_id: str, blocks: list[bytes]) -> _Recorded:
     return _Recorded(action=action.lower() or f"unknown:{action_id}", blocks=blocks)
 
 
-class AmiSimulator:
+class AmiReplayServer:
     def __init__(
         self,
         *,
@@ -177,7 +179,7 @@ class AmiSimulator:
 class _Connection:
     def __init__(
         self,
-        server: AmiSimulator,
+        server: AmiReplayServer,
         script: Script,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
@@ -267,7 +269,7 @@ class _Connection:
                 try:
                     await asyncio.wait_for(step.ready.wait(), self.server.recorded_answer_timeout)
                 except TimeoutError:
-                    logger.info("simulator: no %s action came; skipping its answer", step.action)
+                    logger.info("replay: no %s action came; skipping its answer", step.action)
                     continue
                 action_id = (step.client_action_id or "").encode()
                 for block in step.blocks:
@@ -419,24 +421,24 @@ def _list(action_id: str, action: str, text: str, items: Sequence[Message]) -> l
 
 
 @contextlib.contextmanager
-def running_in_thread(simulator: AmiSimulator) -> Iterator[AmiSimulator]:
-    """Run the simulator on its own event loop in a background thread (for sync callers)."""
+def running_in_thread(server: AmiReplayServer) -> Iterator[AmiReplayServer]:
+    """Run the server on its own event loop in a background thread (for sync callers)."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
 
     def run() -> None:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(simulator.start())
+        loop.run_until_complete(server.start())
         started.set()
         loop.run_forever()
 
-    thread = threading.Thread(target=run, name="ami-simulator", daemon=True)
+    thread = threading.Thread(target=run, name="ami-replay", daemon=True)
     thread.start()
     started.wait(10)
     try:
-        yield simulator
+        yield server
     finally:
-        asyncio.run_coroutine_threadsafe(simulator.close(), loop).result(10)
+        asyncio.run_coroutine_threadsafe(server.close(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
