@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from callcenter.accounts.models import User
 from callcenter.errors import Conflict, InvalidInput
 from knowledge.models import Department, Service
-from telephony import actions, events, selectors
+from telephony import acd_commands, events, selectors
 from telephony.acd_events import (
     AgentStateChanged,
     CallAnswered,
@@ -350,7 +350,9 @@ def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
         raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
     for interface in interfaces:
         try:
-            actions.queue_pause(interface=interface, paused=paused, reason=reason if paused else "")
+            acd_commands.queue_pause(
+                interface=interface, paused=paused, reason=reason if paused else ""
+            )
         except AmiError as exc:
             raise TelephonyUnavailable(
                 _("The phone system did not accept the pause: %(error)s") % {"error": exc.message}
@@ -477,7 +479,7 @@ def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> t
     if interface is None:
         raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
     try:
-        actions.originate(
+        acd_commands.originate(
             agent_device=interface,
             number=normalize_phone(number),
             context=settings.AMI_CALLBACK_CONTEXT,
