@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from telephony.ami.client import ActionResult, AmiClient, AmiConfig
-from telephony.ami.errors import AmiError
 from telephony.config import config_from_settings
+from telephony.exceptions import AmiError
 
 LOGIN_TIMEOUT_SECONDS = 5.0
 

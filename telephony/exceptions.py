@@ -1,6 +1,31 @@
+"""The telephony app's errors.
+
+The domain errors (``callcenter.errors`` subclasses, each with its own stable ``code``) are
+mapped to HTTP answers by the API's exception handler. :class:`AmiError` is the AMI
+adapter's own error type (house style rule 15): it never reaches a client directly; the
+services turn it into :class:`TelephonyUnavailable`.
+"""
+
 from __future__ import annotations
 
-from callcenter.errors import InvalidInput, NotFound, Unavailable
+from callcenter.errors import Conflict, InvalidInput, NotFound, Unavailable
+
+
+class AmiError(Exception):
+    """Raised for anything that goes wrong between us and Asterisk.
+
+    ``permanent`` tells the caller whether retrying can help: a wrong secret
+    (``Authentication failed``) is permanent, a dropped connection or an action
+    that timed out is not.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+    def __repr__(self) -> str:
+        return f"AmiError({self.message!r}, permanent={self.permanent})"
 
 
 class DeviceInvalid(InvalidInput):
@@ -19,3 +44,11 @@ class CtiTokenInvalid(NotFound):
 
 class TelephonyUnavailable(Unavailable):
     code = "telephony_unavailable"
+
+
+class WrapUpInvalid(InvalidInput):
+    code = "wrap_up_invalid"
+
+
+class CallAlreadyWrappedUp(Conflict):
+    code = "call_already_wrapped_up"

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from callcenter.errors import Conflict, InvalidInput
 from knowledge.models import Department, Service
 from telephony import acd_commands, events, selectors
 from telephony.acd_events import (
@@ -34,8 +33,14 @@ from telephony.acd_events import (
     OfferEnded,
     OfferStarted,
 )
-from telephony.ami.errors import AmiError
-from telephony.exceptions import CallNotFound, DeviceInvalid, TelephonyUnavailable
+from telephony.exceptions import (
+    AmiError,
+    CallAlreadyWrappedUp,
+    CallNotFound,
+    DeviceInvalid,
+    TelephonyUnavailable,
+    WrapUpInvalid,
+)
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpOutcome
 from tickets import services as ticket_services
 from tickets.models import Channel, ResponseChannel
@@ -361,14 +366,6 @@ def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
 
 
 # --- Wrap-up at the desk -----------------------------------------------------------------------
-
-
-class WrapUpInvalid(InvalidInput):
-    code = "wrap_up_invalid"
-
-
-class CallAlreadyWrappedUp(Conflict):
-    code = "call_already_wrapped_up"
 
 
 # Outcomes that owe the citizen a response, so contact data (with consent) may be stored.

@@ -13,7 +13,7 @@ Threads and why (AMI.md, "Library decision"):
   (``QueueStatus`` + ``CoreShowChannels``, whose answers reach the consumer as snapshots at
   their place in the stream), runs the Ping watchdog, and reconnects with capped
   exponential backoff. ``Authentication failed`` stops it with a permanent
-  :class:`~telephony.ami.errors.AmiError` instead of looping (Asterisk closes the session
+  :class:`~telephony.exceptions.AmiError` instead of looping (Asterisk closes the session
   after a failed login, so reconnecting would retry forever).
 
 If the consumer falls ``queue_size`` events behind, the connection is dropped on purpose:
@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 from asterisk.ami.action import Action
 
-from telephony.ami.errors import AmiError
 from telephony.ami.framing import Message
 from telephony.ami.inbox import Inbox
 from telephony.ami.session import (
@@ -51,6 +50,7 @@ from telephony.ami.wire_events import (
     QueueParams,
     parse_event,
 )
+from telephony.exceptions import AmiError
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import pytest
 
 from telephony.acd_events import CallEnded
 from telephony.ami.client import AmiClient
-from telephony.ami.errors import AmiError
 from telephony.ami.framing import Message
 from telephony.ami.session import Item, SessionLost, SessionStarted
+from telephony.exceptions import AmiError
 from tests.support.ami_replay import Script
 from tests.telephony.conftest import fast_config, wait_until
 from tests.telephony.helpers import EXPECTED, transcript

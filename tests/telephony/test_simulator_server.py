@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from telephony.acd_events import CallEnded, CallJoined
-from telephony.ami.errors import AmiError
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, QueueStatusSnapshot
 from telephony.ami.state import StateMachine
 from telephony.ami.wire_events import GenericEvent, MemberState
+from telephony.exceptions import AmiError
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread

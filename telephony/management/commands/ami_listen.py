@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from telephony.ami.errors import AmiError
+from telephony.exceptions import AmiError
 from telephony.runtime import AdapterRuntime
 
 
