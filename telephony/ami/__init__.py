@@ -2,25 +2,33 @@
 
 Modules, from the wire up:
 
-* ``framing``   – bytes to :class:`~telephony.ami.framing.Message` (bounded, lenient parser)
-* ``events``    – typed AMI event dataclasses and ``parse_event``
-* ``transport`` – one TCP connection: ``asterisk.ami.AMIClient`` with its defects worked around
-* ``inbox``     – the bounded, never-blocking hand-over from reader to consumer
-* ``client``    – :class:`~telephony.ami.client.AmiClient`: login, Ping watchdog, reconnect
+* ``framing``     – bytes to :class:`~telephony.ami.framing.Message` (bounded, lenient parser)
+* ``wire_events`` – typed AMI wire events (``QueueCallerJoin``, ``AgentConnect``, …) and
+  ``parse_event``
+* ``transport``   – one TCP connection: ``asterisk.ami.AMIClient`` with its defects worked around
+* ``inbox``       – the bounded, never-blocking hand-over from reader to consumer
+* ``client``      – :class:`~telephony.ami.client.AmiClient`: login, Ping watchdog, reconnect
   with backoff, resync, actions (``queue_pause``, ``originate``, ``send_action``)
-* ``session``   – session markers and resync snapshots delivered alongside events
-* ``calls`` / ``agents`` / ``state`` – the pure, I/O-free call and agent state machine
-* ``domain``    – the domain events it emits (documented schema, ``as_dict`` for JSON)
-* ``listener``  – :class:`~telephony.ami.listener.AmiListener`: client + state machine + sink
-* ``errors``    – :class:`~telephony.ami.errors.AmiError` (``message``, ``permanent``)
+* ``session``     – session markers and resync snapshots delivered alongside events
+* ``calls`` / ``agents`` / ``state`` – the pure, I/O-free call and agent state machine that
+  turns wire events into the ACD events of :mod:`telephony.acd_events`
+* ``listener``    – :class:`~telephony.ami.listener.AmiListener`: client + state machine + sink
 
-What the rest of ``telephony`` uses::
+Outside this package: the ACD events it emits (:mod:`telephony.acd_events`, shared with the
+CTI webhook), its error type :class:`~telephony.exceptions.AmiError` (``message``,
+``permanent``), the short command sessions for pause and callback
+(:mod:`telephony.acd_commands`) and the process that runs a listener with a lease and
+writes its events to the database (:mod:`telephony.runtime`). The transcript replay server
+the tests drive it with lives in ``tests/support/ami_replay.py``.
+
+How :mod:`telephony.runtime` uses it (its sink announces a ``CallAnswered`` screen pop at
+once and hands every event to ``services.domain_event_apply`` on a writer thread)::
 
     listener = AmiListener(AmiConfig(host=..., port=..., username=..., secret=...),
-                           sink=lambda event: services.apply(event), system_id="pbx-1")
-    listener.run()          # blocks; listener.stop() from a SIGTERM handler
-    listener.client.queue_pause(interface="PJSIP/2101", paused=True, reason="Pause")
-    listener.client.originate(agent_device="PJSIP/2101", number="+4930...", context="intern")
+                           sink=on_acd_event, system_id="pbx-1")
+    listener.start()                  # reader and consumer threads
+    listener.client.wait_stopped(0)   # True once it stopped, e.g. on a permanent AmiError
+    listener.stop()                   # from the SIGTERM handler
 
 The sink is called on the one consumer thread, in order, with the frozen dataclasses of
 :mod:`telephony.acd_events`; it may block (database writes) without stalling the socket.
