@@ -11,8 +11,6 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from knowledge.models import Department, Service
-from telephony import acd_commands, events, selectors
+from telephony import acd_commands, events, screen_pop, selectors
 from telephony.acd_events import (
     AgentStateChanged,
     CallAnswered,
@@ -61,58 +59,6 @@ def _call_locked(system_id: str, uniqueid: str) -> Call | None:
     return Call.objects.select_for_update().filter(system_id=system_id, uniqueid=uniqueid).first()
 
 
-class _PopDrafts:
-    """The screen pops this process prepared when their callers joined the queue.
-
-    The caller's history is looked up at the join, while the caller waits, so that at the
-    answer the pop goes out before any write (see :func:`call_answer_announce`). Per process
-    and bounded: the AMI adapter sees a call's join and answer in the same process; a pop
-    without a draft (a CTI webhook on another worker, a restart mid-call) is built after
-    the writes instead, as before.
-    """
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._drafts: OrderedDict[tuple[str, str], tuple[Call, dict[str, Any]]] = OrderedDict()
-        # Pops sent, whose answer is not recorded yet: key -> the agent's user id.
-        self._announced: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def put(self, call: Call, history: dict[str, Any]) -> None:
-        with self._lock:
-            self._drafts[(call.system_id, call.uniqueid)] = (call, history)
-            while len(self._drafts) > self.maxsize:
-                self._drafts.popitem(last=False)
-
-    def take(self, key: tuple[str, str]) -> tuple[Call, dict[str, Any]] | None:
-        """The draft, removed: only one answer of a call finds it."""
-        with self._lock:
-            return self._drafts.pop(key, None)
-
-    def announced(self, key: tuple[str, str], agent_id: int) -> None:
-        with self._lock:
-            self._announced[key] = agent_id
-            while len(self._announced) > self.maxsize:
-                self._announced.popitem(last=False)
-
-    def take_announced(self, key: tuple[str, str]) -> int | None:
-        with self._lock:
-            return self._announced.pop(key, None)
-
-    def forget(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._drafts.pop(key, None)
-            self._announced.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._drafts.clear()
-            self._announced.clear()
-
-
-_pop_drafts = _PopDrafts(maxsize=5_000)
-
-
 @transaction.atomic
 def call_joined(*, event: CallJoined) -> Call:
     call, created = Call.objects.get_or_create(
@@ -131,7 +77,7 @@ def call_joined(*, event: CallJoined) -> Call:
         events.queued(call)
     if call.answered_at is None and call.ended_at is None:
         history = selectors.caller_history_data(call)
-        transaction.on_commit(lambda: _pop_drafts.put(call, history))
+        transaction.on_commit(lambda: screen_pop.drafts.put(call, history))
     return call
 
 
@@ -190,7 +136,7 @@ def call_answer_announce(*, event: CallAnswered) -> bool:
     calls this on its event thread, ahead of the writes queued there (``runtime``).
     """
     key = (event.system_id, event.uniqueid)
-    draft = _pop_drafts.take(key)
+    draft = screen_pop.drafts.take(key)
     agent_id = selectors.user_id_for_interface(event.interface, cached_only=True)
     if draft is None or agent_id is None:
         return False
@@ -198,7 +144,7 @@ def call_answer_announce(*, event: CallAnswered) -> bool:
     known.answered_at = _at(event.answered_at)
     known.wait_seconds = event.wait_seconds
     events.screen_pop_now(agent_id, selectors.screen_pop_data(known, history=history))
-    _pop_drafts.announced(key, agent_id)
+    screen_pop.drafts.announced(key, agent_id)
     return True
 
 
@@ -211,7 +157,7 @@ def call_answered(*, event: CallAnswered) -> Call | None:
     """
     key = (event.system_id, event.uniqueid)
     call_answer_announce(event=event)
-    announced_to = _pop_drafts.take_announced(key)
+    announced_to = screen_pop.drafts.take_announced(key)
     with transaction.atomic():
         call = _call_locked(event.system_id, event.uniqueid)
         if call is None:
@@ -256,7 +202,7 @@ def call_ended(*, event: CallEnded) -> Call:
         )
     if call.ended_at is not None:
         return call
-    _pop_drafts.forget((event.system_id, event.uniqueid))
+    screen_pop.drafts.forget((event.system_id, event.uniqueid))
     call.ended_at = _at(event.ended_at)
     if event.answered_at is not None and call.answered_at is None:
         call.answered_at = _at(event.answered_at)

@@ -12,7 +12,7 @@ import pytest
 from callcenter import realtime
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from telephony import selectors, services
+from telephony import screen_pop, selectors
 from telephony.ami.client import AmiConfig
 from telephony.models import Call
 from telephony.runtime import AdapterRuntime
@@ -49,7 +49,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
 
     monkeypatch.setattr(realtime, "send_now", record)
     yield sent
-    services._pop_drafts.clear()
+    screen_pop.drafts.clear()
 
 
 def _now() -> float:
@@ -107,7 +107,7 @@ def test_without_a_draft_the_pop_is_sent_on_commit_with_its_ticket(
 ) -> None:
     at = _now()
     uniqueid = join_and_ring("petra", at=at)
-    services._pop_drafts.clear()  # the join was seen by another process (e.g. a CTI worker)
+    screen_pop.drafts.clear()  # the join was seen by another process (e.g. a CTI worker)
     sent.clear()
     domain_event_apply(event=answered_event("petra", uniqueid, interface="PJSIP/2101", at=at))
 
@@ -151,10 +151,10 @@ def test_a_call_that_ends_unanswered_leaves_no_draft_behind(
 ) -> None:
     at = _now()
     uniqueid = join_and_ring("petra", at=at)
-    assert services._pop_drafts.take(("test", uniqueid)) is not None
+    assert screen_pop.drafts.take(("test", uniqueid)) is not None
     uniqueid = join_and_ring("petra", at=at)
     hang_up(uniqueid, interface="PJSIP/2101", answered_at=at, at=at + 1)
-    assert services._pop_drafts.take(("test", uniqueid)) is None
+    assert screen_pop.drafts.take(("test", uniqueid)) is None
 
 
 def test_the_pop_needs_a_recent_mapping_of_the_interface(agent: User) -> None:
