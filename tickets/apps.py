@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core.checks import register
 from django.utils.translation import gettext_lazy as _
+
+# Safe at import time: the checks need settings and the holiday calendar, no models.
+from tickets import checks
 
 
 class TicketsConfig(AppConfig):
@@ -9,8 +13,4 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from django.core.checks import register
-
-        from tickets import checks
-
         register(checks.holiday_region)

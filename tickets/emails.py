@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets.models import NotificationKind, Ticket, TicketNotification, TimelineEntry
-from tickets.services import timeline_entry_add
+from tickets.timeline import timeline_entry_add
 
 RESPONSE_EMAILED = "tickets.ticket.response_emailed"
 PARTICIPANT_EMAILED = "tickets.ticket.participant_emailed"

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from callcenter.accounts.models import User
 from tickets.models import NotificationKind, Ticket, TicketNotification
-from tickets.services import timeline_entry_add
+from tickets.timeline import timeline_entry_add
 from tickets.workflow import WITH_DEPARTMENT
 
 
@@ -73,9 +73,7 @@ def overdue_recipients(ticket: Ticket) -> list[str]:
 
 
 def notification_record(*, ticket: Ticket, kind: NotificationKind) -> TicketNotification | None:
-    """Record and enqueue one notification; ``None`` if it exists already."""
-    from tickets import tasks
-
+    """Record one notification; ``None`` if it exists already. The caller enqueues the mail."""
     recipients = (
         reminder_recipients(ticket)
         if kind == NotificationKind.REMINDER
@@ -93,18 +91,19 @@ def notification_record(*, ticket: Ticket, kind: NotificationKind) -> TicketNoti
                 code=f"tickets.ticket.{kind}_notified",
                 data={"due_at": ticket.due_at.isoformat(), "recipients": len(recipients)},
             )
-            transaction.on_commit(lambda: tasks.send_notification.delay(notification.pk))
     except IntegrityError:  # another run got there first
         return None
     return notification
 
 
-def deadline_notifications_create(*, now: dt.datetime) -> int:
-    created = 0
+def deadline_notifications_create(*, now: dt.datetime) -> list[TicketNotification]:
+    """The notifications due at ``now`` that no earlier run recorded, each in its own commit."""
+    created: list[TicketNotification] = []
     for kind, tickets in (
         (NotificationKind.REMINDER, tickets_needing_reminder(now=now)),
         (NotificationKind.OVERDUE, tickets_overdue_unnotified(now=now)),
     ):
         for ticket in tickets.iterator():
-            created += notification_record(ticket=ticket, kind=kind) is not None
+            if (notification := notification_record(ticket=ticket, kind=kind)) is not None:
+                created.append(notification)
     return created

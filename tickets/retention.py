@@ -20,7 +20,7 @@ from django.db import transaction
 
 from callcenter.scrubbing import placeholders, scrub_text
 from tickets.models import Ticket, TimelineEntry
-from tickets.services import timeline_entry_add
+from tickets.timeline import timeline_entry_add
 from tickets.workflow import TERMINAL
 
 # 1: contact fields cleared (the rules until December 2026); 2: texts scrubbed as well.

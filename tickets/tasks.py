@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from tickets import emails, notifications, retention
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def notify_deadlines() -> int:
-    """Beat: reminders at the reminder share of the service time, overdue escalations."""
-    return notifications.deadline_notifications_create(now=timezone.now())
 
 
 @shared_task(
@@ -19,6 +16,16 @@ def notify_deadlines() -> int:
 )
 def send_notification(notification_id: int) -> bool:
     return emails.notification_send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notify_deadlines() -> int:
+    """Beat: reminders at the reminder share of the service time, overdue escalations."""
+    created = notifications.deadline_notifications_create(now=timezone.now())
+    for notification in created:
+        # On commit, as everywhere: a mail must not go out for a row that was rolled back.
+        transaction.on_commit(partial(send_notification.delay, notification.pk))
+    return len(created)
 
 
 @shared_task(

@@ -1,7 +1,7 @@
 """The ticket workflow as data: states, actions, who may trigger them (pure, no database).
 
-``tickets.services.ticket_transition`` is the only code that changes a ticket's status; it asks
-this module whether a move is allowed. Which *department* a clerk may act for is not decided
+``tickets.services.base.ticket_transition`` is the only code that changes a ticket's status; it
+asks this module whether a move is allowed. Which *department* a clerk may act for is not decided
 here (that needs the database) – only which kind of actor may trigger an action at all.
 """
 

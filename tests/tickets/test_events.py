@@ -1,7 +1,7 @@
 """``ticket.changed``: sent only on commit, to the right groups, JSON-safe, and never heard by
 clerks of another department (checked over the real websocket).
 
-``tickets.services.timeline_entry_add`` calls ``events.ticket_changed`` with every timeline
+``tickets.timeline.timeline_entry_add`` calls ``events.ticket_changed`` with every timeline
 row; these tests make that call for the latest row themselves (``announce``), so they check the
 events module on its own, independent of how many rows a service writes.
 """

@@ -1,0 +1,293 @@
+"""The workflow actions: each one is a call of ``ticket_transition`` with its changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from callcenter.accounts.models import User
+from knowledge.models import Department
+from knowledge.selectors import service_default_department
+from tickets import tasks
+from tickets.exceptions import ReopenWindowClosed, TicketInvalid
+from tickets.models import ResponseChannel, Ticket, VerbundParticipant, Visibility
+from tickets.services.base import Changes, department_deadlines, require_text, ticket_transition
+from tickets.workflow import Action, Status, reopen_window_open
+
+
+def proposed_department(ticket: Ticket) -> Department | None:
+    """Where the ticket goes by default: the department responsible for its service."""
+    return service_default_department(ticket.service) if ticket.service else None
+
+
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    department: Department | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    proposal = proposed_department(ticket)
+    target = department or proposal
+    if target is None:
+        raise TicketInvalid(_("Choose the responsible department."), extra={"field": "department"})
+    if proposal is not None and target != proposal and not note.strip():
+        raise TicketInvalid(
+            _("Explain why you chose another department than the responsible one."),
+            extra={"field": "note"},
+        )
+    if not target.is_active:
+        raise TicketInvalid(_("This department is inactive."), extra={"field": "department"})
+    now = timezone.now()
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.ESCALATE,
+        expected_version=expected_version,
+        code="tickets.ticket.escalated",
+        changes=lambda t: {
+            "department": target,
+            "assignee": None,
+            "escalated_at": t.escalated_at or now,
+            **department_deadlines(target, now),
+        },
+        data=lambda t: {
+            "department": target.pk,
+            "proposed_department": proposal.pk if proposal else None,
+            "note": note.strip(),
+        },
+    )
+    return ticket
+
+
+def ticket_take(*, ticket: Ticket, actor: User, expected_version: int | None = None) -> Ticket:
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.TAKE,
+        expected_version=expected_version,
+        code="tickets.ticket.taken",
+        changes=lambda t: {"assignee": actor},
+    )
+    return ticket
+
+
+def ticket_wait_for_citizen(
+    *, ticket: Ticket, actor: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.WAIT_FOR_CITIZEN,
+        expected_version=expected_version,
+        code="tickets.ticket.waiting_for_citizen",
+        data=lambda t: {"note": note.strip()},
+    )
+    return ticket
+
+
+def ticket_resume(*, ticket: Ticket, actor: User, expected_version: int | None = None) -> Ticket:
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.RESUME,
+        expected_version=expected_version,
+        code="tickets.ticket.resumed",
+    )
+    return ticket
+
+
+def ticket_respond(
+    *, ticket: Ticket, actor: User, message: str, expected_version: int | None = None
+) -> Ticket:
+    """Record the response to the citizen; e-mail it when that is the chosen channel."""
+    message = require_text(message, "message")
+    now = timezone.now()
+    ticket, entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.RESPOND,
+        expected_version=expected_version,
+        code="tickets.ticket.responded",
+        changes=lambda t: {"first_response_at": t.first_response_at or now},
+        data=lambda t: {"message": message, "channel": t.response_channel},
+        visibility=Visibility.CITIZEN,
+    )
+    if ticket.response_channel == ResponseChannel.EMAIL and ticket.caller_email:
+        # After commit: a rolled-back response must not reach the citizen.
+        transaction.on_commit(lambda: tasks.send_citizen_response.delay(entry.pk))
+    return ticket
+
+
+def ticket_forward(
+    *,
+    ticket: Ticket,
+    actor: User,
+    department: Department,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Hand over to another department; the citizen's deadline keeps running."""
+    if department.pk == ticket.department_id:
+        raise TicketInvalid(
+            _("The ticket is already with this department."), extra={"field": "department"}
+        )
+    if not department.is_active:
+        raise TicketInvalid(_("This department is inactive."), extra={"field": "department"})
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.FORWARD,
+        expected_version=expected_version,
+        code="tickets.ticket.forwarded",
+        changes=lambda t: {"department": department, "assignee": None},
+        data=lambda t: {
+            "from_department": t.department_id,
+            "department": department.pk,
+            "note": note.strip(),
+        },
+    )
+    return ticket
+
+
+def ticket_return(
+    *, ticket: Ticket, actor: User, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """Back to the service centre (e.g. wrong department); the agent re-escalates."""
+    reason = require_text(reason, "reason")
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.RETURN,
+        expected_version=expected_version,
+        code="tickets.ticket.returned",
+        changes=lambda t: {"department": None, "assignee": None},
+        data=lambda t: {"from_department": t.department_id, "reason": reason},
+    )
+    return ticket
+
+
+def ticket_reescalate(
+    *,
+    ticket: Ticket,
+    actor: User,
+    department: Department,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """A returned ticket goes to a department again, with a fresh deadline."""
+    if not department.is_active:
+        raise TicketInvalid(_("This department is inactive."), extra={"field": "department"})
+    now = timezone.now()
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.REESCALATE,
+        expected_version=expected_version,
+        code="tickets.ticket.reescalated",
+        changes=lambda t: {
+            "department": department,
+            "assignee": None,
+            **department_deadlines(department, now),
+        },
+        data=lambda t: {"department": department.pk, "note": note.strip()},
+    )
+    return ticket
+
+
+def ticket_close(
+    *, ticket: Ticket, actor: User, resolution: str = "", expected_version: int | None = None
+) -> Ticket:
+    """Close a worked ticket, or resolve an open one at first contact (needs a resolution)."""
+    resolution = resolution.strip()
+    now = timezone.now()
+
+    def changes(t: Ticket) -> Changes:
+        if t.status == Status.OPEN:
+            require_text(resolution, "resolution")
+        return {"closed_at": now, "resolution": resolution or t.resolution}
+
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.CLOSE,
+        expected_version=expected_version,
+        code="tickets.ticket.closed",
+        changes=changes,
+        data=lambda t: {"resolution": resolution},
+    )
+    return ticket
+
+
+def ticket_reopen(
+    *, ticket: Ticket, actor: User, reason: str, expected_version: int | None = None
+) -> Ticket:
+    reason = require_text(reason, "reason")
+    now = timezone.now()
+    days = settings.CALLCENTER_TICKET_REOPEN_DAYS
+
+    def changes(t: Ticket) -> Changes:
+        if not reopen_window_open(closed_at=t.closed_at, now=now, days=days):
+            raise ReopenWindowClosed(
+                _("Tickets can only be reopened within %(days)d days of closing.") % {"days": days},
+                extra={"days": days},
+            )
+        if t.status == Status.CLOSED and t.department is None:
+            # Handed over to another 115 participant or closed after a return: no
+            # department owes a response, so there is nothing to reopen into.
+            raise TicketInvalid(
+                _("This ticket left the service centre; open a new ticket instead."),
+                extra={"field": "reason"},
+            )
+        fields: Changes = {"closed_at": None}
+        if t.status == Status.CLOSED and t.department is not None:
+            # The department owes a new response: a fresh deadline from now.
+            fields.update(department_deadlines(t.department, now))
+        return fields
+
+    ticket, _entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.REOPEN,
+        expected_version=expected_version,
+        code="tickets.ticket.reopened",
+        changes=changes,
+        data=lambda t: {"reason": reason},
+    )
+    return ticket
+
+
+def ticket_forward_to_participant(
+    *,
+    ticket: Ticket,
+    actor: User,
+    participant: VerbundParticipant,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Hand the request to another 115 participant by structured e-mail; our part ends."""
+    if not participant.is_active:
+        raise TicketInvalid(_("This participant is inactive."), extra={"field": "participant"})
+    now = timezone.now()
+    ticket, entry = ticket_transition(
+        ticket=ticket,
+        actor=actor,
+        action=Action.FORWARD_TO_PARTICIPANT,
+        expected_version=expected_version,
+        code="tickets.ticket.forwarded_to_participant",
+        changes=lambda t: {
+            "closed_at": now,
+            "resolution": _("Forwarded to 115 participant %(name)s") % {"name": participant.name},
+        },
+        data=lambda t: {
+            "participant": participant.pk,
+            "participant_name": participant.name,
+            "email": participant.email,
+            "note": note.strip(),
+        },
+    )
+    transaction.on_commit(lambda: tasks.send_participant_forward.delay(entry.pk))
+    return ticket
