@@ -9,13 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from callcenter.scrubbing import scrub_text
 from knowledge import workflow
+from knowledge.audit import knowledge_event_record
 from knowledge.content import (
     SNAPSHOT_FIELDS,
     TEXT_MODULE_KEYS,
@@ -25,7 +25,6 @@ from knowledge.content import (
 )
 from knowledge.exceptions import (
     InvalidContent,
-    MissingCapability,
     StaleRevision,
     VersionNotFound,
 )
@@ -34,17 +33,15 @@ from knowledge.models import (
     BusinessCalendar,
     Department,
     DepartmentMembership,
-    KnowledgeEvent,
     Location,
     OpeningHours,
-    SearchGap,
-    SearchSynonym,
     Service,
     ServiceLocation,
     ServiceResponsibility,
     ServiceVersion,
     Topic,
 )
+from knowledge.search.services import search_refresh_on_commit
 from knowledge.workflow import Action
 
 DEFAULT_CALENDAR_NAME = "Standard (Mo–Fr 08–18 Uhr)"
@@ -124,35 +121,8 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 )
 
 
-def search_refresh_on_commit(service_id: int) -> None:
-    """Enqueue the search-index update once the transaction has committed.
-
-    The index is derived data: a failure to enqueue is logged (robust) rather than undoing the
-    editorial change; ``manage.py rebuild_search_index`` repairs the index.
-    """
-    from knowledge.tasks import refresh_search_document
-
-    transaction.on_commit(lambda: refresh_search_document.delay(service_id), robust=True)
-
-
-def search_rebuild_on_commit() -> None:
-    from knowledge.tasks import rebuild_search_index
-
-    transaction.on_commit(lambda: rebuild_search_index.delay(), robust=True)
-
-
 # Fields that do not change what agents read: editing only these keeps the status.
 METADATA_FIELDS: frozenset[str] = frozenset({"review_due"})
-
-
-def knowledge_event_record(
-    *,
-    code: str,
-    actor: User | None,
-    service: Service | None = None,
-    data: dict[str, Any] | None = None,
-) -> KnowledgeEvent:
-    return KnowledgeEvent.objects.create(service=service, code=code, actor=actor, data=data or {})
 
 
 def _capabilities(actor: User | None) -> set[str]:
@@ -539,77 +509,3 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
         data={"services": [s.pk for s in overdue], "recipients": len(recipients), "day": str(day)},
     )
     return sent
-
-
-# --- Search tuning ------------------------------------------------------------------------------
-
-GAP_QUERY_MAX = 200
-
-
-def _require_capability(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise MissingCapability(_("Only knowledge editors tune the search."))
-
-
-def search_gap_record(*, query: str, kind: str = SearchGap.Kind.NO_RESULTS) -> None:
-    """Count a search that found nothing or whose results were not used.
-
-    The query text only: no caller, no agent; never a query holding contact data.
-    """
-    normalized = " ".join(query.casefold().split())[:GAP_QUERY_MAX]
-    if len(normalized) < 3 or scrub_text(normalized).found:
-        return  # a phone number or e-mail address typed into the search is no content gap
-    updated = SearchGap.objects.filter(query=normalized, kind=kind).update(
-        occurrences=F("occurrences") + 1, last_seen_at=timezone.now()
-    )
-    if not updated:
-        SearchGap.objects.get_or_create(query=normalized, kind=kind)
-
-
-def _synonyms_changed_on_commit() -> None:
-    # This process applies the change at once; the others within SYNONYM_REFRESH_SECONDS.
-    from knowledge.indexing import synonyms_changed
-
-    transaction.on_commit(synonyms_changed, robust=True)
-
-
-@transaction.atomic
-def search_gap_dismiss(*, gap: SearchGap, actor: User) -> None:
-    _require_capability(actor, "accounts.edit_knowledge")
-    knowledge_event_record(
-        code="knowledge.search.gap_dismissed",
-        actor=actor,
-        data={"query": gap.query, "occurrences": gap.occurrences},
-    )
-    gap.delete()
-
-
-@transaction.atomic
-def search_synonym_add(*, terms: str, expansions: str, actor: User) -> SearchSynonym:
-    _require_capability(actor, "accounts.edit_knowledge")
-    synonym = SearchSynonym(terms=terms.strip(), expansions=expansions.strip(), created_by=actor)
-    words, meanings = synonym.pair()
-    if not words or not meanings:
-        raise InvalidContent(
-            _("Enter at least one word and one meaning."), extra={"field": "terms"}
-        )
-    synonym.save()
-    knowledge_event_record(
-        code="knowledge.search.synonym_added",
-        actor=actor,
-        data={"terms": words, "expansions": meanings},
-    )
-    _synonyms_changed_on_commit()
-    return synonym
-
-
-@transaction.atomic
-def search_synonym_delete(*, synonym: SearchSynonym, actor: User) -> None:
-    _require_capability(actor, "accounts.edit_knowledge")
-    knowledge_event_record(
-        code="knowledge.search.synonym_deleted",
-        actor=actor,
-        data={"terms": synonym.terms, "expansions": synonym.expansions},
-    )
-    synonym.delete()
-    _synonyms_changed_on_commit()

@@ -24,7 +24,7 @@ from frontend.desk.labels import desk_labels
 from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_from_snapshot, responsibility_of
 from frontend.timeline import timeline_item
-from knowledge.search_usage import search_result_used
+from knowledge.search.usage import search_result_used
 from knowledge.selectors import (
     department_list,
     service_default_department,

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from callcenter.accounts.models import User
 from callcenter.errors import DomainError
 from frontend.knowledge.access import editor_required
-from knowledge import services
 from knowledge.models import SearchGap, SearchSynonym
+from knowledge.search import services
 
 GAPS_SHOWN = 50
 

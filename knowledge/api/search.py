@@ -2,7 +2,7 @@
 
 ``POST /api/v1/knowledge/search/feedback`` ``{"service": id, "action": "opened"|"linked"}``:
 the desk reports that the agent opened or linked an article after searching; the search
-learns from it (``knowledge.search_usage``).
+learns from it (``knowledge.search.usage``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.errors import InvalidInput, Unavailable
-from knowledge.indexing import knowledge_search
-from knowledge.search import SearchIndexMissing, SearchQueryError
-from knowledge.search_usage import search_observed, search_result_used
+from knowledge.search.engine import SearchIndexMissing, SearchQueryError
+from knowledge.search.selectors import knowledge_search
+from knowledge.search.usage import search_observed, search_result_used
 
 
 class SearchParamsSerializer(serializers.Serializer[dict[str, Any]]):

@@ -43,7 +43,8 @@ from knowledge.models import (
     ServiceVersion,
     Topic,
 )
-from knowledge.services import review_due_default, search_rebuild_on_commit
+from knowledge.search.services import search_rebuild_on_commit
+from knowledge.services import review_due_default
 from knowledge.workflow import ServiceStatus
 
 FILES: Final = {

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
-from knowledge.search_usage import search_result_used
+from knowledge.search.usage import search_result_used
 from telephony import cti, selectors, services
 from telephony.api.serializers import (
     CallbackInputSerializer,

@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from knowledge.search import SearchDocument, SearchIndex
+from knowledge.search.engine import SearchDocument, SearchIndex
 
 SHARED = Path(
     os.environ.get(

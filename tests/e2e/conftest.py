@@ -18,8 +18,8 @@ import uvicorn
 
 from callcenter.accounts.roles import Role
 from knowledge import services as knowledge_services
-from knowledge.indexing import search_index_rebuild
 from knowledge.models import Department, Service
+from knowledge.search.index import search_index_rebuild
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import publish
 from tests.support.services import chromium_path

@@ -28,8 +28,8 @@ from django.db import connections
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.demo import DEMO_DEPARTMENT, demo_content_load
-from knowledge.indexing import search_index_rebuild
 from knowledge.models import Department, Service
+from knowledge.search.index import search_index_rebuild
 from knowledge.selectors import service_default_department, service_responsible_departments
 from knowledge.services import membership_set, service_responsibilities_set
 from telephony.ami.framing import Message

@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 
 from callcenter.accounts.models import User
-from knowledge import indexing
-from knowledge.indexing import knowledge_search, search_index_rebuild
 from knowledge.models import KnowledgeEvent, SearchGap, SearchSynonym
+from knowledge.search import index as search_index_module
+from knowledge.search.index import search_index_rebuild
+from knowledge.search.selectors import knowledge_search
 from knowledge.services import service_create, service_publish, service_submit
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_an_editors_synonym_makes_a_colloquial_word_find_the_article(
         "/redaktion/suche/synonyme/", {"terms": "Quadcopter, Multikopter", "expansions": "Drohne"}
     )
     assert response.status_code == 302
-    monkeypatch.setattr(indexing, "SYNONYM_REFRESH_SECONDS", 0.0)
+    monkeypatch.setattr(search_index_module, "SYNONYM_REFRESH_SECONDS", 0.0)
     assert [hit.title for hit in knowledge_search(query="quadcopter")] == ["Drohne registrieren"]
     assert KnowledgeEvent.objects.filter(
         code="knowledge.search.synonym_added", actor=editor

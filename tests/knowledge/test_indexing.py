@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from knowledge.indexing import search_index_rebuild, search_index_refresh
 from knowledge.models import Service
+from knowledge.search.index import search_index_rebuild, search_index_refresh
 from knowledge.services import (
     service_archive,
     service_create,

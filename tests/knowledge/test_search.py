@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.search import SearchDocument, SearchIndex, SearchQueryError
-from knowledge.search_analysis import Decompounder, edit_distance, fold, max_edits
-from knowledge.search_thesaurus import Thesaurus, ThesaurusError, parse_line
+from knowledge.search.analysis import Decompounder, edit_distance, fold, max_edits
+from knowledge.search.engine import SearchDocument, SearchIndex, SearchQueryError
+from knowledge.search.thesaurus import Thesaurus, ThesaurusError, parse_line
 
 DOCS = [
     SearchDocument(id=1, title="Personalausweis beantragen", topic="Meldewesen und Ordnung",

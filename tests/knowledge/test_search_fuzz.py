@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.search import SearchDocument, SearchHit, SearchIndex, SearchQueryError
+from knowledge.search.engine import SearchDocument, SearchHit, SearchIndex, SearchQueryError
 
 WHOOSH_SYNTAX = st.sampled_from(
     ["AND", "OR", "NOT", "(", ")", '"', "*", "?", "~", "~2", "^", "^3", ":", "title:", "[", "]",

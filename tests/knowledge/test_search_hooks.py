@@ -10,8 +10,8 @@ import pytest
 from callcenter.accounts.models import User
 from knowledge import services
 from knowledge.exceptions import TransitionNotAllowed
-from knowledge.indexing import knowledge_search
 from knowledge.models import Service
+from knowledge.search.selectors import knowledge_search
 from tests.knowledge.conftest import publish
 
 pytestmark = pytest.mark.django_db

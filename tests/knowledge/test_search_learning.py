@@ -9,10 +9,15 @@ import pytest
 from django.test import Client
 
 from callcenter.accounts.models import User
-from knowledge import indexing, search_usage, services
-from knowledge.indexing import knowledge_search, search_index, search_index_rebuild
+from knowledge import services
 from knowledge.models import SearchGap, SearchSynonym, SearchUse, Service
-from knowledge.search_usage import (
+from knowledge.search import gaps, usage
+from knowledge.search import index as search_index_module
+from knowledge.search import services as search_services
+from knowledge.search.engine.search_index import MAX_POPULARITY_FACTOR
+from knowledge.search.index import search_index, search_index_rebuild
+from knowledge.search.selectors import knowledge_search
+from knowledge.search.usage import (
     UsageTable,
     search_observed,
     search_result_used,
@@ -25,9 +30,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def index_dir(settings: Any, tmp_path: Path) -> Path:
     settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    search_usage.usage_changed()
+    usage.usage_changed()
     yield settings.CALLCENTER_SEARCH_DIR
-    search_usage.usage_changed()
+    usage.usage_changed()
 
 
 def _published(title: str, terms: list[str] | None = None) -> Service:
@@ -39,7 +44,7 @@ def _published(title: str, terms: list[str] | None = None) -> Service:
 
 
 def _titles(query: str) -> list[str]:
-    search_usage.usage_changed()  # what another process sees after USAGE_REFRESH_SECONDS
+    usage.usage_changed()  # what another process sees after USAGE_REFRESH_SECONDS
     return [hit.title for hit in knowledge_search(query=query)]
 
 
@@ -80,8 +85,6 @@ def test_a_heavily_used_article_does_not_bury_an_exact_title_match() -> None:
 
 
 def search_index_max_factor() -> float:
-    from knowledge.search import MAX_POPULARITY_FACTOR
-
     return MAX_POPULARITY_FACTOR
 
 
@@ -178,9 +181,9 @@ def test_the_api_tracks_searches_and_feedback_in_the_session(agent: User, editor
 
 
 def test_no_result_and_ignored_gaps_of_one_query_are_counted_apart() -> None:
-    services.search_gap_record(query="Drohne")
-    services.search_gap_record(query="drohne", kind=SearchGap.Kind.IGNORED)
-    services.search_gap_record(query="drohne", kind=SearchGap.Kind.IGNORED)
+    gaps.search_gap_record(query="Drohne")
+    gaps.search_gap_record(query="drohne", kind=SearchGap.Kind.IGNORED)
+    gaps.search_gap_record(query="drohne", kind=SearchGap.Kind.IGNORED)
     counts = dict(SearchGap.objects.values_list("kind", "occurrences"))
     assert counts == {SearchGap.Kind.NO_RESULTS: 1, SearchGap.Kind.IGNORED: 2}
 
@@ -194,15 +197,17 @@ def test_a_deleted_synonym_stops_working_without_a_restart(
     _published("Drohne registrieren")
     search_index_rebuild()
     with django_capture_on_commit_callbacks(execute=True):
-        synonym = services.search_synonym_add(terms="Quadcopter", expansions="Drohne", actor=editor)
+        synonym = search_services.search_synonym_add(
+            terms="Quadcopter", expansions="Drohne", actor=editor
+        )
     assert _titles("quadcopter") == ["Drohne registrieren"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.search_synonym_delete(synonym=synonym, actor=editor)
+        search_services.search_synonym_delete(synonym=synonym, actor=editor)
     # The saving process applies it after commit ...
     assert _titles("quadcopter") == []
     # ... and every other process on its next check (here: a process that saw it added).
     SearchSynonym.objects.create(terms="Multikopter", expansions="Drohne")
-    monkeypatch.setattr(indexing, "SYNONYM_REFRESH_SECONDS", 0.0)
+    monkeypatch.setattr(search_index_module, "SYNONYM_REFRESH_SECONDS", 0.0)
     assert _titles("multikopter") == ["Drohne registrieren"]
     SearchSynonym.objects.all().delete()
     assert _titles("multikopter") == []

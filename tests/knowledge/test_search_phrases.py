@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.search import SearchDocument, SearchIndex
+from knowledge.search.engine import SearchDocument, SearchIndex
 
 DOCS = [
     SearchDocument(id=1, title="Außerbetriebsetzung eines KFZ"),

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from knowledge import services
-from knowledge.indexing import search_index_rebuild
-from knowledge.search import SearchIndex
+from knowledge.search.engine import SearchIndex
+from knowledge.search.index import search_index_rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.search import SearchDocument, SearchIndex, _spoken_variants
+from knowledge.search.engine import SearchDocument, SearchIndex
+from knowledge.search.engine.search_index import _spoken_variants
 
 DOCS = [
     SearchDocument(id=1, title="Sondernutzung - Herausstellen von Waren vor Geschäftsräumen"),

@@ -13,6 +13,7 @@ from knowledge import selectors, services
 from knowledge.exceptions import StaleRevision
 from knowledge.models import KnowledgeEvent, SearchGap, Service, ServiceVersion
 from knowledge.models.versioning import ImmutableRowError
+from knowledge.search import gaps
 from tests.factories import DepartmentFactory, LocationFactory, ResponsibilityFactory
 from tests.knowledge.conftest import publish
 
@@ -212,9 +213,9 @@ def test_rescheduling_the_review_keeps_the_service_published(
 
 
 def test_a_search_gap_never_holds_a_phone_number_or_an_e_mail_address() -> None:
-    services.search_gap_record(query="0176 12345678")
-    services.search_gap_record(query="erika.mustermann@example.org")
-    services.search_gap_record(query="Rückruf +49 30 1234567 Ausweis")
+    gaps.search_gap_record(query="0176 12345678")
+    gaps.search_gap_record(query="erika.mustermann@example.org")
+    gaps.search_gap_record(query="Rückruf +49 30 1234567 Ausweis")
     assert not SearchGap.objects.exists()
-    services.search_gap_record(query="Drohne anmelden 2026")
+    gaps.search_gap_record(query="Drohne anmelden 2026")
     assert list(SearchGap.objects.values_list("query", flat=True)) == ["drohne anmelden 2026"]

@@ -17,8 +17,8 @@ from pytest_django import Settings
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from knowledge import services as knowledge_services
-from knowledge.indexing import search_index_rebuild
 from knowledge.models import Department, SearchUse, Service
+from knowledge.search.index import search_index_rebuild
 from telephony.acd_events import CallAnswered, CallEnded, CallJoined, OfferStarted
 from telephony.models import Call
 from telephony.services import device_map, domain_event_apply

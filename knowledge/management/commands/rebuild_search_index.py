@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from knowledge.indexing import search_index_rebuild
+from knowledge.search.index import search_index_rebuild
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from knowledge.indexing import knowledge_search
-from knowledge.search import SearchError, SearchHit
+from knowledge.search.engine import SearchError, SearchHit
+from knowledge.search.selectors import knowledge_search
 
 
 def _row(hit: SearchHit) -> dict[str, Any]:

@@ -29,9 +29,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from knowledge.models import SearchGap, SearchUse
-from knowledge.search import SearchIndex, SearchIndexMissing
+from knowledge.search.engine import SearchIndex, SearchIndexMissing
+from knowledge.search.gaps import search_gap_record
+from knowledge.search.index import search_index
 from knowledge.selectors import service_list_published
-from knowledge.services import search_gap_record
 
 # How long after a search an opened or linked article still answers it.
 PENDING_SECONDS = 15 * 60
@@ -105,8 +106,6 @@ def search_result_used(
 
 def search_use_record(*, query: str, service_id: int, day: dt.date | None = None) -> bool:
     """Count one use of a published service for the meaning of query; False if not counted."""
-    from knowledge.indexing import search_index
-
     try:
         terms = search_index().query_terms(query)
     except SearchIndexMissing:

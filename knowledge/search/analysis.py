@@ -1,7 +1,7 @@
 """German text analysis for the knowledge-base search, free of any Whoosh import.
 
 Everything here is pure Python so it can be unit-tested in isolation and reused by the
-thesaurus loader; ``knowledge/search.py`` injects the Snowball stemmer (STYLE rule 17).
+thesaurus loader; the engine injects the Snowball stemmer (STYLE rule 17).
 
 Pipeline for both documents and queries: tokenize -> fold (lowercase, umlauts, ß, "ue"
 spellings) -> drop stop words -> split compounds -> stem. Index and query go through the
@@ -546,7 +546,7 @@ def load_wordlist(path: str) -> frozenset[str]:
     return frozenset(words)
 
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_WORDLISTS: tuple[str, ...] = (
     "/usr/share/dict/ngerman",
     str(DATA_DIR / "compound_parts_de.txt"),

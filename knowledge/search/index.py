@@ -1,8 +1,8 @@
 """The bridge between the knowledge base in the database and the search engine.
 
 Published content only: a document is built from a service's published snapshot and the
-departments responsible for it. ``knowledge.search`` (the engine, the only module that
-imports Whoosh) knows nothing of Django; this module knows nothing of Whoosh.
+departments responsible for it. ``knowledge.search.engine`` knows nothing of Django; this
+module knows nothing of Whoosh.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from django.db.models import Prefetch, QuerySet
 
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.models import SearchSynonym, Service, ServiceResponsibility
-from knowledge.search import SearchDocument, SearchHit, SearchIndex
+from knowledge.search.engine import SearchDocument, SearchIndex
 from knowledge.selectors import service_list_published
-from knowledge.services import search_gap_record
 
 _index: SearchIndex | None = None
 _index_lock = threading.Lock()
@@ -123,20 +122,3 @@ def search_index_refresh(*, service_id: int) -> None:
         index.delete(service_id)
     else:
         index.update(document_for(service))
-
-
-def knowledge_search(
-    *, query: str, limit: int = 10, topic_id: int | None = None, record_gaps: bool = True
-) -> list[SearchHit]:
-    """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError.
-
-    Articles agents linked after similar searches are lifted (bounded by the engine). A query
-    that finds nothing is counted as a content gap for the editors.
-    """
-    from knowledge.search_usage import usage_boosts
-
-    index = search_index()
-    hits = index.search(query, limit=limit, topic=topic_id, boosts=usage_boosts(index, query))
-    if not hits and record_gaps and topic_id is None:
-        search_gap_record(query=query)
-    return hits

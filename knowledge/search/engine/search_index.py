@@ -1,4 +1,4 @@
-"""Full-text search over the knowledge base (the only module that imports Whoosh).
+"""Full-text search over the knowledge base (for now the only module that imports Whoosh).
 
 The index is derived data (STYLE rule 17): it can always be rebuilt from the documents.
 Layout of an index directory::
@@ -40,7 +40,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language
 
-from knowledge.search_analysis import (
+from knowledge.search.analysis import (
     DEFAULT_WORDLISTS,
     MAX_WORD,
     PROCESS_WORDS,
@@ -53,7 +53,7 @@ from knowledge.search_analysis import (
     load_wordlist,
     tokenize,
 )
-from knowledge.search_thesaurus import DEFAULT_THESAURUS, Phrase, Thesaurus
+from knowledge.search.thesaurus import DEFAULT_THESAURUS, Phrase, Thesaurus
 
 MAX_QUERY_CHARS = 10_000
 MAX_QUERY_TOKENS = 32

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from knowledge.search_analysis import DATA_DIR, STOPWORDS, tokenize
+from knowledge.search.analysis import DATA_DIR, STOPWORDS, tokenize
 
 DEFAULT_THESAURUS = DATA_DIR / "thesaurus_de.txt"
 

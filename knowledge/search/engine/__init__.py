@@ -1,0 +1,21 @@
+"""The search engine: Django-free, shared by the knowledge base and the benchmarks."""
+
+from __future__ import annotations
+
+from knowledge.search.engine.search_index import (
+    SearchDocument,
+    SearchError,
+    SearchHit,
+    SearchIndex,
+    SearchIndexMissing,
+    SearchQueryError,
+)
+
+__all__ = [
+    "SearchDocument",
+    "SearchError",
+    "SearchHit",
+    "SearchIndex",
+    "SearchIndexMissing",
+    "SearchQueryError",
+]
