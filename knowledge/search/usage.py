@@ -32,6 +32,7 @@ from knowledge.models import SearchGap, SearchUse
 from knowledge.search.engine import SearchIndex, SearchIndexMissing
 from knowledge.search.gaps import search_gap_record
 from knowledge.search.index import search_index
+from knowledge.search.weights import MIN_SIMILARITY, USAGE_SATURATION
 from knowledge.selectors import service_list_published
 
 # How long after a search an opened or linked article still answers it.
@@ -39,11 +40,6 @@ PENDING_SECONDS = 15 * 60
 USAGE_WINDOW_DAYS = 90
 USAGE_REFRESH_SECONDS = 60.0
 USAGE_ROWS_MAX = 20_000
-# Uses at which popularity reaches 1 - 1/e of its maximum: a handful of agents agreeing
-# counts, a thousand clicks count hardly more than twenty.
-USAGE_SATURATION = 5.0
-# Share of terms (Jaccard) two queries must have in common to count as similar.
-MIN_SIMILARITY = 0.5
 QUERY_KEY_MAX = 200
 
 _PENDING = "knowledge.search.pending"

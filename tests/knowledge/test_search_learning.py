@@ -14,7 +14,6 @@ from knowledge.models import SearchGap, SearchSynonym, SearchUse, Service
 from knowledge.search import gaps, usage
 from knowledge.search import index as search_index_module
 from knowledge.search import services as search_services
-from knowledge.search.engine.search_index import MAX_POPULARITY_FACTOR
 from knowledge.search.index import search_index, search_index_rebuild
 from knowledge.search.selectors import knowledge_search
 from knowledge.search.usage import (
@@ -23,6 +22,7 @@ from knowledge.search.usage import (
     search_result_used,
     search_use_record,
 )
+from knowledge.search.weights import MAX_POPULARITY_FACTOR
 
 pytestmark = pytest.mark.django_db
 

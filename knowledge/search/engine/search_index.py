@@ -43,7 +43,9 @@ from whoosh.lang import stemmer_for_language
 from knowledge.search.analysis import (
     DEFAULT_WORDLISTS,
     MAX_WORD,
+    NEGATIONS,
     PROCESS_WORDS,
+    SPOKEN_PREFIXES,
     STOPWORDS,
     Analyzer,
     Decompounder,
@@ -54,63 +56,49 @@ from knowledge.search.analysis import (
     tokenize,
 )
 from knowledge.search.thesaurus import DEFAULT_THESAURUS, Phrase, Thesaurus
-
-MAX_QUERY_CHARS = 10_000
-MAX_QUERY_TOKENS = 32
-MAX_LIMIT = 100
-# Popularity may lift a document by at most this factor, so it re-orders near ties but
-# cannot bury an exact title match under a popular neighbour.
-MAX_POPULARITY_FACTOR = 1.25
-
-# Field weights: what the service is called beats where it is delivered.
-FIELD_BOOSTS: dict[str, float] = {
-    "title": 3.0,
-    "terms": 2.5,
-    "text": 1.0,
-    "topic": 0.5,
-    "departments": 0.4,
-}
-SCORED_FIELDS = tuple(FIELD_BOOSTS)
-PRIMARY_FIELDS = frozenset({"title", "terms"})
-# Length normalisation: titles are short and similar, so length matters less there.
-FIELD_B = {"title": 0.4, "terms": 0.4}
-BM25_K1 = 1.2
-# A title naming a word twice ("Eheschließung - Nachbeurkundung einer Eheschließung") is not
-# more about it than one naming it once.
-BINARY_TF_FIELDS = frozenset({"title"})
-DISMAX_TIEBREAK = 0.25
-SECONDARY_DF_MIN = 600
-SECONDARY_DF_SHARE = 0.03
-TERM_CACHE_SIZE = 20_000
-STORED_CACHE_SIZE = 50_000
-
-W_EXACT = 1.0
-W_COMPOUND = 0.85
-W_THESAURUS = 0.9
-W_PREFIX = 0.7
-W_PART = 0.5  # one part of a compound alone: Hundesteuer -> hund
-W_PART_KNOWN = 0.3
-# A part's thesaurus meaning (times W_THESAURUS) weighs about as much as the part itself: the
-# head alone must not pull in its synonyms' documents over the compound's own meaning
-# (Behinderten|ausweis is no Personalausweis).
-W_PART_MEANING = 0.6
-W_DERIVED = 0.85
-W_STEM_PREFIX = 0.6
-W_FUZZY = (1.0, 0.8, 0.55)  # by edit distance
-PREFIX_EXPANSIONS = 12
-FUZZY_EXPANSIONS = 4
-RERANK_DEPTH = 40
-# A query word met only inside a longer title compound counts this much towards coverage.
-PART_COVERAGE = 0.8
-# A multi-word thesaurus match ("blaue karte") is one more query word; the words it covers
-# count half each, so the span weighs as much as its words did.
-PHRASE_IMPORTANCE = 1.0
-# Weight of a generic process word (beantragen, Antrag, anmelden, …) in a query that also
-# names a subject; see PROCESS_WORDS.
-PROCESS_IMPORTANCE = 0.5
-# Weight of the word after a negation ("Auto ohne Kennzeichen").
-NEGATED_IMPORTANCE = 0.5
-NEGATIONS = frozenset({"ohne", "kein", "keine", "keinen", "keinem", "keiner", "keines"})
+from knowledge.search.weights import (
+    AFFIX_MIN_LENGTH,
+    BINARY_TF_FIELDS,
+    BM25_K1,
+    COVERED_BY_PHRASE_IMPORTANCE,
+    DEFAULT_B,
+    DISMAX_TIEBREAK,
+    FIELD_B,
+    FIELD_BOOSTS,
+    FUZZY_EXPANSIONS,
+    MAX_LIMIT,
+    MAX_POPULARITY_FACTOR,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TOKENS,
+    NEGATED_IMPORTANCE,
+    PART_COVERAGE,
+    PHRASE_IMPORTANCE,
+    PREFIX_EXPANSIONS,
+    PRIMARY_FIELDS,
+    PROCESS_IMPORTANCE,
+    RERANK_DEPTH,
+    SCORED_FIELDS,
+    SECONDARY_DF_MIN,
+    SECONDARY_DF_SHARE,
+    SNIPPET_WIDTH,
+    STEM_PREFIX_MIN_CHARS,
+    STEM_PREFIX_MIN_LENGTH,
+    STEM_PREFIX_MIN_SHARE,
+    STORED_CACHE_SIZE,
+    TERM_CACHE_SIZE,
+    THESAURUS_PREFIX_MIN,
+    TYPING_PREFIX_MIN,
+    W_COMPOUND,
+    W_DERIVED,
+    W_EXACT,
+    W_FUZZY,
+    W_PART,
+    W_PART_KNOWN,
+    W_PART_MEANING,
+    W_PREFIX,
+    W_STEM_PREFIX,
+    W_THESAURUS,
+)
 
 _CURRENT = "CURRENT"
 _LOCK = ".write.lock"
@@ -133,10 +121,6 @@ def _derivations(word: str) -> list[str]:
     return []
 
 
-# Spoken short forms of the directional prefixes: rausstellen = herausstellen.
-_SHORT_PREFIXES = ("raus", "rein", "rauf", "runter", "ruber", "ran", "rum")
-
-
 def _spoken_variants(word: str) -> list[str]:
     """Written forms a spoken or inflected verb may stand for, most likely first.
 
@@ -151,7 +135,7 @@ def _spoken_variants(word: str) -> list[str]:
             if word[i : i + 2] == "ge" and len(base) - 2 >= 3:
                 out.append(base[:i] + base[i + 2 :] + "en")
         out.append(base + "en")
-    if word.startswith(_SHORT_PREFIXES) and len(word) > 6:
+    if word.startswith(SPOKEN_PREFIXES) and len(word) > 6:
         out.append("he" + word)
     return list(dict.fromkeys(out))
 
@@ -609,18 +593,18 @@ class SearchIndex:
                     if self._known(gen, candidate):
                         clause.add((candidate,), weight)
                     self._expand_thesaurus(clause, (candidate,), weight * W_THESAURUS)
-            if guess and not clause.alternatives and len(stem) >= 7:
+            if guess and not clause.alternatives and len(stem) >= STEM_PREFIX_MIN_LENGTH:
                 # Other derivations share a long stem: Physiotherapie ~ Physiotherapeutin.
                 self._add_stem_prefix(gen, clause, stem)
-            if guess and not clause.alternatives and len(word) >= 8:
+            if guess and not clause.alternatives and len(word) >= AFFIX_MIN_LENGTH:
                 # A compound with an unknown part still has a known head or modifier:
                 # "Hortplatz" -> hort.
                 self._add_known_affixes(gen, clause, word)
-            if typing_last and idx == len(words) - 1 and len(word) >= 3:
+            if typing_last and idx == len(words) - 1 and len(word) >= TYPING_PREFIX_MIN:
                 self._add_prefixes(gen, clause, word)
             if clause.alternatives:
                 if idx in covered_by_phrase:
-                    clause.importance = 0.5
+                    clause.importance = COVERED_BY_PHRASE_IMPORTANCE
                 if idx in negated:
                     clause.importance *= NEGATED_IMPORTANCE
                 clauses.append(clause)
@@ -706,7 +690,8 @@ class SearchIndex:
 
     def _add_stem_prefix(self, gen: _Generation, clause: _Clause, stem: str) -> None:
         vocab = gen.sorted_vocabulary
-        for k in range(len(stem) - 1, max(5, int(len(stem) * 0.7)) - 1, -1):
+        shortest = max(STEM_PREFIX_MIN_CHARS, int(len(stem) * STEM_PREFIX_MIN_SHARE))
+        for k in range(len(stem) - 1, shortest - 1, -1):
             prefix = stem[:k]
             start = bisect.bisect_left(vocab, prefix)
             found = [t for t in vocab[start : start + 50] if t.startswith(prefix)]
@@ -727,7 +712,7 @@ class SearchIndex:
         found.sort(key=lambda t: -gen.vocabulary[t])
         for term in found[:PREFIX_EXPANSIONS]:
             clause.add((term,), W_PREFIX)
-        if len(prefix) >= 4:
+        if len(prefix) >= THESAURUS_PREFIX_MIN:
             keys = self._thesaurus_sorted
             start = bisect.bisect_left(keys, prefix)
             for key in keys[start : start + PREFIX_EXPANSIONS]:
@@ -758,7 +743,7 @@ class SearchIndex:
                 if not df or (f not in PRIMARY_FIELDS and df > cap):
                     continue
                 idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-                b = FIELD_B.get(f, 0.75)
+                b = FIELD_B.get(f, DEFAULT_B)
                 avg = gen.avg_lengths.get(f, 1.0)
                 m = reader.postings(f, stem)
                 while m.is_active():
@@ -991,7 +976,7 @@ class SearchIndex:
         out.append(html.escape(text[pos:]))
         return "".join(out)
 
-    def _fragment(self, text: str, matched: set[str], width: int = 160) -> str:
+    def _fragment(self, text: str, matched: set[str], width: int = SNIPPET_WIDTH) -> str:
         for token in tokenize(text):
             if token.folded not in STOPWORDS and set(self.analyzer.word_terms(token.folded)) & (
                 matched

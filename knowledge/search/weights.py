@@ -1,0 +1,115 @@
+"""Every tuning constant of the knowledge-base search, named and commented.
+
+The one file a ranking change touches (STYLE rule 17): a change here is justified by a
+measured gain on evaluation queries written before it (``tests/benchmarks``), never by a
+rule naming a query or a document. Word lists live as data files in ``knowledge/data/``.
+"""
+
+from __future__ import annotations
+
+# --- Input limits -----------------------------------------------------------------------------
+
+MAX_QUERY_CHARS = 10_000
+# Words of a query that are planned; the rest of a pasted text is ignored.
+MAX_QUERY_TOKENS = 32
+MAX_LIMIT = 100
+
+# --- Fields and BM25 --------------------------------------------------------------------------
+
+# Field weights: what the service is called beats where it is delivered.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 3.0,
+    "terms": 2.5,
+    "text": 1.0,
+    "topic": 0.5,
+    "departments": 0.4,
+}
+SCORED_FIELDS = tuple(FIELD_BOOSTS)
+# Fields scored for every term; the others skip terms found in a large share of a big index.
+PRIMARY_FIELDS = frozenset({"title", "terms"})
+# Length normalisation: titles are short and similar, so length matters less there.
+FIELD_B = {"title": 0.4, "terms": 0.4}
+DEFAULT_B = 0.75
+BM25_K1 = 1.2
+# A title naming a word twice ("Eheschließung - Nachbeurkundung einer Eheschließung") is not
+# more about it than one naming it once.
+BINARY_TF_FIELDS = frozenset({"title"})
+# Secondary fields skip a term whose document frequency exceeds the larger of these two
+# (absolute, share of the index): low idf, long postings.
+SECONDARY_DF_MIN = 600
+SECONDARY_DF_SHARE = 0.03
+# Disjunction-max over a word's alternatives: the best counts fully, the others this much.
+DISMAX_TIEBREAK = 0.25
+
+# --- Weights of a query word's alternatives (see engine/planner.py) ---------------------------
+
+W_EXACT = 1.0
+W_COMPOUND = 0.85
+W_THESAURUS = 0.9
+W_PREFIX = 0.7
+W_PART = 0.5  # one part of a compound alone: Hundesteuer -> hund
+W_PART_KNOWN = 0.3
+# A part's thesaurus meaning (times W_THESAURUS) weighs about as much as the part itself: the
+# head alone must not pull in its synonyms' documents over the compound's own meaning
+# (Behinderten|ausweis is no Personalausweis).
+W_PART_MEANING = 0.6
+W_DERIVED = 0.85
+W_STEM_PREFIX = 0.6
+W_FUZZY = (1.0, 0.8, 0.55)  # by edit distance
+
+# --- How far a query word is expanded ---------------------------------------------------------
+
+# Index terms (most frequent first) the word being typed may stand for.
+PREFIX_EXPANSIONS = 12
+# Typo corrections and stem-prefix relatives kept per word.
+FUZZY_EXPANSIONS = 4
+# The word being typed is completed from this length on; thesaurus keys from THESAURUS_PREFIX_MIN.
+TYPING_PREFIX_MIN = 3
+THESAURUS_PREFIX_MIN = 4
+# An unknown word this long meets terms sharing its stem's prefix (Physiotherapie ~
+# Physiotherapeutin); the prefix keeps at least STEM_PREFIX_MIN_SHARE of the stem and
+# STEM_PREFIX_MIN_CHARS letters.
+STEM_PREFIX_MIN_LENGTH = 7
+STEM_PREFIX_MIN_SHARE = 0.7
+STEM_PREFIX_MIN_CHARS = 5
+# An unknown compound this long falls back to a known head or modifier ("Hortplatz" -> hort).
+AFFIX_MIN_LENGTH = 8
+
+# --- Importance of a query word ---------------------------------------------------------------
+
+# A multi-word thesaurus match ("blaue karte") is one more query word; the words it covers
+# count COVERED_BY_PHRASE_IMPORTANCE each, so the span weighs as much as its words did.
+PHRASE_IMPORTANCE = 1.0
+COVERED_BY_PHRASE_IMPORTANCE = 0.5
+# Weight of a generic process word (beantragen, Antrag, anmelden, …) in a query that also
+# names a subject; see knowledge/data/process_words_de.txt.
+PROCESS_IMPORTANCE = 0.5
+# Weight of the word after a negation ("Auto ohne Kennzeichen"); see negations_de.txt.
+NEGATED_IMPORTANCE = 0.5
+
+# --- Re-ranking of the best candidates --------------------------------------------------------
+
+RERANK_DEPTH = 40
+# A query word met only inside a longer title compound counts this much towards coverage.
+PART_COVERAGE = 0.8
+# Popularity may lift a document by at most this factor, so it re-orders near ties but
+# cannot bury an exact title match under a popular neighbour.
+MAX_POPULARITY_FACTOR = 1.25
+
+# --- Learning from use (knowledge/search/usage.py) --------------------------------------------
+
+# Uses at which popularity reaches 1 - 1/e of its maximum: a handful of agents agreeing
+# counts, a thousand clicks count hardly more than twenty.
+USAGE_SATURATION = 5.0
+# Share of terms (Jaccard) two queries must have in common to count as similar.
+MIN_SIMILARITY = 0.5
+
+# --- Snippets ---------------------------------------------------------------------------------
+
+# Characters of body text shown around the first match.
+SNIPPET_WIDTH = 160
+
+# --- Caches (memory, not ranking) -------------------------------------------------------------
+
+TERM_CACHE_SIZE = 20_000
+STORED_CACHE_SIZE = 50_000
