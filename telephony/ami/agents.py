@@ -50,7 +50,7 @@ class AgentTracker:
 
     def member_event(self, event: MemberState, at: float) -> list[AgentStateChanged]:
         agent = self._agents.setdefault(event.interface, _Agent("", None, {}))
-        if event.name == "QueueMemberRemoved":
+        if event.header.name == "QueueMemberRemoved":
             agent.queues.pop(event.queue, None)
         else:
             agent.queues[event.queue] = _Membership(event.paused, event.paused_reason)

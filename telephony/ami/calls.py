@@ -26,7 +26,7 @@ found through ``DestUniqueid``. Decisions and why:
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from telephony.acd_events import (
     CallAnswered,
@@ -102,7 +102,14 @@ class CallTracker:
     # --- event handlers ----------------------------------------------------------------
 
     def join(self, ev: ami.QueueCallerJoin, at: float) -> list[DomainEvent]:
-        return self._create(ev.uniqueid, ev.channel, ev.queue, ev.caller_number, ev.caller_name, at)
+        return self._create(
+            ev.channel.uniqueid,
+            ev.channel.name,
+            ev.queue,
+            ev.channel.caller_number,
+            ev.channel.caller_name,
+            at,
+        )
 
     def waiting_entry(self, entry: ami.QueueEntry, at: float) -> list[DomainEvent]:
         """A caller still waiting according to ``QueueStatus``: adopt it if it is new."""
@@ -148,23 +155,23 @@ class CallTracker:
         return call
 
     def agent_called(self, ev: ami.AgentCalled, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
-        if call is None or ev.dest_uniqueid in call.offers or ev.dest_uniqueid in self._legs:
+        call = self._touch(ev.channel.uniqueid)
+        if call is None or ev.member.uniqueid in call.offers or ev.member.uniqueid in self._legs:
             return []
-        call.offers[ev.dest_uniqueid] = _Offer(
-            ev.dest_uniqueid, ev.dest_channel, ev.interface, ev.member_name
+        call.offers[ev.member.uniqueid] = _Offer(
+            ev.member.uniqueid, ev.member.channel, ev.member.interface, ev.member.member_name
         )
-        self._legs[ev.dest_uniqueid] = call.uniqueid
+        self._legs[ev.member.uniqueid] = call.uniqueid
         return [
             OfferStarted(
                 system_id=self.system_id,
                 at=at,
                 uniqueid=call.uniqueid,
-                agent_uniqueid=ev.dest_uniqueid,
-                agent_channel=ev.dest_channel,
-                interface=ev.interface,
-                member_name=ev.member_name,
-                queue=ev.queue or call.queue,
+                agent_uniqueid=ev.member.uniqueid,
+                agent_channel=ev.member.channel,
+                interface=ev.member.interface,
+                member_name=ev.member.member_name,
+                queue=ev.member.queue or call.queue,
             )
         ]
 
@@ -188,19 +195,19 @@ class CallTracker:
         ]
 
     def ring_no_answer(self, ev: ami.AgentRingNoAnswer, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is None:
             return []
-        return self._end_offer(call, ev.dest_uniqueid, "missed", at, ev.ring_time_ms)
+        return self._end_offer(call, ev.member.uniqueid, "missed", at, ev.ring_time_ms)
 
     def agent_dump(self, ev: ami.AgentDump, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is None:
             return []
-        return self._end_offer(call, ev.dest_uniqueid, "missed", at)
+        return self._end_offer(call, ev.member.uniqueid, "missed", at)
 
     def dial_end(self, ev: ami.DialEnd, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         # ANSWER is reported by AgentConnect (the queue may still refuse the leg); a second
         # DialEnd for the same leg (app_queue sends two) finds the offer already ended.
         if call is None or ev.dial_status == "ANSWER":
@@ -209,17 +216,17 @@ class CallTracker:
         return self._end_offer(call, ev.dest_uniqueid, result, at)
 
     def agent_connect(self, ev: ami.AgentConnect, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is None or call.answered_at is not None:
             return []
         started: list[DomainEvent] = []
-        if ev.dest_uniqueid not in call.offers and ev.dest_uniqueid not in self._legs:
+        if ev.member.uniqueid not in call.offers and ev.member.uniqueid not in self._legs:
             # AgentCalled was lost (e.g. during a reconnect); keep the offer history whole.
             started = self.agent_called(_as_called(ev), at)
-        ended = self._end_offer(call, ev.dest_uniqueid, "answered", at)
+        ended = self._end_offer(call, ev.member.uniqueid, "answered", at)
         call.answered_at = at
-        call.interface = ev.interface
-        call.agent_uniqueid = ev.dest_uniqueid
+        call.interface = ev.member.interface
+        call.agent_uniqueid = ev.member.uniqueid
         call.wait_seconds = ev.hold_time
         # The answer comes before the offer's end: its consumer sends the screen pop, which
         # should not wait for the offer bookkeeping (the records are the same either way).
@@ -229,11 +236,11 @@ class CallTracker:
                 system_id=self.system_id,
                 at=at,
                 uniqueid=call.uniqueid,
-                queue=ev.queue or call.queue,
-                interface=ev.interface,
-                member_name=ev.member_name,
-                agent_uniqueid=ev.dest_uniqueid,
-                agent_channel=ev.dest_channel,
+                queue=ev.member.queue or call.queue,
+                interface=ev.member.interface,
+                member_name=ev.member.member_name,
+                agent_uniqueid=ev.member.uniqueid,
+                agent_channel=ev.member.channel,
                 caller_number=call.caller_number,
                 caller_name=call.caller_name,
                 wait_seconds=ev.hold_time,
@@ -244,7 +251,7 @@ class CallTracker:
         ]
 
     def agent_complete(self, ev: ami.AgentComplete, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is None or call.complete_reason is not None or call.answered_at is None:
             return []
         call.complete_reason = ev.reason or "unknown"
@@ -259,19 +266,19 @@ class CallTracker:
         return []
 
     def hangup_request(self, ev: ami.HangupRequest) -> None:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is not None:
             call.caller_hangup_requested = True
             if call.answered_at is not None and call.first_hangup_request is None:
                 call.first_hangup_request = "caller"
             return
-        owner = self._legs.get(ev.uniqueid)
+        owner = self._legs.get(ev.channel.uniqueid)
         call = self._calls.get(owner) if owner else None
-        if call is not None and call.agent_uniqueid == ev.uniqueid:
+        if call is not None and call.agent_uniqueid == ev.channel.uniqueid:
             call.first_hangup_request = call.first_hangup_request or "agent"
 
     def abandon(self, ev: ami.QueueCallerAbandon) -> None:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is not None and call.answered_at is None and not call.abandoned:
             call.abandoned = True
             call.wait_seconds = ev.hold_time
@@ -284,7 +291,7 @@ class CallTracker:
 
     def user_event(self, ev: ami.UserEvent) -> None:
         if ev.user_event.strip().lower() == QUEUE_RESULT_EVENT:
-            self.queue_result(ev.uniqueid, ev.message.get("Status") or "")
+            self.queue_result(ev.uniqueid, ev.header.message.get("Status") or "")
 
     def transfer(self, ev: ami.TransferEvent) -> None:
         for uniqueid in (ev.transferee_uniqueid, ev.transferer_uniqueid):
@@ -296,16 +303,16 @@ class CallTracker:
                 call.transferred = True
 
     def hangup(self, ev: ami.Hangup, at: float, now: float) -> list[DomainEvent]:
-        call = self._touch(ev.uniqueid)
+        call = self._touch(ev.channel.uniqueid)
         if call is not None:
             return self._caller_gone(call, at, now)
-        owner = self._legs.get(ev.uniqueid)
+        owner = self._legs.get(ev.channel.uniqueid)
         leg_call = self._calls.get(owner) if owner else None
         if leg_call is None:
             return []
         # A leg that goes away unanswered was cancelled: the caller left, or under ringall
         # another member answered (Cause 26). Timed-out legs already ended as "missed".
-        return self._end_offer(leg_call, ev.uniqueid, "cancelled", at)
+        return self._end_offer(leg_call, ev.channel.uniqueid, "cancelled", at)
 
     def _caller_gone(self, call: _Call, at: float, now: float) -> list[DomainEvent]:
         if call.hangup_at is not None:
@@ -415,17 +422,7 @@ def _unanswered_outcome(call: _Call) -> tuple[Outcome, EndedBy | None]:
 
 def _as_called(ev: ami.AgentConnect) -> ami.AgentCalled:
     return ami.AgentCalled(
-        name="AgentCalled",
-        timestamp=ev.timestamp,
-        message=ev.message,
+        header=replace(ev.header, name="AgentCalled", action_id=None),
         channel=ev.channel,
-        uniqueid=ev.uniqueid,
-        linkedid=ev.linkedid,
-        caller_number=ev.caller_number,
-        caller_name=ev.caller_name,
-        queue=ev.queue,
-        interface=ev.interface,
-        member_name=ev.member_name,
-        dest_channel=ev.dest_channel,
-        dest_uniqueid=ev.dest_uniqueid,
+        member=ev.member,
     )

@@ -51,7 +51,7 @@ class StateMachine:
         now = self.clock()
         out = self.calls.tick(now)
         if isinstance(item, ami.AmiEvent):
-            at = item.timestamp if item.timestamp is not None else now
+            at = item.header.timestamp if item.header.timestamp is not None else now
             out += self._event(item, at, now)
         elif isinstance(item, SessionStarted):
             self.calls.generation = item.generation
@@ -60,7 +60,7 @@ class StateMachine:
             for entry in item.entries:
                 out += self.calls.waiting_entry(entry, item.at)
         elif isinstance(item, ChannelsSnapshot):
-            alive = {channel.uniqueid for channel in item.channels}
+            alive = {entry.channel.uniqueid for entry in item.channels}
             out += self.calls.channels_snapshot(alive, item.at)
         elif isinstance(item, SessionLost):
             logger.info("AMI session lost (%s); waiting for the resync", item.reason)
@@ -90,7 +90,7 @@ class StateMachine:
             calls.abandon(ev)
         elif isinstance(ev, ami.VarSet):
             if ev.variable == "QUEUESTATUS":
-                calls.queue_result(ev.uniqueid, ev.value)
+                calls.queue_result(ev.channel.uniqueid, ev.value)
         elif isinstance(ev, ami.UserEvent):
             calls.user_event(ev)
         elif isinstance(ev, ami.TransferEvent):
@@ -98,7 +98,7 @@ class StateMachine:
         elif isinstance(ev, ami.MemberState):
             # A QueueMember list item reaches us inside a QueueStatusSnapshot; alone it is an
             # answer nobody waited for (or a hostile frame) and says nothing reliable.
-            if ev.name != "QueueMember":
+            if ev.header.name != "QueueMember":
                 return [*self.agents.member_event(ev, at)]
         elif isinstance(ev, ami.Shutdown):
             logger.warning("Asterisk is shutting down (%s)", ev.shutdown)

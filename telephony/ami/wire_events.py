@@ -7,6 +7,11 @@ machine keys on (``Uniqueid``, ``Interface``, ``DestUniqueid``) is demoted to a
 :class:`GenericEvent`, so it can never create or change a call. Every other event
 name also passes through as a :class:`GenericEvent`.
 
+Fields come in typed groups, built once and shared: every event has a :class:`Header`;
+channel events a :class:`ChannelSnapshot` (``event.channel.uniqueid``); ``Agent*`` events
+also a :class:`MemberLeg` (``event.member.interface``, ``event.member.uniqueid``). The
+fields specific to one event are flat (``event.hold_time``).
+
 Field-name traps this module hides (see AMI.md 2.5): the ``QueueMember`` list item says
 ``Name``/``Location`` where ``QueueMemberStatus`` says ``MemberName``/``Interface``;
 ``RingTime`` is milliseconds in ``AgentRingNoAnswer`` but seconds in ``AgentConnect``.
@@ -64,13 +69,41 @@ def _timestamp(message: Message) -> float | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AmiEvent:
-    """Common to every event. ``message`` keeps the raw headers for logging/debugging."""
+class Header:
+    """What every event has: its name, Asterisk's ``Timestamp``, the ``ActionID`` of a list
+    item, and the raw headers (for logging, and the odd field nobody models)."""
 
     name: str
     timestamp: float | None = None
     action_id: str | None = None
     message: Message = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelSnapshot:
+    """The channel block of an event (for queue and ``Agent*`` events: the caller's)."""
+
+    name: str
+    uniqueid: str
+    linkedid: str
+    caller_number: str | None
+    caller_name: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberLeg:
+    """The queue member an ``Agent*`` event is about, with its leg (``Dest*`` headers)."""
+
+    queue: str
+    interface: str
+    member_name: str
+    channel: str
+    uniqueid: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AmiEvent:
+    header: Header
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,13 +113,9 @@ class GenericEvent(AmiEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ChannelEvent(AmiEvent):
-    """An event carrying a channel snapshot (the caller's, for queue events)."""
+    """An event carrying a channel snapshot."""
 
-    channel: str
-    uniqueid: str
-    linkedid: str
-    caller_number: str | None
-    caller_name: str | None
+    channel: ChannelSnapshot
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,13 +142,9 @@ class QueueCallerAbandon(ChannelEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class AgentEvent(ChannelEvent):
-    """Agent* events: caller snapshot plus the member leg (``Dest*``)."""
+    """Agent* events: the caller's channel snapshot plus the member and its leg."""
 
-    queue: str
-    interface: str
-    member_name: str
-    dest_channel: str
-    dest_uniqueid: str
+    member: MemberLeg
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,7 +190,7 @@ class Hangup(ChannelEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class HangupRequest(ChannelEvent):
-    """``HangupRequest`` and ``SoftHangupRequest`` (``name`` tells which)."""
+    """``HangupRequest`` and ``SoftHangupRequest`` (``header.name`` tells which)."""
 
     cause: int | None
 
@@ -256,7 +281,7 @@ class FullyBooted(AmiEvent):
 
 
 class _Missing(Exception):
-    """A field the state machine keys on is absent: demote to GenericEvent."""
+    """A field the state machine keys on is absent: demote to GenericEvent (never escapes)."""
 
 
 def _required(message: Message, key: str) -> str:
@@ -266,41 +291,39 @@ def _required(message: Message, key: str) -> str:
     return value
 
 
-def _base(message: Message, name: str) -> dict[str, object]:
-    return {
-        "name": name,
-        "timestamp": _timestamp(message),
-        "action_id": message.get("ActionID"),
-        "message": message,
-    }
+def _header(message: Message, name: str) -> Header:
+    return Header(
+        name=name,
+        timestamp=_timestamp(message),
+        action_id=message.get("ActionID"),
+        message=message,
+    )
 
 
-def _channel(message: Message, name: str) -> dict[str, object]:
-    return {
-        **_base(message, name),
-        "channel": _text(message, "Channel"),
-        "uniqueid": _required(message, "Uniqueid"),
-        "linkedid": _text(message, "Linkedid"),
-        "caller_number": _optional(message, "CallerIDNum"),
-        "caller_name": _optional(message, "CallerIDName"),
-    }
+def _channel(message: Message) -> ChannelSnapshot:
+    return ChannelSnapshot(
+        name=_text(message, "Channel"),
+        uniqueid=_required(message, "Uniqueid"),
+        linkedid=_text(message, "Linkedid"),
+        caller_number=_optional(message, "CallerIDNum"),
+        caller_name=_optional(message, "CallerIDName"),
+    )
 
 
-def _agent(message: Message, name: str) -> dict[str, object]:
-    return {
-        **_channel(message, name),
-        "queue": _text(message, "Queue"),
-        "interface": _required(message, "Interface"),
-        "member_name": _text(message, "MemberName"),
-        "dest_channel": _text(message, "DestChannel"),
-        "dest_uniqueid": _required(message, "DestUniqueid"),
-    }
+def _member_leg(message: Message) -> MemberLeg:
+    return MemberLeg(
+        queue=_text(message, "Queue"),
+        interface=_required(message, "Interface"),
+        member_name=_text(message, "MemberName"),
+        channel=_text(message, "DestChannel"),
+        uniqueid=_required(message, "DestUniqueid"),
+    )
 
 
 def _member(message: Message, name: str, *, list_item: bool = False) -> MemberState:
     interface_key, name_key = ("Location", "Name") if list_item else ("Interface", "MemberName")
     return MemberState(
-        **_base(message, name),  # type: ignore[arg-type]
+        header=_header(message, name),
         queue=_required(message, "Queue"),
         interface=_required(message, interface_key),
         member_name=_text(message, name_key),
@@ -313,84 +336,96 @@ def _member(message: Message, name: str, *, list_item: bool = False) -> MemberSt
     )
 
 
-# Each builder returns the typed event or raises _Missing. The ``type: ignore`` on the
-# ``**`` spreads is because mypy cannot check a dict of mixed values against the
-# dataclass fields; the builders above produce exactly those keys.
+# Each builder returns the typed event or raises _Missing.
 _BUILDERS: dict[str, Callable[[Message, str], AmiEvent]] = {
     "QueueCallerJoin": lambda m, n: QueueCallerJoin(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         queue=_required(m, "Queue"),
         position=_count(m, "Position"),
         count=_count(m, "Count"),
     ),
     "QueueCallerLeave": lambda m, n: QueueCallerLeave(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         queue=_text(m, "Queue"),
         position=_count(m, "Position"),
         count=_count(m, "Count"),
     ),
     "QueueCallerAbandon": lambda m, n: QueueCallerAbandon(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         queue=_text(m, "Queue"),
         position=_count(m, "Position"),
         original_position=_count(m, "OriginalPosition"),
         hold_time=_count(m, "HoldTime"),
     ),
-    "AgentCalled": lambda m, n: AgentCalled(**_agent(m, n)),  # type: ignore[arg-type]
+    "AgentCalled": lambda m, n: AgentCalled(
+        header=_header(m, n), channel=_channel(m), member=_member_leg(m)
+    ),
     "AgentRingNoAnswer": lambda m, n: AgentRingNoAnswer(
-        **_agent(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
+        member=_member_leg(m),
         ring_time_ms=_count(m, "RingTime"),
     ),
     "AgentConnect": lambda m, n: AgentConnect(
-        **_agent(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
+        member=_member_leg(m),
         hold_time=_count(m, "HoldTime"),
         ring_time=_count(m, "RingTime"),
     ),
     "AgentComplete": lambda m, n: AgentComplete(
-        **_agent(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
+        member=_member_leg(m),
         hold_time=_count(m, "HoldTime"),
         talk_time=_count(m, "TalkTime"),
         reason=_text(m, "Reason").strip().lower(),
     ),
-    "AgentDump": lambda m, n: AgentDump(**_agent(m, n)),  # type: ignore[arg-type]
+    "AgentDump": lambda m, n: AgentDump(
+        header=_header(m, n), channel=_channel(m), member=_member_leg(m)
+    ),
     "DialEnd": lambda m, n: DialEnd(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         dest_channel=_text(m, "DestChannel"),
         dest_uniqueid=_text(m, "DestUniqueid"),
         dial_status=_text(m, "DialStatus").strip().upper(),
     ),
     "Hangup": lambda m, n: Hangup(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         cause=_count(m, "Cause"),
         cause_txt=_text(m, "Cause-txt"),
     ),
     "HangupRequest": lambda m, n: HangupRequest(
-        **_channel(m, n),  # type: ignore[arg-type]
-        cause=_count(m, "Cause"),
+        header=_header(m, n), channel=_channel(m), cause=_count(m, "Cause")
     ),
     "SoftHangupRequest": lambda m, n: HangupRequest(
-        **_channel(m, n),  # type: ignore[arg-type]
-        cause=_count(m, "Cause"),
+        header=_header(m, n), channel=_channel(m), cause=_count(m, "Cause")
     ),
     "VarSet": lambda m, n: VarSet(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         variable=_text(m, "Variable"),
         value=_text(m, "Value"),
     ),
     "UserEvent": lambda m, n: UserEvent(
-        **_base(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
         user_event=_text(m, "UserEvent"),
         uniqueid=(m.get("Uniqueid") or "").strip() or None,
         channel=m.get("Channel"),
     ),
     "BlindTransfer": lambda m, n: TransferEvent(
-        **_base(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
         result=_text(m, "Result"),
         transferee_uniqueid=m.get("TransfereeUniqueid"),
         transferer_uniqueid=m.get("TransfererUniqueid"),
     ),
     "AttendedTransfer": lambda m, n: TransferEvent(
-        **_base(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
         result=_text(m, "Result"),
         transferee_uniqueid=m.get("TransfereeUniqueid"),
         transferer_uniqueid=m.get("OrigTransfererUniqueid"),
@@ -401,7 +436,7 @@ _BUILDERS: dict[str, Callable[[Message, str], AmiEvent]] = {
     "QueueMemberPause": _member,
     "QueueMember": lambda m, n: _member(m, n, list_item=True),
     "QueueParams": lambda m, n: QueueParams(
-        **_base(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
         queue=_required(m, "Queue"),
         strategy=_text(m, "Strategy"),
         calls=_count(m, "Calls"),
@@ -409,7 +444,7 @@ _BUILDERS: dict[str, Callable[[Message, str], AmiEvent]] = {
         abandoned=_count(m, "Abandoned"),
     ),
     "QueueEntry": lambda m, n: QueueEntry(
-        **_base(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
         queue=_required(m, "Queue"),
         position=_count(m, "Position"),
         channel=_text(m, "Channel"),
@@ -419,20 +454,17 @@ _BUILDERS: dict[str, Callable[[Message, str], AmiEvent]] = {
         wait=_count(m, "Wait"),
     ),
     "CoreShowChannel": lambda m, n: CoreShowChannel(
-        **_channel(m, n),  # type: ignore[arg-type]
+        header=_header(m, n),
+        channel=_channel(m),
         bridge_id=_text(m, "BridgeId"),
         application=_text(m, "Application"),
         duration=_text(m, "Duration"),
     ),
     "Shutdown": lambda m, n: Shutdown(
-        **_base(m, n),  # type: ignore[arg-type]
-        shutdown=_text(m, "Shutdown"),
-        restart=_flag(m, "Restart"),
+        header=_header(m, n), shutdown=_text(m, "Shutdown"), restart=_flag(m, "Restart")
     ),
     "FullyBooted": lambda m, n: FullyBooted(
-        **_base(m, n),  # type: ignore[arg-type]
-        uptime=_count(m, "Uptime"),
-        status=_text(m, "Status"),
+        header=_header(m, n), uptime=_count(m, "Uptime"), status=_text(m, "Status")
     ),
 }
 
@@ -446,4 +478,4 @@ def parse_event(message: Message) -> AmiEvent:
             return builder(message, name)
         except _Missing as missing:
             logger.debug("AMI: %s without %s, passed on as a generic event", name, missing)
-    return GenericEvent(**_base(message, name))  # type: ignore[arg-type]
+    return GenericEvent(header=_header(message, name))

@@ -127,7 +127,7 @@ def test_queue_pause_through_the_client_pauses_the_member(
             item.queue
             for item in list(machine.items)
             if isinstance(item, MemberState)
-            and item.name == "QueueMemberPause"
+            and item.header.name == "QueueMemberPause"
             and item.interface == "PJSIP/2101"
             and item.paused
             and item.paused_reason == "Teamrunde"
@@ -156,11 +156,11 @@ def test_originate_is_queued_and_answered_with_an_originate_response(
 
     def responses() -> list[Message]:
         return [
-            item.message
+            item.header.message
             for item in list(machine.items)
             if isinstance(item, GenericEvent)
-            and item.name == "OriginateResponse"
-            and item.message.action_id == action_id
+            and item.header.name == "OriginateResponse"
+            and item.header.message.action_id == action_id
         ]
 
     assert fold.wait_for(lambda: bool(responses()), timeout=5)

@@ -29,7 +29,11 @@ def test_queue_member_list_item_maps_name_and_location() -> None:
     )  # fmt: skip
     assert isinstance(event, ami.MemberState)
     assert (event.interface, event.member_name) == ("PJSIP/2101", "Petra Schulz")
-    assert (event.paused, event.paused_reason, event.action_id) == (True, "Mittagspause", "qs-1")
+    assert (event.paused, event.paused_reason, event.header.action_id) == (
+        True,
+        "Mittagspause",
+        "qs-1",
+    )
 
 
 def test_ring_time_is_milliseconds_for_rna_and_seconds_for_connect() -> None:
@@ -45,14 +49,14 @@ def test_unknown_caller_values_become_none_and_timestamps_are_parsed() -> None:
         CallerIDNum="<unknown>", CallerIDName="<unknown>", Timestamp="1762157647.124209",
     )  # fmt: skip
     assert isinstance(event, ami.QueueCallerJoin)
-    assert event.caller_number is None and event.caller_name is None
-    assert event.timestamp == 1762157647.124209
+    assert event.channel.caller_number is None and event.channel.caller_name is None
+    assert event.header.timestamp == 1762157647.124209
 
 
 def test_garbage_numbers_become_none() -> None:
     event = parse("AgentComplete", **AGENT, TalkTime="-5", HoldTime="1e999", Timestamp="nan")
     assert isinstance(event, ami.AgentComplete)
-    assert (event.talk_time, event.hold_time, event.timestamp) == (None, None, None)
+    assert (event.talk_time, event.hold_time, event.header.timestamp) == (None, None, None)
 
 
 def test_events_missing_their_key_fields_are_demoted_to_generic() -> None:
@@ -63,7 +67,7 @@ def test_events_missing_their_key_fields_are_demoted_to_generic() -> None:
 
 def test_soft_hangup_request_shutdown_and_fully_booted() -> None:
     soft = parse("SoftHangupRequest", Channel="c", Uniqueid="1.1", Cause="16")
-    assert isinstance(soft, ami.HangupRequest) and soft.name == "SoftHangupRequest"
+    assert isinstance(soft, ami.HangupRequest) and soft.header.name == "SoftHangupRequest"
     shutdown = parse("Shutdown", Shutdown="Cleanly", Restart="True")
     assert isinstance(shutdown, ami.Shutdown) and shutdown.restart
     booted = parse("FullyBooted", Uptime="13419", Status="Fully Booted")
@@ -80,5 +84,5 @@ def test_duplicate_chanvariable_lines_do_not_override_fields() -> None:
     )
     event = ami.parse_event(message)
     assert isinstance(event, ami.Hangup)
-    assert (event.uniqueid, event.cause) == ("1.1", 16)
-    assert event.message.get_all("ChanVariable") == ["Uniqueid=evil", "ANLIEGEN="]
+    assert (event.channel.uniqueid, event.cause) == ("1.1", 16)
+    assert event.header.message.get_all("ChanVariable") == ["Uniqueid=evil", "ANLIEGEN="]
