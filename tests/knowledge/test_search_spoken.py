@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.search.engine import SearchDocument, SearchIndex
-from knowledge.search.engine.search_index import _spoken_variants
+from knowledge.search.engine.planner import spoken_variants
 
 DOCS = [
     SearchDocument(id=1, title="Sondernutzung - Herausstellen von Waren vor Geschäftsräumen"),
@@ -37,12 +37,12 @@ def _top(index: SearchIndex, query: str) -> int:
 
 
 def test_spoken_variants_cover_verb_endings_and_short_prefixes() -> None:
-    assert "vermieten" in _spoken_variants("vermietet")
-    assert "zahlen" in _spoken_variants("zahlt")
-    assert "abstellen" in _spoken_variants("abgestellt")
-    assert "melden" in _spoken_variants("gemeldet")
-    assert _spoken_variants("rausstellen") == ["herausstellen"]
-    assert _spoken_variants("kran") == []
+    assert "vermieten" in spoken_variants("vermietet")
+    assert "zahlen" in spoken_variants("zahlt")
+    assert "abstellen" in spoken_variants("abgestellt")
+    assert "melden" in spoken_variants("gemeldet")
+    assert spoken_variants("rausstellen") == ["herausstellen"]
+    assert spoken_variants("kran") == []
 
 
 def test_a_short_directional_prefix_meets_the_written_one(index: SearchIndex) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from knowledge.search.engine.search_index import (
+from knowledge.search.engine.search_index import SearchIndex
+from knowledge.search.engine.types import (
     SearchDocument,
     SearchError,
     SearchHit,
-    SearchIndex,
     SearchIndexMissing,
     SearchQueryError,
 )
