@@ -12,7 +12,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.content import TEXT_MODULES, snapshot_value
+from knowledge.content import (
+    EDITABLE_FIELDS,
+    TEXT_KINDS,
+    TEXT_MODULES,
+    ContentField,
+    FormLink,
+    Kind,
+    ServiceContent,
+)
 from knowledge.models import Department, Location, Service, Topic
 from knowledge.selectors import department_list, location_list, topic_list
 from knowledge.workflow import ServiceStatus
@@ -52,72 +60,27 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class ServiceForm(forms.Form):
-    """Every editable field of a service; ``revision`` guards against overwriting others."""
+class LinesField(forms.CharField):
+    """A list of words, one per line (search terms)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    title = forms.CharField(label=_("Title"), max_length=255)
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list | tuple) else value
 
-    def __init__(self, *args: Any, with_revision: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not with_revision:
-            del self.fields["revision"]
-        for module in TEXT_MODULES:
-            self.fields[module.key] = forms.CharField(
-                label=str(module.label),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4 if module.key != "full_text" else 8}),
-                help_text=_("Markdown. Only visible to agents, never to citizens.")
-                if module.internal
-                else _("Markdown."),
-            )
-        self.fields["search_terms"] = forms.CharField(
-            label=_("Search terms"),
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("One term per line: words callers use, e.g. “Perso”."),
-        )
-        self.fields["form_links"] = forms.CharField(
-            label=_("Forms"),
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("One form per line: title | https://…"),
-        )
-        self.fields["online_service_url"] = forms.CharField(
-            label=_("Online service link"),
-            required=False,
-            max_length=500,
-            widget=forms.URLInput(attrs={"placeholder": "https://"}),
-        )
-        self.fields["leika_key"] = forms.CharField(
-            label=_("LeiKa key"),
-            required=False,
-            max_length=14,
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": r"\d{14}"}),
-            help_text=_("14 digits, e.g. 99102013002000."),
-        )
-        self.fields["valid_from"] = forms.DateField(
-            label=_("Valid from"), required=False, widget=DateInput()
-        )
-        self.fields["valid_until"] = forms.DateField(
-            label=_("Valid until"), required=False, widget=DateInput()
-        )
-        self.fields["review_due"] = forms.DateField(
-            label=_("Review due"), required=False, widget=DateInput()
-        )
-        self.fields["topic"] = TopicChoiceField(
-            label=_("Topic"), queryset=topic_list(), required=False, empty_label="—"
-        )
+    def clean(self, value: Any) -> list[str]:
+        return _lines(super().clean(value) or "")
 
-    def module_fields(self) -> list[forms.BoundField]:
-        return [self[module.key] for module in TEXT_MODULES]
 
-    def clean_search_terms(self) -> list[str]:
-        return _lines(self.cleaned_data.get("search_terms") or "")
+class LinksField(forms.CharField):
+    """Links, one per line: ``title | https://…`` (forms)."""
 
-    def clean_form_links(self) -> list[dict[str, str]]:
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(f"{link.get('title', '')} | {link.get('url', '')}" for link in value)
+        return value
+
+    def clean(self, value: Any) -> list[FormLink]:
         links = []
-        for line in _lines(self.cleaned_data.get("form_links") or ""):
+        for line in _lines(super().clean(value) or ""):
             title, sep, url = line.rpartition("|")
             if not sep:
                 title, url = "", line
@@ -126,52 +89,96 @@ class ServiceForm(forms.Form):
                 raise forms.ValidationError(
                     _("Every line needs a link: title | https://…"), code="form_link"
                 )
-            links.append({"title": title.strip() or url, "url": url})
+            links.append(FormLink(title=title.strip() or url, url=url))
         return links
+
+
+def form_field(field: ContentField) -> forms.Field:
+    """The editor's input for a content field, by its kind."""
+    label, kind = field.label, field.kind
+    if kind is Kind.MARKDOWN:
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 8 if field.name == "full_text" else 4}),
+            help_text=_("Markdown. Only visible to agents, never to citizens.")
+            if field.internal
+            else _("Markdown."),
+        )
+    if kind is Kind.TERMS:
+        return LinesField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("One term per line: words callers use, e.g. “Perso”."),
+        )
+    if kind is Kind.LINKS:
+        return LinksField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("One form per line: title | https://…"),
+        )
+    if kind is Kind.DATE:
+        return forms.DateField(label=label, required=False, widget=DateInput())
+    if kind is Kind.TOPIC:
+        return TopicChoiceField(label=label, queryset=topic_list(), required=False, empty_label="—")
+    widget: forms.Widget | None = None
+    if kind is Kind.URL:
+        widget = forms.URLInput(attrs={"placeholder": "https://"})
+    elif kind is Kind.CODE:
+        widget = forms.TextInput(attrs={"inputmode": "numeric", "pattern": field.pattern})
+    return forms.CharField(
+        label=label,
+        required=field.required,
+        max_length=field.max_length,
+        widget=widget,
+        help_text=field.help_text,
+    )
+
+
+def _form_name(field: ContentField) -> str:
+    return FIELD_ALIASES.get(field.name, field.name)
+
+
+class ServiceForm(forms.Form):
+    """Every editable field of a service; ``revision`` guards against overwriting others."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, with_revision: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_revision:
+            del self.fields["revision"]
+        for field in EDITABLE_FIELDS:
+            self.fields[_form_name(field)] = form_field(field)
+
+    def module_fields(self) -> list[forms.BoundField]:
+        return [self[module.name] for module in TEXT_MODULES]
 
     def content(self) -> dict[str, Any]:
         """The cleaned data as ``service_create`` / ``service_update`` content."""
-        data = dict(self.cleaned_data)
-        data.pop("revision", None)
-        data["forms"] = data.pop("form_links", [])
-        return data
-
-    def preview_snapshot(self) -> dict[str, Any]:
-        """What the form would publish, shaped like a version snapshot, even if invalid."""
-        data = {**self.cleaned_data}
-        data.pop("revision", None)
-        snapshot: dict[str, Any] = {
-            key: snapshot_value(value)
-            for key, value in data.items()
-            if key not in ("form_links", "topic")
+        return {
+            field.name: self.cleaned_data[_form_name(field)]
+            for field in EDITABLE_FIELDS
+            if _form_name(field) in self.cleaned_data
         }
-        for name in self.errors:
-            # Show invalid text as typed rather than dropping it from the preview.
-            if name in ("title", "online_service_url", "leika_key"):
-                snapshot[name] = self.data.get(name, "")
-        snapshot["forms"] = data.get("form_links") or []
-        topic = data.get("topic")
-        snapshot["topic"] = {"id": topic.pk, "name": topic.name} if topic else None
-        return snapshot
+
+    def preview_content(self) -> ServiceContent:
+        """What the form would publish, even if invalid: text fields with errors as typed."""
+        values = {field.name: self.cleaned_data.get(_form_name(field)) for field in EDITABLE_FIELDS}
+        for field in EDITABLE_FIELDS:
+            if field.kind in TEXT_KINDS and _form_name(field) in self.errors:
+                values[field.name] = self.data.get(_form_name(field), "")
+        return ServiceContent.from_snapshot(values)
 
 
 def service_initial(service: Service) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        "revision": service.revision,
-        "title": service.title,
-        "search_terms": "\n".join(service.search_terms or []),
-        "form_links": "\n".join(
-            f"{form.get('title', '')} | {form.get('url', '')}" for form in service.forms or []
-        ),
-        "online_service_url": service.online_service_url,
-        "leika_key": service.leika_key,
-        "valid_from": service.valid_from,
-        "valid_until": service.valid_until,
-        "review_due": service.review_due,
-        "topic": service.topic_id,
-    }
-    for module in TEXT_MODULES:
-        initial[module.key] = getattr(service, module.key)
+    initial: dict[str, Any] = {"revision": service.revision}
+    for field in EDITABLE_FIELDS:
+        initial[_form_name(field)] = (
+            service.topic_id if field.kind is Kind.TOPIC else getattr(service, field.name)
+        )
     return initial
 
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from knowledge.content import SNAPSHOT_FIELDS, TEXT_MODULES
+from knowledge.content import CONTENT_FIELDS, Kind, ServiceContent, TopicRef
 
 
 class FieldDiff(TypedDict):
@@ -18,21 +18,22 @@ class FieldDiff(TypedDict):
 
 
 def field_label(field: str) -> str:
-    for module in TEXT_MODULES:
-        if module.key == field:
-            return str(module.label)
+    """The module's label; other fields by their name (as the API has always shown them)."""
+    for f in CONTENT_FIELDS:
+        if f.name == field and f.kind is Kind.MARKDOWN:
+            return str(f.label)
     return field.replace("_", " ")
 
 
-def _as_text(field: str, value: Any) -> str:
+def _as_text(kind: Kind, value: Any) -> str:
     if value is None:
         return ""
-    if field == "forms" and isinstance(value, list):
-        return "\n".join(f"{form.get('title', '')} <{form.get('url', '')}>" for form in value)
-    if field == "search_terms" and isinstance(value, list):
-        return "\n".join(str(term) for term in value)
-    if field == "topic" and isinstance(value, Mapping):
-        return str(value.get("name", ""))
+    if kind is Kind.LINKS:
+        return "\n".join(f"{form['title']} <{form['url']}>" for form in value)
+    if kind is Kind.TERMS:
+        return "\n".join(value)
+    if isinstance(value, TopicRef):
+        return value.name
     return str(value)
 
 
@@ -40,9 +41,12 @@ def snapshot_diff(
     old: Mapping[str, Any], new: Mapping[str, Any], *, old_label: str, new_label: str
 ) -> list[FieldDiff]:
     """Changed fields only, each with a unified diff of its lines."""
+    old_content, new_content = ServiceContent.from_snapshot(old), ServiceContent.from_snapshot(new)
     result: list[FieldDiff] = []
-    for field in SNAPSHOT_FIELDS:
-        old_text, new_text = _as_text(field, old.get(field)), _as_text(field, new.get(field))
+    for f in CONTENT_FIELDS:
+        field = f.name
+        old_text = _as_text(f.kind, getattr(old_content, field))
+        new_text = _as_text(f.kind, getattr(new_content, field))
         if old_text == new_text:
             continue
         lines = difflib.unified_diff(

@@ -17,11 +17,11 @@ from callcenter.accounts.models import User
 from knowledge import workflow
 from knowledge.audit import knowledge_event_record
 from knowledge.content import (
-    SNAPSHOT_FIELDS,
-    TEXT_MODULE_KEYS,
+    EDITABLE_FIELD_NAMES,
+    METADATA_FIELDS,
+    ServiceContent,
     content_errors,
-    normalise_search_terms,
-    snapshot_of,
+    content_normalised,
 )
 from knowledge.exceptions import (
     InvalidContent,
@@ -106,24 +106,6 @@ def membership_set(
 
 # --- Knowledge base: services (Leistungen) ---------------------------------------------------
 
-# Fields an editor may write through ``service_create`` / ``service_update``.
-EDITABLE_FIELDS: tuple[str, ...] = (
-    "title",
-    *TEXT_MODULE_KEYS,
-    "forms",
-    "online_service_url",
-    "search_terms",
-    "leika_key",
-    "valid_from",
-    "valid_until",
-    "topic",
-    "review_due",
-)
-
-
-# Fields that do not change what agents read: editing only these keeps the status.
-METADATA_FIELDS: frozenset[str] = frozenset({"review_due"})
-
 
 def _capabilities(actor: User | None) -> set[str]:
     return set() if actor is None else set(actor.get_all_permissions())
@@ -131,18 +113,13 @@ def _capabilities(actor: User | None) -> set[str]:
 
 def _apply_content(service: Service, content: Mapping[str, Any]) -> list[str]:
     """Validate and copy ``content`` onto the draft; return the names of changed fields."""
-    unknown = set(content) - set(EDITABLE_FIELDS)
+    unknown = set(content) - EDITABLE_FIELD_NAMES
     if unknown:
         raise InvalidContent(
             _("Unknown fields."),
             extra={"fields": {name: _("Unknown field.") for name in sorted(unknown)}},
         )
-    values = dict(content)
-    if "search_terms" in values and isinstance(values["search_terms"], list):
-        values["search_terms"] = normalise_search_terms(values["search_terms"])
-    for key in ("title", *TEXT_MODULE_KEYS, "online_service_url", "leika_key"):
-        if key in values:
-            values[key] = (values[key] or "").strip()
+    values = content_normalised(content)
     merged = {field: getattr(service, field) for field in ("valid_from", "valid_until")} | values
     errors = content_errors(merged)
     if errors:
@@ -345,7 +322,7 @@ def service_publish(
             number=_next_version_number(locked),
             author=locked.author,
             reviewer=locked.approved_by or actor,
-            snapshot=snapshot_of(locked),
+            snapshot=ServiceContent.from_service(locked).to_snapshot(),
         )
         locked.published_version = version
         locked.approved_by = None
@@ -378,6 +355,15 @@ def service_archive(
     )
 
 
+def _content_restore(service: Service, content: ServiceContent) -> None:
+    """Copy ``content`` onto the draft; a topic deleted since the version was published is
+    left empty."""
+    for name, value in content.draft_values().items():
+        setattr(service, name, value)
+    topic = content.topic
+    service.topic = Topic.objects.filter(pk=topic.id).first() if topic else None
+
+
 @transaction.atomic
 def service_restore(
     *, service: Service, actor: User | None, version_number: int, revision: int | None = None
@@ -388,17 +374,8 @@ def service_restore(
         raise VersionNotFound(_("This version does not exist."), extra={"version": version_number})
 
     def apply(locked: Service, _t: workflow.Transition) -> dict[str, Any]:
-        snapshot = version.snapshot
-        for field in SNAPSHOT_FIELDS:
-            if field == "topic":
-                topic_ref = snapshot.get("topic")
-                topic_id = topic_ref.get("id") if isinstance(topic_ref, dict) else None
-                locked.topic = Topic.objects.filter(pk=topic_id).first() if topic_id else None
-            elif field in ("valid_from", "valid_until"):
-                raw = snapshot.get(field)
-                setattr(locked, field, dt.date.fromisoformat(raw) if raw else None)
-            elif field in snapshot:
-                setattr(locked, field, snapshot[field])
+        content = ServiceContent.from_snapshot(version.snapshot)
+        _content_restore(locked, content)
         locked.author = actor
         locked.approved_by = None
         locked.approved_at = None

@@ -22,8 +22,9 @@ from frontend.desk.access import desk_required
 from frontend.desk.forms import ManualTicketForm
 from frontend.desk.labels import desk_labels
 from frontend.knowledge.access import published_service
-from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from frontend.knowledge.article import article_of, responsibility_of
 from frontend.timeline import timeline_item
+from knowledge.content import ServiceContent
 from knowledge.search.usage import search_result_used
 from knowledge.selectors import (
     department_list,
@@ -91,8 +92,9 @@ def desk_article(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "service": service,
             "default_department": default,
-            "article": article_from_snapshot(
-                version.snapshot, **responsibility_of(service, departments)
+            "article": article_of(
+                ServiceContent.from_snapshot(version.snapshot),
+                **responsibility_of(service, departments),
             ),
         },
     )

@@ -1,4 +1,4 @@
-"""The article as agents read it, built from a content snapshot (published or previewed).
+"""The article as agents read it, built from a service's content (published or previewed).
 
 One builder for the agent view, the editors' live preview and (later) the agent desk, so an
 editor previews exactly what an agent will see. Module bodies go through
@@ -7,7 +7,6 @@ editor previews exactly what an agent will see. Module bodies go through
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -15,7 +14,7 @@ from typing import Any, Final
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 
-from knowledge.content import TEXT_MODULES, url_is_allowed
+from knowledge.content import TEXT_MODULES, FormLink, ServiceContent, url_is_allowed
 from knowledge.models import Department, Location
 from knowledge.rendering import render_markdown
 
@@ -69,54 +68,38 @@ class Responsible:
 
 @dataclass(frozen=True)
 class Article:
-    title: str
+    """Rendered modules and checked links; the remaining fields are read from ``content``."""
+
+    content: ServiceContent
     lead: Section | None
     hint: Section | None
     sections: list[Section]
     forms: list[Link]
     online_service_url: str
-    leika_key: str
-    topic: str
-    search_terms: list[str]
-    valid_from: dt.date | None
-    valid_until: dt.date | None
     departments: list[Responsible] = field(default_factory=list)
     offices: list[Office] = field(default_factory=list)
 
 
 def module_order() -> list[str]:
     """Modules after the lead (short text) and the internal hint, as the article lists them."""
-    rest = [m.key for m in TEXT_MODULES if m.key not in AGENT_PRIORITY and not m.internal]
+    rest = [m.name for m in TEXT_MODULES if m.name not in AGENT_PRIORITY and not m.internal]
     return [*AGENT_PRIORITY[1:], *rest]
 
 
-def safe_markdown(text: Any) -> SafeString:
+def safe_markdown(text: str) -> SafeString:
     # render_markdown sanitises with nh3, so marking its output safe is sound.
-    return mark_safe(render_markdown(str(text or "")))
+    return mark_safe(render_markdown(text))
 
 
-def _links(raw: Any) -> list[Link]:
-    if not isinstance(raw, list):
-        return []
+def _links(forms: Iterable[FormLink]) -> list[Link]:
     links = []
-    for entry in raw:
-        if not isinstance(entry, Mapping):
-            continue
-        url = str(entry.get("url") or "").strip()
-        title = str(entry.get("title") or "").strip() or url
+    for entry in forms:
+        url = entry["url"].strip()
+        title = entry["title"].strip() or url
         # Defence in depth: content validation refuses such URLs, but a snapshot may be older.
         if url and url_is_allowed(url):
             links.append(Link(title=title, url=url))
     return links
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def opening_days(hours: Any) -> list[OpeningDay]:
@@ -163,48 +146,45 @@ def offices_of(locations: Iterable[Location]) -> list[Office]:
     ]
 
 
-def article_from_snapshot(
-    snapshot: Mapping[str, Any],
+def article_of(
+    content: ServiceContent,
     *,
     departments: Sequence[Responsible] = (),
     offices: Sequence[Office] = (),
 ) -> Article:
-    labels = {m.key: str(m.label) for m in TEXT_MODULES}
+    bodies = {module.name: (str(module.label), text) for module, text in content.modules()}
     sections = [
-        Section(key=key, label=labels[key], html=safe_markdown(snapshot.get(key)))
+        Section(key=key, label=bodies[key][0], html=safe_markdown(bodies[key][1]))
         for key in module_order()
-        if str(snapshot.get(key) or "").strip()
+        if bodies[key][1].strip()
     ]
     lead_key = AGENT_PRIORITY[0]
+    lead_label, lead_text = bodies[lead_key]
     lead = (
-        Section(key=lead_key, label=labels[lead_key], html=safe_markdown(snapshot.get(lead_key)))
-        if str(snapshot.get(lead_key) or "").strip()
+        Section(key=lead_key, label=lead_label, html=safe_markdown(lead_text))
+        if lead_text.strip()
         else None
     )
     hint_module = next((m for m in TEXT_MODULES if m.internal), None)
-    hint = None
-    if hint_module is not None and str(snapshot.get(hint_module.key) or "").strip():
-        hint = Section(
-            key=hint_module.key,
+    hint_text = getattr(content, hint_module.name) if hint_module else ""
+    hint = (
+        Section(
+            key=hint_module.name,
             label=str(hint_module.label),
-            html=safe_markdown(snapshot.get(hint_module.key)),
+            html=safe_markdown(hint_text),
             internal=True,
         )
-    online = str(snapshot.get("online_service_url") or "").strip()
-    topic = snapshot.get("topic")
-    terms = snapshot.get("search_terms")
+        if hint_module and hint_text.strip()
+        else None
+    )
+    online = content.online_service_url.strip()
     return Article(
-        title=str(snapshot.get("title") or ""),
+        content=content,
         lead=lead,
         hint=hint,
         sections=sections,
-        forms=_links(snapshot.get("forms")),
+        forms=_links(content.forms),
         online_service_url=online if online and url_is_allowed(online) else "",
-        leika_key=str(snapshot.get("leika_key") or ""),
-        topic=str(topic.get("name", "")) if isinstance(topic, Mapping) else "",
-        search_terms=[str(t) for t in terms] if isinstance(terms, list) else [],
-        valid_from=_date(snapshot.get("valid_from")),
-        valid_until=_date(snapshot.get("valid_until")),
         departments=list(departments),
         offices=list(offices),
     )

@@ -6,21 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from knowledge.content import CONTENT_FIELDS
 from knowledge.diff import FieldDiff
 
-FIELD_LABELS: Final[dict[str, str | Promise]] = {
-    "title": _("Title"),
-    "forms": _("Forms"),
-    "online_service_url": _("Online service link"),
-    "search_terms": _("Search terms"),
-    "leika_key": _("LeiKa key"),
-    "valid_from": _("Valid from"),
-    "valid_until": _("Valid until"),
-    "topic": _("Topic"),
-}
+# Labels as the editor's form shows them (the diff itself labels only the text modules).
+FIELD_LABELS: Final[dict[str, StrOrPromise]] = {f.name: f.label for f in CONTENT_FIELDS}
 
 
 @dataclass(frozen=True)

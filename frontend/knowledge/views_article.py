@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 
 from frontend.forms_knowledge import ArticleFilterForm
 from frontend.knowledge.access import published_service, reader_required
-from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from frontend.knowledge.article import article_of, responsibility_of
 from knowledge import selectors
+from knowledge.content import ServiceContent
 
 PAGE_SIZE: Final = 50
 
@@ -30,8 +31,9 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "service": service,
             "version": version,
-            "article": article_from_snapshot(
-                version.snapshot, **responsibility_of(service, departments)
+            "article": article_of(
+                ServiceContent.from_snapshot(version.snapshot),
+                **responsibility_of(service, departments),
             ),
         },
     )

@@ -35,10 +35,10 @@ from frontend.forms_knowledge import (
     service_initial,
 )
 from frontend.knowledge.access import editor_required, version_of, working_service
-from frontend.knowledge.article import article_from_snapshot, responsibility_of
+from frontend.knowledge.article import Article, article_of, responsibility_of
 from frontend.knowledge.history import readable_changes
 from knowledge import selectors, services
-from knowledge.content import snapshot_of
+from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
 from knowledge.exceptions import InvalidContent, StaleRevision
 from knowledge.models import Service
@@ -101,12 +101,12 @@ def workflow_steps(service: Service, user: Any) -> list[WorkflowStep]:
     ]
 
 
-def _preview(service: Service | None, snapshot: dict[str, Any]) -> Any:
+def _preview(service: Service | None, content: ServiceContent) -> Article:
     if service is None:
-        return article_from_snapshot(snapshot)
+        return article_of(content)
     prefetch_related_objects([service], "responsibilities", "location_links__location")
     departments = selectors.service_responsible_departments(service)
-    return article_from_snapshot(snapshot, **responsibility_of(service, departments))
+    return article_of(content, **responsibility_of(service, departments))
 
 
 def _edit_page(
@@ -131,7 +131,7 @@ def _edit_page(
             "editable": editable,
             "steps": workflow_steps(service, request.user),
             "reject_form": RejectForm(initial={"revision": service.revision}),
-            "article": _preview(service, snapshot_of(service)),
+            "article": _preview(service, ServiceContent.from_service(service)),
             "responsibility_form": ResponsibilityForm(initial=responsibility_initial(service)),
             "preview_heading": PREVIEW_HEADING,
             "conflict": conflict,
@@ -180,7 +180,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
             return redirect("kb_editor:edit", pk=service.pk)
     status = 400 if request.method == "POST" else 200
     focus_first_error(form)
-    article = _preview(None, form.preview_snapshot() if form.is_bound else {})
+    article = _preview(None, form.preview_content() if form.is_bound else ServiceContent())
     return render(
         request,
         "knowledge/editor/create.html",
@@ -240,7 +240,7 @@ def service_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse
     service = working_service(pk) if pk is not None else None
     form = ServiceForm(request.POST, with_revision=False)
     form.is_valid()
-    article = _preview(service, form.preview_snapshot())
+    article = _preview(service, form.preview_content())
     return render(
         request, "knowledge/_article.html", {"article": article, "heading": PREVIEW_HEADING}
     )
@@ -297,7 +297,7 @@ def service_history(request: HttpRequest, pk: int) -> HttpResponse:
 def _snapshot(service: Service, raw: str) -> tuple[dict[str, Any], str]:
     """A version number, ``draft`` (the working draft) or empty (nothing) → snapshot, label."""
     if raw == "draft":
-        return snapshot_of(service), "draft"
+        return ServiceContent.from_service(service).to_snapshot(), "draft"
     if raw.isdigit():
         return dict(version_of(service, int(raw)).snapshot), f"v{raw}"
     return {}, "empty"

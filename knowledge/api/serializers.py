@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rest_framework import serializers
 
 from callcenter.accounts.models import User
-from knowledge.content import TEXT_MODULES
+from knowledge.content import (
+    CONTENT_FIELDS,
+    EDITABLE_FIELDS,
+    TEXT_KINDS,
+    ContentField,
+    Kind,
+    ServiceContent,
+    listing_order,
+)
 from knowledge.models import Service, ServiceVersion, Topic
 from knowledge.rendering import render_markdown
 from knowledge.workflow import allowed_actions
@@ -20,31 +28,13 @@ class FormLinkSerializer(serializers.Serializer[dict[str, str]]):
     url = serializers.CharField(max_length=500)
 
 
+# Every editable field (``knowledge.content.EDITABLE_FIELDS``), each optional. (Comments, not
+# docstrings, on serializers: a docstring would become a description in the OpenAPI schema.)
 class ServiceContentInputSerializer(serializers.Serializer[dict[str, Any]]):
-    title = serializers.CharField(max_length=255, required=False)
-    short_text = serializers.CharField(required=False, allow_blank=True)
-    full_text = serializers.CharField(required=False, allow_blank=True)
-    prerequisites = serializers.CharField(required=False, allow_blank=True)
-    required_documents = serializers.CharField(required=False, allow_blank=True)
-    fees = serializers.CharField(required=False, allow_blank=True)
-    deadlines = serializers.CharField(required=False, allow_blank=True)
-    processing_time = serializers.CharField(required=False, allow_blank=True)
-    procedure = serializers.CharField(required=False, allow_blank=True)
-    legal_basis = serializers.CharField(required=False, allow_blank=True)
-    further_information = serializers.CharField(required=False, allow_blank=True)
-    agent_hint = serializers.CharField(required=False, allow_blank=True)
-    forms = FormLinkSerializer(many=True, required=False)
-    online_service_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    search_terms = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False
-    )
-    leika_key = serializers.CharField(max_length=14, required=False, allow_blank=True)
-    valid_from = serializers.DateField(required=False, allow_null=True)
-    valid_until = serializers.DateField(required=False, allow_null=True)
-    topic = serializers.PrimaryKeyRelatedField(
-        queryset=Topic.objects.all(), required=False, allow_null=True
-    )
-    review_due = serializers.DateField(required=False, allow_null=True)
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            field.name: _content_input(field) for field in EDITABLE_FIELDS
+        } | super().get_fields()
 
 
 class ServiceCreateInputSerializer(ServiceContentInputSerializer):
@@ -137,41 +127,41 @@ class LocationRefSerializer(serializers.Serializer[dict[str, Any]]):
     appointment_allowed = serializers.BooleanField()
 
 
-class PublishedServiceOutputSerializer(serializers.Serializer[dict[str, Any]]):
+# Shows ``content_fields`` (the text modules as one ``modules`` list) after ``content_after``.
+class ContentOutputSerializer(serializers.Serializer[dict[str, Any]]):
+    content_after: ClassVar[str]
+    content_fields: ClassVar[tuple[ContentField, ...]] = CONTENT_FIELDS
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = {}
+        for name, field in super().get_fields().items():
+            fields[name] = field
+            if name == self.content_after:
+                fields |= _content_outputs(self.content_fields)
+        return fields
+
+
+class PublishedServiceOutputSerializer(ContentOutputSerializer):
+    content_after = "published_at"
+
     id = serializers.IntegerField()
     external_id = serializers.CharField(allow_null=True)
     version = serializers.IntegerField()
     published_at = serializers.DateTimeField()
-    title = serializers.CharField()
-    topic = TopicRefSerializer(allow_null=True)
-    modules = ModuleOutputSerializer(many=True)
-    forms = FormLinkSerializer(many=True)
-    online_service_url = serializers.CharField()
-    search_terms = serializers.ListField(child=serializers.CharField())
-    leika_key = serializers.CharField()
-    valid_from = serializers.DateField(allow_null=True)
-    valid_until = serializers.DateField(allow_null=True)
     is_demo = serializers.BooleanField()
     departments = DepartmentRefSerializer(many=True)
     locations = LocationRefSerializer(many=True)
 
 
-class DraftOutputSerializer(serializers.Serializer[dict[str, Any]]):
+class DraftOutputSerializer(ContentOutputSerializer):
+    content_after = "allowed_actions"
+    content_fields = EDITABLE_FIELDS
+
     id = serializers.IntegerField()
     external_id = serializers.CharField(allow_null=True)
     status = serializers.CharField()
     revision = serializers.IntegerField()
     allowed_actions = serializers.ListField(child=serializers.CharField())
-    title = serializers.CharField()
-    topic = TopicRefSerializer(allow_null=True)
-    modules = ModuleOutputSerializer(many=True)
-    forms = FormLinkSerializer(many=True)
-    online_service_url = serializers.CharField()
-    search_terms = serializers.ListField(child=serializers.CharField())
-    leika_key = serializers.CharField()
-    valid_from = serializers.DateField(allow_null=True)
-    valid_until = serializers.DateField(allow_null=True)
-    review_due = serializers.DateField(allow_null=True)
     is_demo = serializers.BooleanField()
     author = PersonSerializer(allow_null=True)
     approved_by = PersonSerializer(allow_null=True)
@@ -186,14 +176,10 @@ class VersionOutputSerializer(serializers.Serializer[dict[str, Any]]):
     published_at = serializers.DateTimeField()
 
 
-class VersionDetailOutputSerializer(VersionOutputSerializer):
-    title = serializers.CharField()
-    topic = TopicRefSerializer(allow_null=True)
-    modules = ModuleOutputSerializer(many=True)
-    forms = FormLinkSerializer(many=True)
-    online_service_url = serializers.CharField()
-    search_terms = serializers.ListField(child=serializers.CharField())
-    leika_key = serializers.CharField()
+class VersionDetailOutputSerializer(ContentOutputSerializer, VersionOutputSerializer):
+    content_after = "published_at"
+    # The version resource has never shown the validity period.
+    content_fields = tuple(f for f in CONTENT_FIELDS if f.name not in ("valid_from", "valid_until"))
 
 
 class FieldDiffOutputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -223,6 +209,50 @@ class CsvImportOutputSerializer(serializers.Serializer[dict[str, Any]]):
     unchanged = serializers.IntegerField()
 
 
+# --- Fields derived from the content description ---------------------------------------------
+
+
+def _content_input(field: ContentField) -> serializers.Field:
+    if field.kind in TEXT_KINDS:
+        return serializers.CharField(
+            max_length=field.max_length, required=False, allow_blank=not field.required
+        )
+    if field.kind is Kind.LINKS:
+        return FormLinkSerializer(many=True, required=False)
+    if field.kind is Kind.TERMS:
+        return serializers.ListField(
+            child=serializers.CharField(max_length=field.max_length), required=False
+        )
+    if field.kind is Kind.DATE:
+        return serializers.DateField(required=False, allow_null=True)
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Topic.objects.all(), required=False, allow_null=True
+    )
+
+
+def _content_output(field: ContentField) -> serializers.Field:
+    if field.kind in TEXT_KINDS:
+        return serializers.CharField()
+    if field.kind is Kind.LINKS:
+        return FormLinkSerializer(many=True)
+    if field.kind is Kind.TERMS:
+        return serializers.ListField(child=serializers.CharField())
+    if field.kind is Kind.DATE:
+        return serializers.DateField(allow_null=True)
+    return TopicRefSerializer(allow_null=True)
+
+
+def _content_outputs(fields: tuple[ContentField, ...]) -> dict[str, serializers.Field]:
+    """Title and topic, the text modules as one list, then the other fields."""
+    outputs: dict[str, serializers.Field] = {}
+    for field in listing_order(fields):
+        if field.kind is Kind.MARKDOWN:
+            outputs.setdefault("modules", ModuleOutputSerializer(many=True))
+        else:
+            outputs[field.name] = _content_output(field)
+    return outputs
+
+
 # --- Presenters -----------------------------------------------------------------------------
 
 
@@ -232,29 +262,34 @@ def person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.get_full_name() or user.username}
 
 
-def modules_of(content: dict[str, Any]) -> list[dict[str, Any]]:
+def modules_of(content: ServiceContent) -> list[dict[str, Any]]:
     return [
         {
-            "key": module.key,
+            "key": module.name,
             "label": str(module.label),
             "internal": module.internal,
-            "text": content.get(module.key) or "",
-            "html": render_markdown(content.get(module.key) or ""),
+            "text": text,
+            "html": render_markdown(text),
         }
-        for module in TEXT_MODULES
+        for module, text in content.modules()
     ]
+
+
+def content_of(content: ServiceContent) -> dict[str, Any]:
+    """The content part of an output; a ``ContentOutputSerializer`` shows the fields it names."""
+    return content.to_snapshot() | {"modules": modules_of(content)}
 
 
 def summary_published(service: Service) -> dict[str, Any]:
     version = service.published_version
     assert version is not None
-    snapshot = version.snapshot
+    content = ServiceContent.from_snapshot(version.snapshot)
     return {
         "id": service.pk,
         "external_id": service.external_id,
-        "title": snapshot.get("title", ""),
-        "short_text_html": render_markdown(snapshot.get("short_text") or ""),
-        "topic": snapshot.get("topic"),
+        "title": content.title,
+        "short_text_html": render_markdown(content.short_text),
+        "topic": content.to_snapshot()["topic"],
         "status": service.status,
         "is_demo": service.is_demo,
         "review_due": service.review_due,
@@ -284,21 +319,12 @@ def summary_working(service: Service) -> dict[str, Any]:
 def published_detail(service: Service) -> dict[str, Any]:
     version = service.published_version
     assert version is not None
-    snapshot = version.snapshot
     return {
         "id": service.pk,
         "external_id": service.external_id,
         "version": version.number,
         "published_at": version.published_at,
-        "title": snapshot.get("title", ""),
-        "topic": snapshot.get("topic"),
-        "modules": modules_of(snapshot),
-        "forms": snapshot.get("forms") or [],
-        "online_service_url": snapshot.get("online_service_url") or "",
-        "search_terms": snapshot.get("search_terms") or [],
-        "leika_key": snapshot.get("leika_key") or "",
-        "valid_from": snapshot.get("valid_from"),
-        "valid_until": snapshot.get("valid_until"),
+        **content_of(ServiceContent.from_snapshot(version.snapshot)),
         "is_demo": service.is_demo,
         "departments": [
             {
@@ -328,23 +354,13 @@ def published_detail(service: Service) -> dict[str, Any]:
 
 
 def draft_detail(service: Service) -> dict[str, Any]:
-    topic = service.topic
-    content = {module.key: getattr(service, module.key) for module in TEXT_MODULES}
     return {
         "id": service.pk,
         "external_id": service.external_id,
         "status": service.status,
         "revision": service.revision,
         "allowed_actions": [a.value for a in allowed_actions(service.status)],
-        "title": service.title,
-        "topic": {"id": topic.pk, "name": topic.name} if topic else None,
-        "modules": modules_of(content),
-        "forms": service.forms,
-        "online_service_url": service.online_service_url,
-        "search_terms": service.search_terms,
-        "leika_key": service.leika_key,
-        "valid_from": service.valid_from,
-        "valid_until": service.valid_until,
+        **content_of(ServiceContent.from_service(service)),
         "review_due": service.review_due,
         "is_demo": service.is_demo,
         "author": person(service.author),
@@ -366,16 +382,7 @@ def version_summary(version: ServiceVersion) -> dict[str, Any]:
 
 
 def version_detail(version: ServiceVersion) -> dict[str, Any]:
-    snapshot = version.snapshot
-    return version_summary(version) | {
-        "title": snapshot.get("title", ""),
-        "topic": snapshot.get("topic"),
-        "modules": modules_of(snapshot),
-        "forms": snapshot.get("forms") or [],
-        "online_service_url": snapshot.get("online_service_url") or "",
-        "search_terms": snapshot.get("search_terms") or [],
-        "leika_key": snapshot.get("leika_key") or "",
-    }
+    return version_summary(version) | content_of(ServiceContent.from_snapshot(version.snapshot))
 
 
 def many(serializer_class: type[serializers.Serializer[Any]], rows: Any) -> Any:

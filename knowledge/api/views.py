@@ -26,7 +26,7 @@ from callcenter.errors import InvalidInput, NotAllowed
 from knowledge import selectors, services
 from knowledge.api import serializers as s
 from knowledge.api.permissions import CanReadKnowledge, CanWorkOnKnowledge
-from knowledge.content import snapshot_of
+from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
 from knowledge.importers.csv_services import services_from_csv, services_to_csv
 from knowledge.models import Department, Location, Service, Topic
@@ -299,7 +299,7 @@ class ServiceDiffView(APIView):
         old = selectors.service_version_get(service, from_number).snapshot if from_number else {}
         to_raw = params.get("to") or "draft"
         if to_raw == "draft":
-            new, to_label = snapshot_of(service), "draft"
+            new, to_label = ServiceContent.from_service(service).to_snapshot(), "draft"
         else:
             to_number = _int(to_raw, "to")
             assert to_number is not None

@@ -22,26 +22,31 @@ from django.utils.translation import gettext as _
 from callcenter.accounts.models import User
 from callcenter.errors import DomainError
 from knowledge import services
-from knowledge.content import TEXT_MODULE_KEYS, content_errors, normalise_search_terms
+from knowledge.content import (
+    EDITABLE_FIELDS,
+    TEXT_KINDS,
+    ContentField,
+    Kind,
+    content_errors,
+    listing_order,
+    normalise_search_terms,
+)
 from knowledge.exceptions import ImportFailed
 from knowledge.models import Service, Topic
 
+
+def _columns(field: ContentField) -> tuple[str, ...]:
+    # A topic is written as its id and, for reading, its name.
+    return (f"{field.name}_id", field.name) if field.kind is Kind.TOPIC else (field.name,)
+
+
+# The editable fields in listing order (title and topic first), after the row's identity.
 COLUMNS: Final[tuple[str, ...]] = (
     "id",
     "external_id",
     "revision",
     "status",
-    "title",
-    "topic_id",
-    "topic",
-    *TEXT_MODULE_KEYS,
-    "forms",
-    "online_service_url",
-    "search_terms",
-    "leika_key",
-    "valid_from",
-    "valid_until",
-    "review_due",
+    *(column for field in listing_order(EDITABLE_FIELDS) for column in _columns(field)),
 )
 # Informational columns: exported, ignored on import.
 READ_ONLY: Final = frozenset({"external_id", "status", "topic"})
@@ -52,29 +57,33 @@ def _date_out(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _cells(service: Service, field: ContentField) -> dict[str, Any]:
+    value = getattr(service, field.name)
+    if field.kind is Kind.TOPIC:
+        return {"topic_id": service.topic_id or "", "topic": value.name if value else ""}
+    if field.kind is Kind.LINKS:
+        return {field.name: "\n".join(f"{f.get('title', '')} | {f.get('url', '')}" for f in value)}
+    if field.kind is Kind.TERMS:
+        return {field.name: "; ".join(value)}
+    if field.kind is Kind.DATE:
+        return {field.name: _date_out(value)}
+    return {field.name: value}
+
+
 def services_to_csv(queryset: Iterable[Service]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for service in queryset:
-        row: dict[str, Any] = {key: getattr(service, key) for key in TEXT_MODULE_KEYS}
-        row.update(
-            id=service.pk,
-            external_id=service.external_id or "",
-            revision=service.revision,
-            status=service.status,
-            title=service.title,
-            topic_id=service.topic_id or "",
-            topic=service.topic.name if service.topic else "",
-            forms="\n".join(f"{f.get('title', '')} | {f.get('url', '')}" for f in service.forms),
-            online_service_url=service.online_service_url,
-            search_terms="; ".join(service.search_terms),
-            leika_key=service.leika_key,
-            valid_from=_date_out(service.valid_from),
-            valid_until=_date_out(service.valid_until),
-            review_due=_date_out(service.review_due),
-        )
+        row: dict[str, Any] = {
+            "id": service.pk,
+            "external_id": service.external_id or "",
+            "revision": service.revision,
+            "status": service.status,
+        }
+        for spec in EDITABLE_FIELDS:
+            row.update(_cells(service, spec))
         writer.writerow([row[column] for column in COLUMNS])
     return buffer.getvalue()
 
@@ -128,27 +137,29 @@ def _parse_row(
         errors.append({"row": number, "column": column, "message": message})
 
     content: dict[str, Any] = {}
-    for key in ("title", *TEXT_MODULE_KEYS, "online_service_url", "leika_key"):
-        if key in raw:
-            content[key] = (raw[key] or "").strip()
-    if "forms" in raw:
-        content["forms"] = _parse_forms(raw["forms"] or "")
-    if "search_terms" in raw:
-        content["search_terms"] = normalise_search_terms((raw["search_terms"] or "").split(";"))
-    for key in ("valid_from", "valid_until", "review_due"):
-        if key in raw:
+    # The topic column is checked last, after the dates.
+    for spec in sorted(EDITABLE_FIELDS, key=lambda f: f.kind is Kind.TOPIC):
+        column = _columns(spec)[0]
+        if column not in raw:
+            continue
+        cell = raw[column] or ""
+        if spec.kind in TEXT_KINDS:
+            content[spec.name] = cell.strip()
+        elif spec.kind is Kind.LINKS:
+            content[spec.name] = _parse_forms(cell)
+        elif spec.kind is Kind.TERMS:
+            content[spec.name] = normalise_search_terms(cell.split(";"))
+        elif spec.kind is Kind.DATE:
             try:
-                content[key] = _parse_date(raw[key] or "")
+                content[spec.name] = _parse_date(cell)
             except ValueError as exc:
-                error(key, str(exc))
-    if "topic_id" in raw:
-        topic_raw = (raw["topic_id"] or "").strip()
-        if not topic_raw:
-            content["topic"] = None
-        elif topic_raw.isdigit() and int(topic_raw) in topics:
-            content["topic"] = topics[int(topic_raw)]
+                error(column, str(exc))
+        elif not cell.strip():
+            content[spec.name] = None
+        elif cell.strip().isdigit() and int(cell.strip()) in topics:
+            content[spec.name] = topics[int(cell.strip())]
         else:
-            error("topic_id", _("Unknown topic %(value)s.") % {"value": topic_raw})
+            error(column, _("Unknown topic %(value)s.") % {"value": cell.strip()})
     service: Service | None = None
     id_raw = (raw.get("id") or "").strip()
     if id_raw:

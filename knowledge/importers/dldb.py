@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from knowledge.content import snapshot_of
+from knowledge.content import ServiceContent
 from knowledge.exceptions import ImportFailed
 from knowledge.models import (
     Authority,
@@ -526,7 +526,7 @@ class _Importer:
         new_versions: list[ServiceVersion] = []
         for service in candidates:
             service.topic = topic_by_pk.get(service.topic_id) if service.topic_id else None
-            snapshot = snapshot_of(service)
+            snapshot = ServiceContent.from_service(service).to_snapshot()
             published = current.get(service.published_version_id or 0)
             if published is not None and published.snapshot == snapshot:
                 continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from knowledge.content import TEXT_MODULE_KEYS
+from knowledge.content import ServiceContent
 from knowledge.models import SearchSynonym, Service, ServiceResponsibility
 from knowledge.search.engine import SearchDocument, SearchIndex
 from knowledge.selectors import service_list_published
@@ -85,16 +85,15 @@ def document_for(service: Service) -> SearchDocument:
     """The searchable form of a published service (its snapshot, not the working draft)."""
     version = service.published_version
     assert version is not None
-    snapshot = version.snapshot
-    topic = snapshot.get("topic") or {}
+    content = ServiceContent.from_snapshot(version.snapshot)
     return SearchDocument(
         id=service.pk,
         external_id=service.external_id,
-        title=snapshot.get("title") or service.title,
-        search_terms=list(snapshot.get("search_terms") or []),
-        topic=topic.get("name", ""),
-        topic_id=topic.get("id"),
-        text="\n".join(str(snapshot.get(key) or "") for key in TEXT_MODULE_KEYS),
+        title=content.title or service.title,
+        search_terms=list(content.search_terms),
+        topic=content.topic.name if content.topic else "",
+        topic_id=content.topic.id if content.topic else None,
+        text="\n".join(text for _module, text in content.modules()),
         departments=[link.department.name for link in service.responsibilities.all()],
     )
 
