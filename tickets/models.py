@@ -5,14 +5,13 @@ Writes go through ``tickets.services``; nothing here changes a status.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.history import AppendOnlyModel
 from tickets.workflow import Status
 
 
@@ -167,12 +166,12 @@ class Visibility(models.TextChoices):
     CITIZEN = "citizen", _("Visible to the citizen")
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(AppendOnlyModel):
     """One immutable row per change of a ticket ("revisionssicher").
 
     The one exception is data protection: after the retention period
-    ``tickets.retention`` removes the caller's personal data from the rows' texts (by a
-    queryset update) and records that in a new row.
+    ``tickets.retention`` removes the caller's personal data from the rows' texts
+    (``redact``, see ``callcenter.history``) and records that in a new row.
     """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="timeline")
@@ -195,14 +194,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.code}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("timeline entries are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("timeline entries are immutable")
 
 
 class NotificationKind(models.TextChoices):

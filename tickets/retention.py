@@ -113,7 +113,7 @@ def caller_data_anonymise(*, ticket_id: int, now: dt.datetime) -> bool:
             data = _scrub_entry_data(entry.code, entry.data, names, found)
             if data != entry.data:
                 # The timeline's one permitted rewrite (see TimelineEntry).
-                TimelineEntry.objects.filter(pk=entry.pk).update(data=data)
+                TimelineEntry.objects.filter(pk=entry.pk).redact(data=data)
                 entries += 1
         had_contact_data = ticket.caller_consent and ticket.caller_data_anonymised_at is None
         fields: dict[str, Any] = {"anonymisation_version": ANONYMISATION_VERSION, **texts}

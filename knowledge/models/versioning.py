@@ -1,35 +1,17 @@
-"""Immutable history: published versions and the knowledge audit trail."""
+"""Append-only history (``callcenter.history``): published versions and the audit trail."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.history import AppendOnlyModel
 from knowledge.models.service import Service
 
 
-class ImmutableRowError(Exception):
-    """Raised when code tries to change or delete a history row."""
-
-
-class ImmutableModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableRowError(f"{type(self).__name__} rows are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRowError(f"{type(self).__name__} rows are immutable")
-
-
-class ServiceVersion(ImmutableModel):
+class ServiceVersion(AppendOnlyModel):
     """One publication of a service: the full content as agents saw it."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="versions")
@@ -66,7 +48,7 @@ class ServiceVersion(ImmutableModel):
         return f"{self.service_id} v{self.number}"
 
 
-class KnowledgeEvent(ImmutableModel):
+class KnowledgeEvent(AppendOnlyModel):
     """Audit/timeline row of the knowledge base with a dotted code and JSON data."""
 
     service = models.ForeignKey(

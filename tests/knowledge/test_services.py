@@ -9,10 +9,10 @@ from django.test import override_settings
 
 from callcenter.accounts.models import User
 from callcenter.errors import Conflict, InvalidInput, NotAllowed
+from callcenter.history import AppendOnlyError
 from knowledge import selectors, services
 from knowledge.exceptions import StaleRevision
 from knowledge.models import KnowledgeEvent, SearchGap, Service, ServiceVersion
-from knowledge.models.versioning import ImmutableRowError
 from knowledge.search import gaps
 from tests.factories import DepartmentFactory, LocationFactory, ResponsibilityFactory
 from tests.knowledge.conftest import publish
@@ -165,10 +165,16 @@ def test_archiving_withdraws_the_service_from_agents(
 def test_versions_and_events_are_immutable(published_service: Service) -> None:
     version = ServiceVersion.objects.get(service=published_service)
     version.snapshot = {}
-    with pytest.raises(ImmutableRowError):
+    with pytest.raises(AppendOnlyError):
         version.save()
-    with pytest.raises(ImmutableRowError):
-        KnowledgeEvent.objects.filter(service=published_service).first().delete()  # type: ignore[union-attr]
+    event = KnowledgeEvent.objects.filter(service=published_service).first()
+    assert event is not None
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        published_service.events.update(code="knowledge.service.tampered")
+    with pytest.raises(AppendOnlyError):
+        ServiceVersion.objects.filter(service=published_service).delete()
 
 
 def test_default_department_is_the_flagged_one_or_the_only_one(

@@ -9,6 +9,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from callcenter.accounts.models import User
 from callcenter.errors import Conflict
+from callcenter.history import AppendOnlyError
 from knowledge.models import Department
 from tests.factories import DepartmentFactory, ResponsibilityFactory, VerbundParticipantFactory
 from tests.tickets.conftest import BERLIN
@@ -334,11 +335,25 @@ def test_waiting_for_citizen_and_resume(in_progress: Ticket, clerk: User) -> Non
 def test_timeline_entries_are_immutable(open_ticket: Ticket) -> None:
     entry = open_ticket.timeline.get()
     entry.code = "tickets.ticket.tampered"
-    with pytest.raises(ValueError, match="immutable"):
+    with pytest.raises(AppendOnlyError):
         entry.save()
-    with pytest.raises(ValueError, match="immutable"):
+    with pytest.raises(AppendOnlyError):
         entry.delete()
+    with pytest.raises(AppendOnlyError):
+        open_ticket.timeline.update(code="tickets.ticket.tampered")
+    with pytest.raises(AppendOnlyError):
+        TimelineEntry.objects.filter(pk=entry.pk).delete()
     assert TimelineEntry.objects.get(pk=entry.pk).code == "tickets.ticket.created"
+
+
+def test_deleting_an_actor_keeps_their_timeline_rows(open_ticket: Ticket, agent: User) -> None:
+    """Django's SET_NULL goes through the base manager: the row stays, with the actor's name."""
+    entry = open_ticket.timeline.get()
+    assert entry.actor == agent
+    agent.delete()
+    entry = TimelineEntry.objects.get(pk=entry.pk)
+    assert entry.actor is None
+    assert entry.actor_name == "agent"
 
 
 def test_a_ticket_handed_to_another_participant_cannot_be_reopened(
