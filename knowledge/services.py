@@ -42,6 +42,7 @@ from knowledge.models import (
     Topic,
 )
 from knowledge.search.services import search_refresh_on_commit
+from knowledge.selectors import knowledge_editors, services_review_overdue
 from knowledge.workflow import Action
 
 DEFAULT_CALENDAR_NAME = "Standard (Mo–Fr 08–18 Uhr)"
@@ -455,8 +456,6 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
     Returns the number of mails sent. No transaction: sending mail is slow I/O and a failed
     send must not roll anything back; the audit row is written after the mails went out.
     """
-    from knowledge.selectors import knowledge_editors, services_review_overdue
-
     day = today or timezone.localdate()
     overdue = list(services_review_overdue(day))
     recipients = list(knowledge_editors())

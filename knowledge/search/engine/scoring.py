@@ -59,7 +59,7 @@ def term_scores(gen: Generation, stem: str) -> dict[int, float]:
     return scores
 
 
-def score(gen: Generation, clauses: list[Clause]) -> dict[int, float]:
+def score_clauses(gen: Generation, clauses: list[Clause]) -> dict[int, float]:
     """Sum over query words of the best-matching alternative (a disjunction-max)."""
     totals: dict[int, float] = {}
     for clause in clauses:

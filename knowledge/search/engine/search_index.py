@@ -24,8 +24,8 @@ from knowledge.search.analysis import (
     load_wordlist,
     tokenize,
 )
-from knowledge.search.engine import scoring
 from knowledge.search.engine.planner import QueryPlanner
+from knowledge.search.engine.scoring import rerank, score_clauses
 from knowledge.search.engine.snippets import snippet
 from knowledge.search.engine.store import (
     Generation,
@@ -156,7 +156,7 @@ class SearchIndex:
         clauses = self._planner.plan(gen, text)
         if not clauses:
             return []
-        totals = scoring.score(gen, clauses)
+        totals = score_clauses(gen, clauses)
         if topic is not None:
             allowed = gen.topic_docs(topic)
             totals = {d: v for d, v in totals.items() if d in allowed}
@@ -172,7 +172,7 @@ class SearchIndex:
                 # An exact title match counts as most popular: a used neighbour can catch up
                 # by the same factor at most, never overtake it.
                 pop = 1.0
-            scored.append((scoring.rerank(score, clauses, doc_terms, title_words, pop), fields))
+            scored.append((rerank(score, clauses, doc_terms, title_words, pop), fields))
         scored.sort(key=lambda item: -item[0])
         matched_terms = {s for c in clauses for p in c.alternatives for s in p}
         out: list[SearchHit] = []
