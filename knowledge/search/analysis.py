@@ -17,6 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.search.weights import (
+    COMPOUND_MIN_LENGTH,
+    COMPOUND_MIN_PART,
+    MAX_WORD,
+    ONE_EDIT_MIN_LENGTH,
+    TWO_EDITS_MIN_LENGTH,
+)
+
 # Tokens are runs of letters/digits; "P-Konto" and "Kfz-Zulassungsstelle" become two tokens
 # and the joined form is added separately (see `Analyzer.terms`).
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
@@ -48,12 +56,8 @@ NEGATIONS = load_words(DATA_DIR / "negations_de.txt")
 SPOKEN_PREFIXES = tuple(sorted(load_words(DATA_DIR / "spoken_prefixes_de.txt")))
 _SHORT_PARTS = load_words(DATA_DIR / "short_compound_parts_de.txt")
 
-_MIN_PART = 4
+# Linking elements between compound members (Arbeit|s|amt, Hund|e|steuer).
 _FUGEN = ("", "s", "es", "n", "en", "e", "er")
-_MIN_COMPOUND = 7
-# Longer "words" are pasted junk (URLs, hashes, 10,000 x "ß"): not split, not fuzzy-matched,
-# since both cost time quadratic in the length.
-MAX_WORD = 48
 
 
 def fold(text: str) -> str:
@@ -105,9 +109,9 @@ def tokenize(text: str) -> Iterator[Token]:
 def max_edits(word: str) -> int:
     """Typo budget by length: short words are too ambiguous for edits."""
     n = len(word)
-    if n <= 3:
+    if n < ONE_EDIT_MIN_LENGTH:
         return 0
-    if n <= 7:
+    if n < TWO_EDITS_MIN_LENGTH:
         return 1
     return 2
 
@@ -192,14 +196,16 @@ class Decompounder:
     """
 
     def __init__(self, lexicon: Iterable[str]) -> None:
-        self._lexicon: set[str] = {w for w in lexicon if len(w) >= _MIN_PART or w in _SHORT_PARTS}
+        self._lexicon: set[str] = {
+            w for w in lexicon if len(w) >= COMPOUND_MIN_PART or w in _SHORT_PARTS
+        }
         self._lexicon |= _SHORT_PARTS
         self._cache: dict[str, tuple[str, ...]] = {}
         self._extra: frozenset[str] = frozenset()
         self.version = 0  # bumped when the lexicon grows, so dependent caches can reset
 
     def add(self, words: Iterable[str]) -> None:
-        added = {w for w in words if len(w) >= _MIN_PART}
+        added = {w for w in words if len(w) >= COMPOUND_MIN_PART}
         if added - self._lexicon:
             self._lexicon |= added
             self._cache.clear()
@@ -213,7 +219,7 @@ class Decompounder:
 
         extra: more words allowed as parts for this split only (a query's colloquial words).
         """
-        if len(word) < _MIN_COMPOUND or len(word) > MAX_WORD:
+        if len(word) < COMPOUND_MIN_LENGTH or len(word) > MAX_WORD:
             return ()
         key = word if not extra else f"{id(extra)}:{word}"
         cached = self._cache.get(key)
@@ -285,7 +291,7 @@ def load_wordlist(path: str) -> frozenset[str]:
             word = line.strip()
             # Lowercase entries are mostly inflected verb and adjective forms; measured on
             # the evaluation queries they add nonsense splits, nouns carry the compounds.
-            if len(word) >= _MIN_PART and word[:1].isupper() and word.isalpha():
+            if len(word) >= COMPOUND_MIN_PART and word[:1].isupper() and word.isalpha():
                 words.add(fold(word))
     return frozenset(words)
 

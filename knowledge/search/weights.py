@@ -13,6 +13,20 @@ MAX_QUERY_CHARS = 10_000
 # Words of a query that are planned; the rest of a pasted text is ignored.
 MAX_QUERY_TOKENS = 32
 MAX_LIMIT = 100
+# Longer "words" are pasted junk (URLs, hashes, 10,000 x "ß"): not split, not fuzzy-matched,
+# since both cost time quadratic in the length.
+MAX_WORD = 48
+
+# --- Analysis: compounds and typos (knowledge/search/analysis.py) -----------------------------
+
+# A compound member has at least this many letters (shorter ones: short_compound_parts_de.txt);
+# only words of COMPOUND_MIN_LENGTH letters or more are split.
+COMPOUND_MIN_PART = 4
+COMPOUND_MIN_LENGTH = 7
+# Typo budget by length: short words are too ambiguous for edits; one edit from
+# ONE_EDIT_MIN_LENGTH letters, two from TWO_EDITS_MIN_LENGTH.
+ONE_EDIT_MIN_LENGTH = 4
+TWO_EDITS_MIN_LENGTH = 8
 
 # --- Fields and BM25 --------------------------------------------------------------------------
 

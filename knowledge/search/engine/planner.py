@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from knowledge.search.analysis import (
-    MAX_WORD,
     NEGATIONS,
     PROCESS_WORDS,
     SPOKEN_PREFIXES,
@@ -30,6 +29,7 @@ from knowledge.search.weights import (
     COVERED_BY_PHRASE_IMPORTANCE,
     FUZZY_EXPANSIONS,
     MAX_QUERY_TOKENS,
+    MAX_WORD,
     NEGATED_IMPORTANCE,
     PHRASE_IMPORTANCE,
     PREFIX_EXPANSIONS,
