@@ -6,29 +6,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from tickets.models import TimelineEntry, Visibility
+from tickets.workflow import AuditCode
 
-CODE_LABELS = {
-    "tickets.ticket.created": gettext_lazy("Ticket created"),
-    "tickets.ticket.escalated": gettext_lazy("Escalated to the department"),
-    "tickets.ticket.reescalated": gettext_lazy("Escalated again"),
-    "tickets.ticket.taken": gettext_lazy("Taken"),
-    "tickets.ticket.assigned": gettext_lazy("Assigned"),
-    "tickets.ticket.note_added": gettext_lazy("Note"),
-    "tickets.ticket.responded": gettext_lazy("Response to the citizen"),
-    "tickets.ticket.response_emailed": gettext_lazy("Response sent by e-mail"),
-    "tickets.ticket.forwarded": gettext_lazy("Forwarded to another department"),
-    "tickets.ticket.returned": gettext_lazy("Returned to the service centre"),
-    "tickets.ticket.waiting_for_citizen": gettext_lazy("Waiting for the citizen"),
-    "tickets.ticket.resumed": gettext_lazy("Work resumed"),
-    "tickets.ticket.closed": gettext_lazy("Closed"),
-    "tickets.ticket.reopened": gettext_lazy("Reopened"),
-    "tickets.ticket.forwarded_to_participant": gettext_lazy("Handed to another 115 participant"),
-    "tickets.ticket.participant_emailed": gettext_lazy("E-mail to the 115 participant sent"),
-    "tickets.ticket.reminder_notified": gettext_lazy("Deadline reminder sent"),
-    "tickets.ticket.overdue_notified": gettext_lazy("Overdue notice sent"),
-    "tickets.ticket.caller_data_anonymised": gettext_lazy("Caller data deleted"),
+CODE_LABELS: dict[str, StrOrPromise] = {
+    AuditCode.CREATED: gettext_lazy("Ticket created"),
+    AuditCode.ESCALATED: gettext_lazy("Escalated to the department"),
+    AuditCode.REESCALATED: gettext_lazy("Escalated again"),
+    AuditCode.TAKEN: gettext_lazy("Taken"),
+    AuditCode.ASSIGNED: gettext_lazy("Assigned"),
+    AuditCode.NOTE_ADDED: gettext_lazy("Note"),
+    AuditCode.RESPONDED: gettext_lazy("Response to the citizen"),
+    AuditCode.RESPONSE_EMAILED: gettext_lazy("Response sent by e-mail"),
+    AuditCode.FORWARDED: gettext_lazy("Forwarded to another department"),
+    AuditCode.RETURNED: gettext_lazy("Returned to the service centre"),
+    AuditCode.WAITING_FOR_CITIZEN: gettext_lazy("Waiting for the citizen"),
+    AuditCode.RESUMED: gettext_lazy("Work resumed"),
+    AuditCode.CLOSED: gettext_lazy("Closed"),
+    AuditCode.REOPENED: gettext_lazy("Reopened"),
+    AuditCode.FORWARDED_TO_PARTICIPANT: gettext_lazy("Handed to another 115 participant"),
+    AuditCode.PARTICIPANT_EMAILED: gettext_lazy("E-mail to the 115 participant sent"),
+    AuditCode.REMINDER_NOTIFIED: gettext_lazy("Deadline reminder sent"),
+    AuditCode.OVERDUE_NOTIFIED: gettext_lazy("Overdue notice sent"),
+    AuditCode.CALLER_DATA_ANONYMISED: gettext_lazy("Caller data deleted"),
 }
 # The free text an entry carries, in the order a person would look for it.
 TEXT_KEYS = ("message", "text", "note", "reason", "resolution")

@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 
 from tickets.models import NotificationKind, Ticket, TicketNotification, TimelineEntry
 from tickets.timeline import timeline_entry_add
-
-RESPONSE_EMAILED = "tickets.ticket.response_emailed"
-PARTICIPANT_EMAILED = "tickets.ticket.participant_emailed"
+from tickets.workflow import AuditCode
 
 
 def _already_sent(entry: TimelineEntry, code: str) -> bool:
@@ -62,7 +60,7 @@ def notification_send(*, notification_id: int) -> bool:
 
 def citizen_response_send(*, entry_id: int) -> bool:
     entry = TimelineEntry.objects.select_related("ticket").filter(pk=entry_id).first()
-    if entry is None or _already_sent(entry, RESPONSE_EMAILED):
+    if entry is None or _already_sent(entry, AuditCode.RESPONSE_EMAILED):
         return False
     ticket = entry.ticket
     if not ticket.caller_email:  # anonymised in the meantime
@@ -73,7 +71,9 @@ def citizen_response_send(*, entry_id: int) -> bool:
         None,
         [ticket.caller_email],
     )
-    timeline_entry_add(ticket=ticket, actor=None, code=RESPONSE_EMAILED, data={"entry": entry.pk})
+    timeline_entry_add(
+        ticket=ticket, actor=None, code=AuditCode.RESPONSE_EMAILED, data={"entry": entry.pk}
+    )
     return True
 
 
@@ -102,7 +102,7 @@ def _participant_body(ticket: Ticket, note: str) -> str:
 
 def participant_forward_send(*, entry_id: int) -> bool:
     entry = TimelineEntry.objects.select_related("ticket").filter(pk=entry_id).first()
-    if entry is None or _already_sent(entry, PARTICIPANT_EMAILED):
+    if entry is None or _already_sent(entry, AuditCode.PARTICIPANT_EMAILED):
         return False
     ticket = entry.ticket
     send_mail(
@@ -114,6 +114,6 @@ def participant_forward_send(*, entry_id: int) -> bool:
         fail_silently=False,
     )
     timeline_entry_add(
-        ticket=ticket, actor=None, code=PARTICIPANT_EMAILED, data={"entry": entry.pk}
+        ticket=ticket, actor=None, code=AuditCode.PARTICIPANT_EMAILED, data={"entry": entry.pk}
     )
     return True

@@ -14,7 +14,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from callcenter.accounts.models import User
 from tickets.models import NotificationKind, Ticket, TicketNotification
 from tickets.timeline import timeline_entry_add
-from tickets.workflow import WITH_DEPARTMENT
+from tickets.workflow import WITH_DEPARTMENT, AuditCode
+
+NOTIFIED_CODES = {
+    NotificationKind.REMINDER: AuditCode.REMINDER_NOTIFIED,
+    NotificationKind.OVERDUE: AuditCode.OVERDUE_NOTIFIED,
+}
 
 
 def _already_notified(kind: str) -> Exists:
@@ -88,7 +93,7 @@ def notification_record(*, ticket: Ticket, kind: NotificationKind) -> TicketNoti
             timeline_entry_add(
                 ticket=ticket,
                 actor=None,
-                code=f"tickets.ticket.{kind}_notified",
+                code=NOTIFIED_CODES[kind],
                 data={"due_at": ticket.due_at.isoformat(), "recipients": len(recipients)},
             )
     except IntegrityError:  # another run got there first

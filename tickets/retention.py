@@ -21,12 +21,11 @@ from django.db import transaction
 from callcenter.scrubbing import placeholders, scrub_text
 from tickets.models import Ticket, TimelineEntry
 from tickets.timeline import timeline_entry_add
-from tickets.workflow import TERMINAL
+from tickets.workflow import TERMINAL, AuditCode
 
 # 1: contact fields cleared (the rules until December 2026); 2: texts scrubbed as well.
 # Raising it runs the then current rules once more over every ticket past its retention.
 ANONYMISATION_VERSION = 2
-ANONYMISED_CODE = "tickets.ticket.caller_data_anonymised"
 
 ANONYMISED_FIELDS = {
     "caller_name": "",
@@ -37,9 +36,11 @@ ANONYMISED_FIELDS = {
 }
 TEXT_FIELDS = ("subject", "description", "resolution")
 # Timeline values that are contact data as a whole, whatever they look like.
-CONTACT_KEYS = {"tickets.ticket.callback_started": frozenset({"number"})}
+CONTACT_KEYS: dict[str, frozenset[str]] = {AuditCode.CALLBACK_STARTED: frozenset({"number"})}
 # Timeline values that are not the caller's: the 115 participant a ticket was handed to.
-KEEP_KEYS = {"tickets.ticket.forwarded_to_participant": frozenset({"participant_name", "email"})}
+KEEP_KEYS: dict[str, frozenset[str]] = {
+    AuditCode.FORWARDED_TO_PARTICIPANT: frozenset({"participant_name", "email"})
+}
 BATCH = 500
 
 
@@ -125,7 +126,7 @@ def caller_data_anonymise(*, ticket_id: int, now: dt.datetime) -> bool:
             timeline_entry_add(
                 ticket=ticket,
                 actor=None,
-                code=ANONYMISED_CODE,
+                code=AuditCode.CALLER_DATA_ANONYMISED,
                 # Counts, never the data: this row outlives the data it describes.
                 data={
                     "retention_days": settings.CALLCENTER_CALLER_DATA_RETENTION_DAYS,

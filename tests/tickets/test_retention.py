@@ -16,7 +16,7 @@ from tests.factories import TicketFactory, VerbundParticipantFactory
 from tickets import retention, selectors, services, tasks
 from tickets.models import Ticket, TimelineEntry
 from tickets.services import CallerData
-from tickets.workflow import Status
+from tickets.workflow import AuditCode, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_texts_and_timeline_lose_phone_numbers_addresses_and_the_name(
         f"Sehr geehrte Frau {NAME}, Ihr Antrag ist da."
     )
     # Traceable without the data: what was removed where, as counts.
-    entry = worked.timeline.get(code=retention.ANONYMISED_CODE)
+    entry = worked.timeline.get(code=AuditCode.CALLER_DATA_ANONYMISED)
     assert entry.actor is None
     assert entry.data == {
         "retention_days": 180,
@@ -124,7 +124,7 @@ def test_anonymising_twice_changes_nothing(worked: Ticket, frozen: time_machine.
     assert now is not None
     assert retention.caller_data_anonymise(ticket_id=worked.pk, now=now) is False
     assert _everything(worked) == before
-    assert worked.timeline.filter(code=retention.ANONYMISED_CODE).count() == 1
+    assert worked.timeline.filter(code=AuditCode.CALLER_DATA_ANONYMISED).count() == 1
 
 
 def test_tickets_without_consent_lose_personal_data_in_their_texts_too(
@@ -142,13 +142,13 @@ def test_tickets_without_consent_lose_personal_data_in_their_texts_too(
     typed.refresh_from_db()
     assert typed.description == f"Herr {NAME}, erreichbar unter 030 oder {PHONE}"
     assert typed.caller_data_anonymised_at is None  # there never was contact data
-    entry = typed.timeline.get(code=retention.ANONYMISED_CODE)
+    entry = typed.timeline.get(code=AuditCode.CALLER_DATA_ANONYMISED)
     assert entry.data["contact_fields"] is False
     assert entry.data["removed"] == {"name": 1, "phone": 1}
     # Nothing found, nothing changed: no timeline row, but not looked at again either.
     clean.refresh_from_db()
     assert clean.anonymisation_version == retention.ANONYMISATION_VERSION
-    assert not clean.timeline.filter(code=retention.ANONYMISED_CODE).exists()
+    assert not clean.timeline.filter(code=AuditCode.CALLER_DATA_ANONYMISED).exists()
     assert tasks.anonymise_caller_data.delay().get() == 0
 
 
@@ -168,7 +168,9 @@ def test_tickets_anonymised_by_the_earlier_rules_get_their_texts_scrubbed(
     earlier.refresh_from_db()
     assert earlier.description == f"Rückruf {PHONE}"
     assert earlier.caller_data_anonymised_at == anonymised_at
-    assert earlier.timeline.get(code=retention.ANONYMISED_CODE).data["contact_fields"] is False
+    assert (
+        earlier.timeline.get(code=AuditCode.CALLER_DATA_ANONYMISED).data["contact_fields"] is False
+    )
 
 
 def test_the_115_participant_a_ticket_went_to_keeps_its_address(

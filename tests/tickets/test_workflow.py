@@ -12,6 +12,7 @@ from tickets.workflow import (
     TRANSITIONS,
     Action,
     Actor,
+    AuditCode,
     Status,
     allowed_actions,
     check_edit,
@@ -129,6 +130,17 @@ def test_edits_are_bound_to_states_and_actors() -> None:
     with pytest.raises(ActionNotPermitted):
         check_edit(Action.ASSIGN, Status.ESCALATED, DESK)
     assert set(EDITS) == {Action.ASSIGN, Action.NOTE}
+
+
+def test_each_action_records_one_audit_code_whatever_its_source() -> None:
+    codes: dict[Action, set[AuditCode]] = {}
+    for transition in TRANSITIONS:
+        codes.setdefault(transition.action, set()).add(transition.audit_code)
+    for action, edit in EDITS.items():
+        codes.setdefault(action, set()).add(edit.audit_code)
+    assert all(len(found) == 1 for found in codes.values())
+    assert set(codes) == set(Action)
+    assert all(code.startswith("tickets.ticket.") for code in AuditCode)
 
 
 def test_every_status_is_reachable() -> None:

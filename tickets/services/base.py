@@ -22,7 +22,7 @@ from tickets.calendars import calendar_spec_for_department
 from tickets.exceptions import StaleVersion, TicketInvalid, TicketNotFound, TransitionNotAllowed
 from tickets.models import Ticket, TimelineEntry, Visibility
 from tickets.timeline import timeline_entry_add
-from tickets.workflow import Action, Status, check_edit, target_status
+from tickets.workflow import Action, Status, check_edit, decide
 
 Changes = dict[str, Any]
 
@@ -48,18 +48,19 @@ def ticket_transition(
     actor: User | None,
     action: Action,
     expected_version: int | None,
-    code: str,
     changes: Callable[[Ticket], Changes] = lambda _t: {},
     data: Callable[[Ticket], dict[str, Any]] = lambda _t: {},
     visibility: str = Visibility.INTERNAL,
 ) -> tuple[Ticket, TimelineEntry]:
-    """The one place that changes ``Ticket.status``.
+    """The one place that changes ``Ticket.status``; the timeline row gets the code the
+    workflow declares for the transition.
 
     Visibility is checked before the version so an outsider learns nothing from a 409.
     """
     with transaction.atomic():
         locked = locked_visible(ticket, actor)
-        target = target_status(action, Status(locked.status), access.actor_kinds(locked, actor))
+        transition = decide(action, Status(locked.status), access.actor_kinds(locked, actor))
+        target = transition.target
         check_version(locked, expected_version)
         fields = changes(locked)
         entry_data = {"from": locked.status, "to": target.value, **data(locked)}
@@ -72,7 +73,11 @@ def ticket_transition(
             raise TransitionNotAllowed(_("Someone else changed the ticket first."))
         locked.refresh_from_db()
         entry = timeline_entry_add(
-            ticket=locked, actor=actor, code=code, data=entry_data, visibility=visibility
+            ticket=locked,
+            actor=actor,
+            code=transition.audit_code,
+            data=entry_data,
+            visibility=visibility,
         )
     return locked, entry
 
@@ -83,20 +88,19 @@ def ticket_edit(
     actor: User | None,
     action: Action,
     expected_version: int | None,
-    code: str,
     changes: Callable[[Ticket], Changes],
     data: dict[str, Any],
 ) -> Ticket:
     """A change that keeps the status (assignment)."""
     with transaction.atomic():
         locked = locked_visible(ticket, actor)
-        check_edit(action, Status(locked.status), access.actor_kinds(locked, actor))
+        edit = check_edit(action, Status(locked.status), access.actor_kinds(locked, actor))
         check_version(locked, expected_version)
         Ticket.objects.filter(pk=locked.pk).update(
             version=F("version") + 1, updated_at=timezone.now(), **changes(locked)
         )
         locked.refresh_from_db()
-        timeline_entry_add(ticket=locked, actor=actor, code=code, data=data)
+        timeline_entry_add(ticket=locked, actor=actor, code=edit.audit_code, data=data)
     return locked
 
 

@@ -17,6 +17,7 @@ from tickets.models import ResponseChannel, Ticket, TimelineEntry, Visibility
 from tickets.phone import normalize_phone
 from tickets.services.base import Changes, check_version, locked_visible
 from tickets.timeline import timeline_entry_add
+from tickets.workflow import AuditCode
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def ticket_callback_record(
         return timeline_entry_add(
             ticket=locked,
             actor=actor,
-            code="tickets.ticket.callback_started",
+            code=AuditCode.CALLBACK_STARTED,
             data={"number": number, "interface": interface},
             visibility=Visibility.INTERNAL,
         )
@@ -111,7 +112,7 @@ def ticket_details_update(
         timeline_entry_add(
             ticket=locked,
             actor=actor,
-            code="tickets.ticket.details_set",
+            code=AuditCode.DETAILS_SET,
             # Never the contact data itself: the timeline outlives the retention period.
             data={
                 "service": locked.service_id,

@@ -14,6 +14,7 @@ from tickets.models import Channel, Priority, Ticket, TicketNumberCounter
 from tickets.services.base import require_text
 from tickets.services.contact import CallerData, caller_fields
 from tickets.timeline import timeline_entry_add
+from tickets.workflow import AuditCode
 
 
 def ticket_number_allocate(*, year: int) -> str:
@@ -62,7 +63,7 @@ def ticket_create(
         timeline_entry_add(
             ticket=ticket,
             actor=actor,
-            code="tickets.ticket.created",
+            code=AuditCode.CREATED,
             # Never the contact data itself: the timeline outlives the retention period.
             data={
                 "channel": channel,

@@ -37,7 +37,6 @@ def ticket_assign(
         actor=actor,
         action=Action.ASSIGN,
         expected_version=expected_version,
-        code="tickets.ticket.assigned",
         changes=changes,
         data={"assignee": assignee.pk if assignee else None},
     )
@@ -50,11 +49,11 @@ def ticket_note_add(
     # Notes are additive and never conflict, so they neither need nor bump the version.
     with transaction.atomic():
         locked = locked_visible(ticket, actor)
-        check_edit(Action.NOTE, Status(locked.status), access.actor_kinds(locked, actor))
+        edit = check_edit(Action.NOTE, Status(locked.status), access.actor_kinds(locked, actor))
         return timeline_entry_add(
             ticket=locked,
             actor=actor,
-            code="tickets.ticket.note_added",
+            code=edit.audit_code,
             data={"text": text},
             visibility=visibility,
         )

@@ -47,7 +47,6 @@ def ticket_escalate(
         actor=actor,
         action=Action.ESCALATE,
         expected_version=expected_version,
-        code="tickets.ticket.escalated",
         changes=lambda t: {
             "department": target,
             "assignee": None,
@@ -69,7 +68,6 @@ def ticket_take(*, ticket: Ticket, actor: User, expected_version: int | None = N
         actor=actor,
         action=Action.TAKE,
         expected_version=expected_version,
-        code="tickets.ticket.taken",
         changes=lambda t: {"assignee": actor},
     )
     return ticket
@@ -83,7 +81,6 @@ def ticket_wait_for_citizen(
         actor=actor,
         action=Action.WAIT_FOR_CITIZEN,
         expected_version=expected_version,
-        code="tickets.ticket.waiting_for_citizen",
         data=lambda t: {"note": note.strip()},
     )
     return ticket
@@ -95,7 +92,6 @@ def ticket_resume(*, ticket: Ticket, actor: User, expected_version: int | None =
         actor=actor,
         action=Action.RESUME,
         expected_version=expected_version,
-        code="tickets.ticket.resumed",
     )
     return ticket
 
@@ -111,7 +107,6 @@ def ticket_respond(
         actor=actor,
         action=Action.RESPOND,
         expected_version=expected_version,
-        code="tickets.ticket.responded",
         changes=lambda t: {"first_response_at": t.first_response_at or now},
         data=lambda t: {"message": message, "channel": t.response_channel},
         visibility=Visibility.CITIZEN,
@@ -142,7 +137,6 @@ def ticket_forward(
         actor=actor,
         action=Action.FORWARD,
         expected_version=expected_version,
-        code="tickets.ticket.forwarded",
         changes=lambda t: {"department": department, "assignee": None},
         data=lambda t: {
             "from_department": t.department_id,
@@ -163,7 +157,6 @@ def ticket_return(
         actor=actor,
         action=Action.RETURN,
         expected_version=expected_version,
-        code="tickets.ticket.returned",
         changes=lambda t: {"department": None, "assignee": None},
         data=lambda t: {"from_department": t.department_id, "reason": reason},
     )
@@ -187,7 +180,6 @@ def ticket_reescalate(
         actor=actor,
         action=Action.REESCALATE,
         expected_version=expected_version,
-        code="tickets.ticket.reescalated",
         changes=lambda t: {
             "department": department,
             "assignee": None,
@@ -215,7 +207,6 @@ def ticket_close(
         actor=actor,
         action=Action.CLOSE,
         expected_version=expected_version,
-        code="tickets.ticket.closed",
         changes=changes,
         data=lambda t: {"resolution": resolution},
     )
@@ -253,7 +244,6 @@ def ticket_reopen(
         actor=actor,
         action=Action.REOPEN,
         expected_version=expected_version,
-        code="tickets.ticket.reopened",
         changes=changes,
         data=lambda t: {"reason": reason},
     )
@@ -277,7 +267,6 @@ def ticket_forward_to_participant(
         actor=actor,
         action=Action.FORWARD_TO_PARTICIPANT,
         expected_version=expected_version,
-        code="tickets.ticket.forwarded_to_participant",
         changes=lambda t: {
             "closed_at": now,
             "resolution": _("Forwarded to 115 participant %(name)s") % {"name": participant.name},
