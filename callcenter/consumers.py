@@ -14,13 +14,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from callcenter.accounts.models import User
+from callcenter.directory.selectors import department_ids_of_user
 from callcenter.realtime import (
     CHANNEL_MESSAGE_TYPE,
     SUPERVISORS_GROUP,
     department_group,
     user_group,
 )
-from knowledge.selectors import department_ids_of_user
 
 CLOSE_UNAUTHENTICATED = 4401
 # Messages whose handlers touch no database (forwarding an event, answering a ping).

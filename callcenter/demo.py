@@ -13,15 +13,15 @@ from django.db import transaction
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.accounts.services import user_create_or_update
-from knowledge.demo.loader import knowledge_demo_load
-from knowledge.importers.dldb import dldb_import
-from knowledge.models import Department
-from knowledge.services import (
+from callcenter.directory.models import Department
+from callcenter.directory.services import (
     authority_upsert,
     calendar_default_ensure,
     department_upsert,
     membership_set,
 )
+from knowledge.demo.loader import knowledge_demo_load
+from knowledge.importers.dldb import dldb_import
 from telephony.services import device_map
 
 DLDB_EXPORT = Path(__file__).resolve().parent.parent / "knowledge" / "fixtures" / "dldb-berlin-2016"

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "callcenter.accounts",
+    "callcenter.directory",
     "knowledge",
     "tickets",
     "telephony",

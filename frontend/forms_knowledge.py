@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.directory.models import Department, Location
+from callcenter.directory.selectors import department_list, location_list
 from knowledge.content import (
     EDITABLE_FIELDS,
     TEXT_KINDS,
@@ -21,8 +23,8 @@ from knowledge.content import (
     Kind,
     ServiceContent,
 )
-from knowledge.models import Department, Location, Service, Topic
-from knowledge.selectors import department_list, location_list, topic_list
+from knowledge.models import Service, Topic
+from knowledge.selectors import topic_list
 from knowledge.workflow import ServiceStatus
 
 # Domain field name → form field name where they differ.

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from callcenter.accounts.selectors import user_roles
-from knowledge.selectors import departments_of_user
+from callcenter.directory.selectors import departments_of_user
 
 
 @login_required

@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
+from callcenter.directory.models import Department
+from callcenter.directory.selectors import department_list
 from knowledge.exceptions import ServiceNotFound, VersionNotFound
 from knowledge.models import (
-    Authority,
-    Department,
     KnowledgeEvent,
-    Location,
     Service,
     ServiceLocation,
     ServiceResponsibility,
@@ -23,28 +22,6 @@ from knowledge.models import (
     Topic,
 )
 from knowledge.workflow import ServiceStatus
-
-
-def authority_list() -> QuerySet[Authority]:
-    return Authority.objects.order_by("name")
-
-
-def department_list() -> QuerySet[Department]:
-    return Department.objects.filter(is_active=True).select_related("authority", "calendar")
-
-
-def department_ids_of_user(user: User | AnonymousUser) -> set[int]:
-    """Departments whose tickets the user may see: the ones they are a member of."""
-    if not user.is_authenticated:
-        return set()
-    return set(user.department_memberships.values_list("department_id", flat=True))
-
-
-def departments_of_user(user: User | AnonymousUser) -> QuerySet[Department]:
-    return department_list().filter(pk__in=department_ids_of_user(user))
-
-
-# --- Knowledge base ---------------------------------------------------------------------------
 
 READ_CAPABILITIES = frozenset(
     {
@@ -229,10 +206,6 @@ def services_review_overdue(today: dt.date | None = None) -> QuerySet[Service]:
         .select_related("topic")
         .order_by("review_due", "title")
     )
-
-
-def location_list() -> QuerySet[Location]:
-    return Location.objects.filter(is_active=True).select_related("authority", "department")
 
 
 def knowledge_editors() -> QuerySet[User]:

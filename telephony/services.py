@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from knowledge.models import Department, Service
+from callcenter.directory.models import Department
+from knowledge.models import Service
 from telephony import acd_commands, events, screen_pop, selectors
 from telephony.acd_events import (
     AgentStateChanged,

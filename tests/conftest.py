@@ -9,7 +9,7 @@ from django.db import connection
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.celery import app as celery_app
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.support.services import unavailable
 

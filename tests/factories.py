@@ -15,7 +15,7 @@ from factory.django import DjangoModelFactory
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.accounts.services import roles_sync
-from knowledge.models import Authority, Department, DepartmentMembership
+from callcenter.directory.models import Authority, Department, DepartmentMembership
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -63,7 +63,8 @@ class MembershipFactory(DjangoModelFactory[DepartmentMembership]):
 
 # --- Knowledge base -----------------------------------------------------------------------------
 
-from knowledge.models import Location, Service, ServiceResponsibility, Topic  # noqa: E402
+from callcenter.directory.models import Location  # noqa: E402
+from knowledge.models import Service, ServiceResponsibility, Topic  # noqa: E402
 
 
 class TopicFactory(DjangoModelFactory[Topic]):

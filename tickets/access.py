@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from callcenter.accounts.models import User
-from knowledge.selectors import department_ids_of_user
+from callcenter.directory.selectors import department_ids_of_user
 from tickets.models import Ticket
 from tickets.workflow import ACTOR_CAPABILITIES, Actor
 

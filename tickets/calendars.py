@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tickets.business_hours import DEFAULT_WEEKLY, CalendarSpec, Interval
 
 DEFAULT_TIME_ZONE = "Europe/Berlin"

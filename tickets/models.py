@@ -64,7 +64,7 @@ class Ticket(models.Model):
         verbose_name=_("service"),
     )
     department = models.ForeignKey(
-        "knowledge.Department",
+        "directory.Department",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from knowledge.selectors import department_ids_of_user
+from callcenter.directory.selectors import department_ids_of_user
 from tickets.access import restrict_to_visible
 from tickets.business_hours import service_seconds_between
 from tickets.calendars import calendar_spec_for_department

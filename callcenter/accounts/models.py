@@ -8,7 +8,7 @@ class User(AbstractUser):
     """A person working in the service centre or a department.
 
     What a user may do comes from their role groups (see ``roles.py``); which tickets they see
-    comes from their department memberships (``knowledge.DepartmentMembership``).
+    comes from their department memberships (``directory.DepartmentMembership``).
     """
 
     class Meta:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
 from callcenter.accounts.selectors import user_roles
-from knowledge.selectors import departments_of_user
+from callcenter.directory.selectors import departments_of_user
 
 
 class MeOutputSerializer(serializers.Serializer[dict[str, Any]]):

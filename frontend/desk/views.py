@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from callcenter.accounts.models import User
+from callcenter.directory.selectors import department_list
 from callcenter.errors import DomainError
 from frontend.desk.access import desk_required
 from frontend.desk.forms import ManualTicketForm
@@ -26,11 +27,7 @@ from frontend.knowledge.article import article_of, responsibility_of
 from frontend.timeline import timeline_item
 from knowledge.content import ServiceContent
 from knowledge.search.usage import search_result_used
-from knowledge.selectors import (
-    department_list,
-    service_default_department,
-    service_responsible_departments,
-)
+from knowledge.selectors import service_default_department, service_responsible_departments
 from telephony.models import WrapUpOutcome
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services

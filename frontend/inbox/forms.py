@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tickets.workflow import Status
 
 MINE = "mine"

@@ -22,13 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django_stubs_ext import StrOrPromise
 
 from callcenter.accounts.models import User
+from callcenter.directory.models import Department
+from callcenter.directory.selectors import department_list
 from callcenter.errors import Conflict, DomainError
 from frontend.inbox import forms as inbox_forms
 from frontend.inbox.access import inbox_required
 from frontend.inbox.presentation import inbox_row
 from frontend.timeline import timeline_item
-from knowledge.models import Department
-from knowledge.selectors import department_list
 from tickets import access, selectors, services
 from tickets.api.pagination import DeferredJoinPaginator
 from tickets.exceptions import TicketNotFound

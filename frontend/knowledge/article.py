@@ -14,8 +14,8 @@ from typing import Any, Final
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 
+from callcenter.directory.models import Department, Location
 from knowledge.content import TEXT_MODULES, FormLink, ServiceContent, url_is_allowed
-from knowledge.models import Department, Location
 from knowledge.rendering import render_markdown
 
 # What an agent needs first during a call: the short text (the lead, followed by the internal

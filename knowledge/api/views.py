@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
+from callcenter.directory.models import Department, Location
 from callcenter.errors import InvalidInput, NotAllowed
 from knowledge import selectors, services
 from knowledge.api import serializers as s
@@ -29,7 +30,7 @@ from knowledge.api.permissions import CanReadKnowledge, CanWorkOnKnowledge
 from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
 from knowledge.importers.csv_services import services_from_csv, services_to_csv
-from knowledge.models import Department, Location, Service, Topic
+from knowledge.models import Service, Topic
 from knowledge.workflow import ServiceStatus
 
 

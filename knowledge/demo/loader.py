@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db import transaction
 
+from callcenter.directory.models import Department
 from knowledge import services
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.demo.articles import ARTICLES
-from knowledge.models import Department, Service, Topic
+from knowledge.models import Service, Topic
 from knowledge.workflow import ServiceStatus
 
 

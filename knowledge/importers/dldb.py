@@ -29,14 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from callcenter.directory.models import Authority, Department, Location
 from knowledge.content import ServiceContent
 from knowledge.exceptions import ImportFailed
 from knowledge.models import (
-    Authority,
-    Department,
     KnowledgeEvent,
     LinkSource,
-    Location,
     Service,
     ServiceLocation,
     ServiceResponsibility,

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import knowledge.models.location
+import callcenter.directory.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('house_number', models.CharField(blank=True, max_length=32, verbose_name='house number')),
                 ('postal_code', models.CharField(blank=True, max_length=16, verbose_name='postal code')),
                 ('city', models.CharField(blank=True, max_length=128, verbose_name='city')),
-                ('opening_hours', models.JSONField(blank=True, default=list, help_text='List of {"weekday": 0-6, "opens": "HH:MM", "closes": "HH:MM"}.', validators=[knowledge.models.location.validate_opening_hours], verbose_name='opening hours')),
+                ('opening_hours', models.JSONField(blank=True, default=list, help_text='List of {"weekday": 0-6, "opens": "HH:MM", "closes": "HH:MM"}.', validators=[callcenter.directory.models.validate_opening_hours], verbose_name='opening hours')),
                 ('phone', models.CharField(blank=True, max_length=64, verbose_name='phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
                 ('external_id', models.CharField(blank=True, help_text='Id in the Berlin DLDB location list.', max_length=64, null=True, unique=True, verbose_name='DLDB id')),

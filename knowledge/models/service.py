@@ -12,8 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.models.location import Location
-from knowledge.models.organisation import Department
+from callcenter.directory.models import Department, Location
 from knowledge.models.topic import Topic
 from knowledge.workflow import ServiceStatus
 

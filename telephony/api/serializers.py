@@ -5,7 +5,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from knowledge.selectors import department_list, service_list_published
+from callcenter.directory.selectors import department_list
+from knowledge.selectors import service_list_published
 from telephony.models import AgentDevice, Call, CallOffer, WrapUpOutcome
 from tickets.models import ResponseChannel
 

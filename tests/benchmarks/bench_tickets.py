@@ -101,7 +101,7 @@ def run(tickets: int, requests: int, *, vacuum: bool = True) -> dict[str, Any]:
 
     from callcenter.accounts.roles import Role
     from callcenter.accounts.services import user_create_or_update
-    from knowledge.services import authority_upsert, department_upsert, membership_set
+    from callcenter.directory.services import authority_upsert, department_upsert, membership_set
 
     call_command("migrate", interactive=False, verbosity=0)
     authority = authority_upsert(name="Bezirksamt Benchmark")

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -65,7 +65,7 @@ def test_migrations_and_queries_agree_on_sqlite_and_postgres(
 
 @pytest.mark.django_db
 def test_icontains_folds_umlauts_on_every_engine() -> None:
-    from knowledge.models import Department
+    from callcenter.directory.models import Department
     from tests.factories import DepartmentFactory
 
     DepartmentFactory(name="Bürgeramt Mitte", office_type="buergeramt")

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from callcenter.accounts.models import User
 from callcenter.consumers import CLOSE_UNAUTHENTICATED
+from callcenter.directory.models import Department
 from callcenter.realtime import (
     SUPERVISORS_GROUP,
     broadcast_on_commit,
@@ -18,7 +19,6 @@ from callcenter.realtime import (
     register_event,
     user_group,
 )
-from knowledge.models import Department
 from tests.support.live import live_communicator, session_cookie
 
 register_event("test.ping", version=3, required={"n"})

@@ -8,7 +8,7 @@ from callcenter.accounts.roles import ROLE_PERMISSIONS, Role
 from callcenter.accounts.selectors import user_roles
 from callcenter.accounts.services import roles_sync
 from callcenter.demo import DEMO_USERS, demo_load
-from knowledge.models import Authority, Department, DepartmentMembership
+from callcenter.directory.models import Authority, Department, DepartmentMembership
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ import pytest
 import uvicorn
 
 from callcenter.accounts.roles import Role
+from callcenter.directory.models import Department
 from knowledge import services as knowledge_services
-from knowledge.models import Department, Service
+from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import publish

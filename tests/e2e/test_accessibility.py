@@ -15,7 +15,8 @@ import pytest
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from knowledge.models import Department, Service
+from callcenter.directory.models import Department
+from knowledge.models import Service
 from tests.e2e.conftest import axe_core_script
 from tests.e2e.test_desk import log_in, open_desk, pop_of, t
 from tests.e2e.test_inbox import escalate_as_agent

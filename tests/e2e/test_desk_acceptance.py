@@ -28,10 +28,12 @@ from django.db import connections
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.demo import DEMO_DEPARTMENT, demo_content_load
-from knowledge.models import Department, Service
+from callcenter.directory.models import Department
+from callcenter.directory.services import membership_set
+from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild
 from knowledge.selectors import service_default_department, service_responsible_departments
-from knowledge.services import membership_set, service_responsibilities_set
+from knowledge.services import service_responsibilities_set
 from telephony.ami.framing import Message
 from telephony.models import Call
 from telephony.runtime import AdapterRuntime

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_desk import UNNAMED_CONTROLS, log_in
 from tickets import services

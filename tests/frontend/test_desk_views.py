@@ -14,7 +14,7 @@ from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import login, publish
 from tests.support.live import live_communicator, session_cookie

@@ -16,8 +16,8 @@ from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
+from callcenter.directory.models import Department
 from frontend.inbox import views as inbox_views
-from knowledge.models import Department
 from tests.factories import MembershipFactory, UserFactory
 from tickets import services
 from tickets.models import ResponseChannel, Ticket

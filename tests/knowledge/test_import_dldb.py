@@ -12,14 +12,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from callcenter.accounts.models import User
+from callcenter.directory.models import Authority, Department, Location
 from knowledge import selectors, services
 from knowledge.importers.dldb import FILES, dldb_import
 from knowledge.models import (
-    Authority,
-    Department,
     KnowledgeEvent,
     LinkSource,
-    Location,
     Service,
     ServiceLocation,
     ServiceResponsibility,

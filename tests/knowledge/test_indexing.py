@@ -17,12 +17,7 @@ from rest_framework.test import APIClient
 from callcenter.accounts.models import User
 from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild, search_index_refresh
-from knowledge.services import (
-    service_archive,
-    service_create,
-    service_publish,
-    service_submit,
-)
+from knowledge.services import service_archive, service_create, service_publish, service_submit
 from tests.factories import DepartmentFactory, ResponsibilityFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Model-level rules: opening hours shape, LeiKa key, validity order, admin pages."""
+"""Model-level rules: LeiKa key, validity order, admin pages."""
 
 from __future__ import annotations
 
@@ -8,33 +8,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from knowledge.models import Service
-from knowledge.models.location import opening_hours_errors
-from tests.factories import LocationFactory, ServiceFactory, UserFactory
-
-
-def test_opening_hours_accept_weekday_and_hh_mm_ranges() -> None:
-    assert opening_hours_errors([{"weekday": 0, "opens": "08:00", "closes": "18:00"}]) == []
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "Mo-Fr 8-18",
-        [{"weekday": 7, "opens": "08:00", "closes": "18:00"}],
-        [{"weekday": 1, "opens": "18:00", "closes": "08:00"}],
-        [{"weekday": 1, "opens": "8 Uhr", "closes": "18:00"}],
-        [{"weekday": 1, "opens": "08:00"}],
-    ],
-)
-def test_malformed_opening_hours_are_reported(value: object) -> None:
-    assert opening_hours_errors(value) != []
-
-
-@pytest.mark.django_db
-def test_location_full_clean_validates_opening_hours() -> None:
-    location = LocationFactory(opening_hours=[{"weekday": 1, "opens": "x", "closes": "y"}])
-    with pytest.raises(ValidationError):
-        location.full_clean()
+from tests.factories import ServiceFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -55,8 +29,7 @@ def test_database_refuses_validity_ending_before_it_starts() -> None:
 def test_admin_pages_of_the_knowledge_base_render() -> None:
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
     ServiceFactory()
-    LocationFactory()
     client = Client()
     client.force_login(admin_user)
-    for page in ("service", "location", "topic", "serviceversion", "knowledgeevent"):
+    for page in ("service", "topic", "serviceversion", "knowledgeevent"):
         assert client.get(f"/admin/knowledge/{page}/").status_code == 200, page

@@ -22,8 +22,8 @@ def main() -> None:
     from callcenter.accounts.roles import Role
     from callcenter.accounts.selectors import user_roles
     from callcenter.demo import demo_load
-    from knowledge.models import Department
-    from knowledge.selectors import department_list, departments_of_user
+    from callcenter.directory.models import Department
+    from callcenter.directory.selectors import department_list, departments_of_user
 
     users = demo_load(passwords={role.value: f"pw-{role.value}-115" for role in Role})
     demo_load(passwords={role.value: f"pw-{role.value}-115" for role in Role})

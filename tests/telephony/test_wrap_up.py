@@ -16,8 +16,9 @@ from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
+from callcenter.directory.models import Department
 from knowledge import services as knowledge_services
-from knowledge.models import Department, SearchUse, Service
+from knowledge.models import SearchUse, Service
 from knowledge.search.index import search_index_rebuild
 from telephony.acd_events import CallAnswered, CallEnded, CallJoined, OfferStarted
 from telephony.models import Call

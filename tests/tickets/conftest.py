@@ -11,7 +11,7 @@ import time_machine
 from pytest_django import Settings
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tickets import services
 from tickets.models import ResponseChannel, Ticket
 from tickets.services import CallerData

@@ -8,7 +8,7 @@ from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import TicketFactory
 from tests.tickets.conftest import BERLIN
 from tickets.models import Ticket

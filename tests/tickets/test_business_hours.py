@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_django import Settings
 
-from knowledge.models import BusinessCalendar, ClosureDay, OpeningHours
+from callcenter.directory.models import BusinessCalendar, ClosureDay, OpeningHours
 from tests.factories import DepartmentFactory
 from tickets.business_hours import (
     DEFAULT_WEEKLY,

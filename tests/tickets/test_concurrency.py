@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, transaction
 
 from callcenter.accounts.roles import Role
+from callcenter.directory.models import Department
 from callcenter.errors import Conflict
-from knowledge.models import Department
 from tests.factories import MembershipFactory, UserFactory
 from tickets import services
 from tickets.models import Ticket, TicketNumberCounter

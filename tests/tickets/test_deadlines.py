@@ -14,7 +14,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from knowledge.models import BusinessCalendar, Department
+from callcenter.directory.models import BusinessCalendar, Department
 from tests.factories import DepartmentFactory
 from tests.tickets.conftest import BERLIN
 from tickets import services

@@ -19,8 +19,8 @@ from django.db import transaction
 
 from callcenter import realtime
 from callcenter.accounts.models import User
+from callcenter.directory.models import Department
 from callcenter.realtime import department_group, user_group
-from knowledge.models import Department
 from tests.support.live import changes_heard, live_communicator, session_cookie
 from tickets import events, services
 from tickets.events import TICKET_CHANGED

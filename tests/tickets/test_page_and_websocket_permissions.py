@@ -16,7 +16,7 @@ from django.test import Client
 
 from callcenter.accounts.models import User
 from callcenter.consumers import CLOSE_UNAUTHENTICATED
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.support.live import changes_heard, live_communicator, session_cookie
 from tickets import services
 from tickets.models import Ticket

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import translation
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import TicketFactory, VerbundParticipantFactory
 from tickets import retention, selectors, services, tasks
 from tickets.models import Ticket, TimelineEntry

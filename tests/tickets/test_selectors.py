@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import TicketFactory
 from tests.tickets.conftest import BERLIN
 from tickets import selectors, services

@@ -8,9 +8,9 @@ from django.core import mail
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from callcenter.accounts.models import User
+from callcenter.directory.models import Department
 from callcenter.errors import Conflict
 from callcenter.history import AppendOnlyError
-from knowledge.models import Department
 from tests.factories import DepartmentFactory, ResponsibilityFactory, VerbundParticipantFactory
 from tests.tickets.conftest import BERLIN
 from tickets import services

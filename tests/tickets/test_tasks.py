@@ -10,7 +10,7 @@ from django.core import mail
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tests.factories import DepartmentFactory
 from tests.tickets.conftest import BERLIN
 from tickets import services, tasks

@@ -8,7 +8,8 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from knowledge.selectors import department_list, service_list_published
+from callcenter.directory.selectors import department_list
+from knowledge.selectors import service_list_published
 from tickets.models import Channel, Priority, ResponseChannel, Ticket, TimelineEntry, Visibility
 from tickets.selectors import is_overdue, participant_list
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from tickets import access
 from tickets.business_hours import add_service_hours
 from tickets.calendars import calendar_spec_for_department

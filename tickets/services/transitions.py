@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
-from knowledge.models import Department
+from callcenter.directory.models import Department
 from knowledge.selectors import service_default_department
 from tickets import tasks
 from tickets.exceptions import ReopenWindowClosed, TicketInvalid

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from knowledge.models import Authority, Department
+from callcenter.directory.models import Authority, Department
 
 
 class AuthorityOutputSerializer(serializers.ModelSerializer[Authority]):

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import generics
 
+from callcenter.directory import selectors
 from callcenter.directory.api.serializers import (
     AuthorityOutputSerializer,
     DepartmentOutputSerializer,
 )
-from knowledge import selectors
-from knowledge.models import Authority, Department
+from callcenter.directory.models import Authority, Department
 
 
 class AuthorityListView(generics.ListAPIView[Authority]):
