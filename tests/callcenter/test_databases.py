@@ -6,16 +6,10 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
 import pytest
-
-from tests.support.services import postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,18 +30,6 @@ def _migrate_and_query(database_url: str, data_dir: Path) -> dict[str, Any]:
     _run(database_url, data_dir, "manage.py", "makemigrations", "--check", "--dry-run")
     output = _run(database_url, data_dir, "-m", "tests.support.representative_queries")
     return dict(json.loads(output.strip().splitlines()[-1]))
-
-
-@pytest.fixture
-def scratch_postgres_url() -> Iterator[str]:
-    server = urlparse(postgres_url())
-    name = f"callcenter_scratch_{uuid.uuid4().hex[:10]}"
-    admin_url = urlunparse(server._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield urlunparse(server._replace(path=f"/{name}"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
