@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, TypedDict
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+from knowledge.exceptions import InvalidContent
 
 
 class Kind(StrEnum):
@@ -291,3 +294,27 @@ def content_normalised(content: Mapping[str, Any]) -> dict[str, Any]:
         elif f.kind is Kind.TERMS and isinstance(values[f.name], list):
             values[f.name] = normalise_search_terms(values[f.name])
     return values
+
+
+def content_apply(service: Any, content: Mapping[str, Any]) -> list[str]:
+    """Validate ``content`` and copy it onto a working draft; return the changed fields.
+
+    Raises ``InvalidContent`` naming unknown or invalid fields; nothing is copied then.
+    """
+    unknown = set(content) - EDITABLE_FIELD_NAMES
+    if unknown:
+        raise InvalidContent(
+            gettext("Unknown fields."),
+            extra={"fields": {name: gettext("Unknown field.") for name in sorted(unknown)}},
+        )
+    values = content_normalised(content)
+    merged = {name: getattr(service, name) for name in ("valid_from", "valid_until")} | values
+    errors = content_errors(merged)
+    if errors:
+        raise InvalidContent(gettext("The service content is invalid."), extra={"fields": errors})
+    changed = []
+    for name, value in values.items():
+        if getattr(service, name) != value:
+            setattr(service, name, value)
+            changed.append(name)
+    return changed

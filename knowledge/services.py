@@ -17,13 +17,7 @@ from callcenter.accounts.models import User
 from callcenter.directory.models import Department, Location
 from knowledge import workflow
 from knowledge.audit import knowledge_event_record
-from knowledge.content import (
-    EDITABLE_FIELD_NAMES,
-    METADATA_FIELDS,
-    ServiceContent,
-    content_errors,
-    content_normalised,
-)
+from knowledge.content import METADATA_FIELDS, ServiceContent, content_apply
 from knowledge.exceptions import (
     InvalidContent,
     StaleRevision,
@@ -39,27 +33,6 @@ from knowledge.workflow import Action
 
 def _capabilities(actor: User | None) -> set[str]:
     return set() if actor is None else set(actor.get_all_permissions())
-
-
-def _apply_content(service: Service, content: Mapping[str, Any]) -> list[str]:
-    """Validate and copy ``content`` onto the draft; return the names of changed fields."""
-    unknown = set(content) - EDITABLE_FIELD_NAMES
-    if unknown:
-        raise InvalidContent(
-            _("Unknown fields."),
-            extra={"fields": {name: _("Unknown field.") for name in sorted(unknown)}},
-        )
-    values = content_normalised(content)
-    merged = {field: getattr(service, field) for field in ("valid_from", "valid_until")} | values
-    errors = content_errors(merged)
-    if errors:
-        raise InvalidContent(_("The service content is invalid."), extra={"fields": errors})
-    changed = []
-    for field, value in values.items():
-        if getattr(service, field) != value:
-            setattr(service, field, value)
-            changed.append(field)
-    return changed
 
 
 def _lock(service: Service, revision: int | None) -> Service:
@@ -111,7 +84,7 @@ def service_create(
             _("The service content is invalid."),
             extra={"fields": {"title": _("A title is required.")}},
         )
-    _apply_content(service, content)
+    content_apply(service, content)
     service.save()
     knowledge_event_record(
         code="knowledge.service.created",
@@ -129,7 +102,7 @@ def service_update(
     """Edit the working draft. A published service gets a new draft; agents keep the old text."""
     locked = _lock(service, revision)
     transition = _decide(Action.EDIT, locked, actor)
-    changed = _apply_content(locked, content)
+    changed = content_apply(locked, content)
     if not changed:
         return locked
     if set(changed) <= METADATA_FIELDS:
