@@ -1,15 +1,95 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from telephony.acd_members import AcdMember, acd_member_for, acd_members
+from telephony.interfaces import interface_clean, interface_invalid_message
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
+from telephony.selectors import device_cache_clear
+
+
+class MemberInput(forms.TextInput):
+    """A text input offering the members the ACD reports (an HTML datalist)."""
+
+    def __init__(self, members: list[AcdMember]) -> None:
+        super().__init__(attrs={"list": "acd-members", "size": 40, "autocomplete": "off"})
+        self.members = members
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            (
+                (option, f"{member.name} ({', '.join(member.queues)})")
+                for member in self.members
+                for option in member.names()
+            ),
+        )
+        return format_html(
+            '{}<datalist id="acd-members">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            options,
+        )
+
+
+class AgentDeviceForm(forms.ModelForm[AgentDevice]):
+    """The interface must be one Asterisk accepts and, when the ACD can be asked, one of its
+    queue members (as member or state interface): a typo would silently break screen pops."""
+
+    members: list[AcdMember] | None = None
+
+    class Meta:
+        model = AgentDevice
+        fields = ["interface", "user"]
+
+    def clean_interface(self) -> str:
+        interface = interface_clean(self.cleaned_data.get("interface") or "")
+        if interface is None:
+            raise forms.ValidationError(interface_invalid_message())
+        if self.members is not None and acd_member_for(interface, self.members) is None:
+            offered = ", ".join(name for m in self.members for name in m.names()) or "–"
+            raise forms.ValidationError(
+                _("The ACD reports no queue member %(interface)s. Members: %(members)s")
+                % {"interface": interface, "members": offered}
+            )
+        return interface
 
 
 @admin.register(AgentDevice)
 class AgentDeviceAdmin(admin.ModelAdmin[AgentDevice]):
+    form = AgentDeviceForm
     list_display = ["interface", "user", "created_at"]
     search_fields = ["interface", "user__username"]
     autocomplete_fields = ["user"]
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: AgentDevice | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[AgentDevice]]:
+        members = acd_members()  # None: the ACD is out of reach, names cannot be checked
+        base = super().get_form(request, obj, change, **kwargs)
+        form: type[AgentDeviceForm] = type(base.__name__, (base,), {"members": members})
+        if members:
+            form.base_fields["interface"].widget = MemberInput(members)
+        else:
+            form.base_fields["interface"].help_text = _(
+                "The ACD could not be asked for its queue members; check the name carefully."
+            )
+        return form
+
+    def save_model(self, request: HttpRequest, obj: AgentDevice, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        device_cache_clear()
 
 
 class OfferInline(admin.TabularInline[CallOffer, Call]):

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from callcenter.accounts.models import User
+from telephony.interfaces import interface_aliases, interface_key
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
 from tickets.models import Ticket
 from tickets.phone import normalize_phone
@@ -22,29 +23,45 @@ FINISHED_TICKET_STATES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 # The device mapping changes a few times a day but is read for nearly every ACD event: keep it
 # in memory for a short while (a re-mapping reaches other processes within this time).
 DEVICE_CACHE_SECONDS = 30.0
-_device_users: dict[str, tuple[float, int | None]] = {}
+_device_users: dict[tuple[str, ...], tuple[float, int | None]] = {}
 
 
 def user_id_for_interface(
     interface: str, *, cached_only: bool = False, refresh: bool = False
 ) -> int | None:
-    """The user mapped to a queue member interface.
+    """The user mapped to a queue member interface, under any of its names.
 
-    ``refresh`` reads the mapping even when cached (an offer does, so the answer moments
-    later finds it fresh); ``cached_only`` never queries: None unless read within the cache
-    time.
+    A device mapped as the member interface (``Local/2101@from-queue/n``, with or without the
+    Local channel options, in any case) or as the member's state interface (``PJSIP/2101``)
+    belongs to the member; the member interface wins when both are mapped. ``refresh`` reads
+    the mapping even when cached (an offer does, so the answer moments later finds it fresh);
+    ``cached_only`` never queries: None unless read within the cache time.
     """
     now = time.monotonic()
-    cached = _device_users.get(interface)
+    keys = interface_aliases(interface)
+    cached = _device_users.get(keys)
     if cached is not None and now - cached[0] < DEVICE_CACHE_SECONDS and not refresh:
         return cached[1]
     if cached_only:
         return None
-    user_id = (
-        AgentDevice.objects.filter(interface=interface).values_list("user_id", flat=True).first()
-    )
-    _device_users[interface] = (now, user_id)
+    found = {
+        interface_key(mapped): user_id
+        for mapped, user_id in AgentDevice.objects.filter(_device_filter(keys)).values_list(
+            "interface", "user_id"
+        )
+    }
+    user_id = next((found[key] for key in keys if key in found), None)
+    _device_users[keys] = (now, user_id)
     return user_id
+
+
+def _device_filter(keys: tuple[str, ...]) -> Q:
+    condition = Q(pk__in=[])
+    for key in keys:
+        condition |= Q(interface__iexact=key)
+        if key.startswith("local/"):
+            condition |= Q(interface__istartswith=f"{key}/")  # Local channel options
+    return condition
 
 
 def device_cache_clear() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +39,7 @@ from telephony.exceptions import (
     TelephonyUnavailable,
     WrapUpInvalid,
 )
+from telephony.interfaces import interface_clean, interface_invalid_message
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpOutcome
 from tickets import services as ticket_services
 from tickets.models import Channel, ResponseChannel
@@ -48,8 +48,6 @@ from tickets.selectors import ticket_for_action
 from tickets.services import CallerData, ticket_callback_record, ticket_create
 
 logger = logging.getLogger(__name__)
-
-INTERFACE_RE = re.compile(r"^[A-Za-z0-9_]+/[A-Za-z0-9_.@:+\-]+$")
 
 
 def _at(timestamp: float) -> dt.datetime:
@@ -268,12 +266,10 @@ def domain_event_apply(*, event: DomainEvent) -> None:
 @transaction.atomic
 def device_map(*, username: str, interface: str) -> AgentDevice:
     """Map a queue member interface to a user; re-mapping an interface moves it."""
-    interface = interface.strip()
-    if not INTERFACE_RE.match(interface):
-        raise DeviceInvalid(
-            _("Interface must look like TECH/resource, e.g. PJSIP/2101."),
-            extra={"field": "interface"},
-        )
+    cleaned = interface_clean(interface)
+    if cleaned is None:
+        raise DeviceInvalid(interface_invalid_message(), extra={"field": "interface"})
+    interface = cleaned
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise DeviceInvalid(

@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 from telephony.acd_events import DomainEvent
 from telephony.ami.client import AmiClient, AmiConfig
-from telephony.ami.session import Item
+from telephony.ami.session import Item, QueueStatusSnapshot
 from telephony.ami.state import StateMachine
+from telephony.ami.wire_events import MemberState
+from telephony.interfaces import state_interface_note
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class AmiListener:
         self.client.stop(timeout)
 
     def _on_item(self, item: Item) -> None:
+        _note_state_interfaces(item)
         self._emit(self.machine.handle(item))
 
     def _on_tick(self, now: float) -> None:
@@ -55,3 +58,17 @@ class AmiListener:
                 # One failing write must not stop the stream; the record can be repaired
                 # from the call log, a stalled adapter cannot.
                 logger.exception("AMI: sink failed for %s", event.type)
+
+
+def _note_state_interfaces(item: Item) -> None:
+    """Members whose state interface differs (``Local/2101@from-queue/n`` watched through
+    ``PJSIP/2101``) resolve to the user mapped under either name; learnt here, on the
+    consumer thread, before the machine can emit an event naming the member."""
+    members: tuple[MemberState, ...] = ()
+    if isinstance(item, MemberState):
+        members = (item,)
+    elif isinstance(item, QueueStatusSnapshot):
+        members = item.members
+    for member in members:
+        if member.interface and member.state_interface:
+            state_interface_note(member.interface, member.state_interface)

@@ -34,7 +34,13 @@ from telephony.simulator.model import (
 )
 from telephony.simulator.originate import OriginateFlow
 from telephony.simulator.outcome import CallOutcome
-from telephony.simulator.people import Agent, Caller, random_caller, roster
+from telephony.simulator.people import (
+    DEFAULT_MEMBER_INTERFACE,
+    Agent,
+    Caller,
+    random_caller,
+    roster,
+)
 from telephony.simulator.profile import ArrivalProfile
 from telephony.simulator.rtcp import RtcpReporter
 from telephony.simulator.scheduler import Scheduler
@@ -63,6 +69,8 @@ class AcdModel:
         daily_profile: bool = True,
         breaks: bool = True,
         rtcp: bool = True,
+        member_interface: str = DEFAULT_MEMBER_INTERFACE,
+        state_interface: str = "",
     ) -> None:
         self.rng = random.Random(seed)
         self.now = start
@@ -79,7 +87,12 @@ class AcdModel:
         self.rtcp = RtcpReporter(self) if rtcp else None
         self.profile = ArrivalProfile(calls_per_minute, daily=daily_profile)
         self.breaks = breaks  # random breaks and after-call pauses; off for focused tests
-        self.members = [self._member(agent) for agent in roster(agents)]
+        self.members = [
+            self._member(agent)
+            for agent in roster(
+                agents, member_interface=member_interface, state_interface=state_interface
+            )
+        ]
         self._schedule_arrival()
         if breaks:
             for member in self.members:
@@ -154,7 +167,9 @@ class AcdModel:
 
     def device_changed(self, member: Member) -> None:
         """``DeviceStateChange`` and one ``QueueMemberStatus`` per queue the member is in."""
-        self.emitter.device_state(member.interface, DEVICE_STATE[member.device], self.now)
+        self.emitter.device_state(
+            member.agent.state_interface, DEVICE_STATE[member.device], self.now
+        )
         for queue in member.queues:
             self.emitter.emit(
                 "QueueMemberStatus", "agent", self.now, wire.member_blob(member, queue)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Literal
 
+from telephony.simulator.emitter import Emitter
 from telephony.simulator.model import Call, Channel, Leg, Member, QueueConfig
 from telephony.simulator.outcome import CallOutcome
-from telephony.simulator.people import Caller
+from telephony.simulator.people import Agent, Caller
 from telephony.simulator.scheduler import Timer
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class CallFlow:
             agent = member.agent
             leg_channel = e.new_channel(
                 Channel(
-                    name=e.channel_name(agent.interface),
+                    name=_leg_name(e, agent),
                     uniqueid=e.uniqueid(now),
                     linkedid=caller.uniqueid,
                     state=0,
@@ -409,3 +410,10 @@ class CallFlow:
                 offers=call.offers,
             )
         )
+
+
+def _leg_name(e: Emitter, agent: Agent) -> str:
+    """A member leg's channel: ``PJSIP/2101-0000002a``, or a Local channel's first half
+    (``Local/2101@from-queue-0000002a;1``), the side app_queue dials."""
+    name = e.channel_name(agent.leg_endpoint)
+    return f"{name};1" if agent.leg_endpoint.lower().startswith("local/") else name

@@ -38,6 +38,9 @@ AGENT_NAMES = (
     "Katrin Schäfer", "Björn Jäger", "Ulrike Müller", "Stefan Köhler", "Miriam Nowak",
 )  # fmt: skip
 FIRST_EXTENSION = 2101
+# How members are configured: as the phone itself, or as FreePBX does, a Local channel into the
+# dialplan whose state is watched through the phone (``state_interface``).
+DEFAULT_MEMBER_INTERFACE = "PJSIP/{ext}"
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,25 @@ class Caller:
 class Agent:
     extension: str
     name: str
+    member_interface: str = DEFAULT_MEMBER_INTERFACE  # a template: {ext} is the extension
+    state_interface_template: str = ""  # empty: the member interface itself
 
     @property
     def interface(self) -> str:
-        return f"PJSIP/{self.extension}"
+        """The queue member interface (``PJSIP/2101``, ``Local/2101@from-queue/n``)."""
+        return self.member_interface.format(ext=self.extension)
+
+    @property
+    def state_interface(self) -> str:
+        return self.state_interface_template.format(ext=self.extension) or self.interface
+
+    @property
+    def leg_endpoint(self) -> str:
+        """What a member leg's channel name starts with: a Local channel's name drops its
+        options (``Local/2101@from-queue-0000002a;1``)."""
+        if self.interface.lower().startswith("local/"):
+            return "/".join(self.interface.split("/")[:2])
+        return self.interface
 
 
 def random_caller(rng: random.Random) -> Caller:
@@ -65,10 +83,12 @@ def random_caller(rng: random.Random) -> Caller:
     return Caller(number, f"{rng.choice(SURNAMES)}, {rng.choice(FIRST_NAMES)}")
 
 
-def roster(count: int) -> list[Agent]:
+def roster(
+    count: int, *, member_interface: str = DEFAULT_MEMBER_INTERFACE, state_interface: str = ""
+) -> list[Agent]:
     agents = []
     for index in range(count):
         extension = str(FIRST_EXTENSION + index)
         name = AGENT_NAMES[index] if index < len(AGENT_NAMES) else f"Agent {extension}"
-        agents.append(Agent(extension, name))
+        agents.append(Agent(extension, name, member_interface, state_interface))
     return agents

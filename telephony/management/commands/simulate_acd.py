@@ -24,9 +24,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from telephony.interfaces import interface_clean, interface_invalid_message
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.outcome import CallOutcome
+from telephony.simulator.people import DEFAULT_MEMBER_INTERFACE
 from telephony.simulator.profile import ArrivalProfile
 from telephony.simulator.server import AcdServer
 
@@ -71,6 +73,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--agents", type=int, default=10, help="members PJSIP/2101...")
         parser.add_argument(
+            "--member-interface",
+            default=DEFAULT_MEMBER_INTERFACE,
+            help="how members are configured, {ext} = 2101...: PJSIP/{ext} (default), "
+            "SIP/{ext}, IAX2/{ext}, or as FreePBX does, Local/{ext}@from-queue/n",
+        )
+        parser.add_argument(
+            "--state-interface",
+            default="",
+            help="the members' state_interface, e.g. PJSIP/{ext} or Custom:{ext} "
+            "(default: the member interface)",
+        )
+        parser.add_argument(
             "--flat", action="store_true", help="same rate all day (no daily profile)"
         )
         parser.add_argument(
@@ -84,6 +98,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["agents"] <= 200:
             raise CommandError("--agents must be between 1 and 200")
+        for option in ("member_interface", "state_interface"):
+            template = options[option]
+            if template and interface_clean(template.replace("{ext}", "2101")) is None:
+                raise CommandError(f"--{option.replace('_', '-')}: {interface_invalid_message()}")
         if not 0 <= options["port"] <= 65535:
             raise CommandError("--port must be between 0 and 65535")
         username = options["username"] or getattr(settings, "AMI_USERNAME", "") or DEMO_USERNAME
@@ -101,6 +119,8 @@ class Command(BaseCommand):
             calls_per_minute=options["calls_per_minute"],
             agents=options["agents"],
             daily_profile=not options["flat"],
+            member_interface=options["member_interface"],
+            state_interface=options["state_interface"],
         )
         server = AcdServer(model, clock, username=username, secret=secret, on_outcome=self._log)
         try:
