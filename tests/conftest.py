@@ -13,7 +13,7 @@ from callcenter.directory.models import Department
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.support.services import unavailable
 
-SERVICE_MARKERS = ("postgres", "redis", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "asterisk")
 _executed: Counter[str] = Counter()
 
 
