@@ -250,8 +250,27 @@ class CallTracker:
             *ended,
         ]
 
+    def _completed_call(self, ev: ami.AgentComplete) -> _Call | None:
+        """The call an AgentComplete is about, even when Asterisk left out the caller's
+        snapshot (then by the member leg) or both (then the member's one answered call not
+        yet completed; app_queue bridges a member to one caller at a time)."""
+        if ev.channel.uniqueid:
+            return self._touch(ev.channel.uniqueid)
+        owner = self._legs.get(ev.member.uniqueid) if ev.member.uniqueid else None
+        if owner is None:
+            candidates = [
+                call.uniqueid
+                for call in self._calls.values()
+                if call.interface == ev.member.interface
+                and call.answered_at is not None
+                and call.complete_reason is None
+                and (not ev.member.queue or call.queue == ev.member.queue)
+            ]
+            owner = candidates[0] if len(candidates) == 1 else None
+        return self._touch(owner) if owner else None
+
     def agent_complete(self, ev: ami.AgentComplete, at: float) -> list[DomainEvent]:
-        call = self._touch(ev.channel.uniqueid)
+        call = self._completed_call(ev)
         if call is None or call.complete_reason is not None or call.answered_at is None:
             return []
         call.complete_reason = ev.reason or "unknown"

@@ -300,23 +300,24 @@ def _header(message: Message, name: str) -> Header:
     )
 
 
-def _channel(message: Message) -> ChannelSnapshot:
+def _channel(message: Message, *, required: bool = True) -> ChannelSnapshot:
     return ChannelSnapshot(
         name=_text(message, "Channel"),
-        uniqueid=_required(message, "Uniqueid"),
+        uniqueid=_required(message, "Uniqueid") if required else _text(message, "Uniqueid"),
         linkedid=_text(message, "Linkedid"),
         caller_number=_optional(message, "CallerIDNum"),
         caller_name=_optional(message, "CallerIDName"),
     )
 
 
-def _member_leg(message: Message) -> MemberLeg:
+def _member_leg(message: Message, *, required: bool = True) -> MemberLeg:
+    leg = _required(message, "DestUniqueid") if required else _text(message, "DestUniqueid")
     return MemberLeg(
         queue=_text(message, "Queue"),
         interface=_required(message, "Interface"),
         member_name=_text(message, "MemberName"),
         channel=_text(message, "DestChannel"),
-        uniqueid=_required(message, "DestUniqueid"),
+        uniqueid=leg,
     )
 
 
@@ -376,10 +377,14 @@ _BUILDERS: dict[str, Callable[[Message, str], AmiEvent]] = {
         hold_time=_count(m, "HoldTime"),
         ring_time=_count(m, "RingTime"),
     ),
+    # app_queue reads both snapshots when it notices the hang-up; when a channel is already
+    # gone by then (its snapshot left the cache: common under load, and for the caller when
+    # it hung up) it sends the event without that snapshot ("incomplete event"). Queue,
+    # Interface and the times are always there: CallTracker.agent_complete finds the call.
     "AgentComplete": lambda m, n: AgentComplete(
         header=_header(m, n),
-        channel=_channel(m),
-        member=_member_leg(m),
+        channel=_channel(m, required=False),
+        member=_member_leg(m, required=False),
         hold_time=_count(m, "HoldTime"),
         talk_time=_count(m, "TalkTime"),
         reason=_text(m, "Reason").strip().lower(),

@@ -224,3 +224,37 @@ def test_domain_events_are_json_ready() -> None:
     events: list[DomainEvent] = fold.events
     payloads = [json.loads(json.dumps(as_dict(e))) for e in events]
     assert [p["type"] for p in payloads][:2] == ["call.joined", "offer.started"]
+
+
+def test_an_agent_complete_without_the_caller_snapshot_completes_the_call() -> None:
+    """Asterisk sends AgentComplete without the caller's snapshot when the caller's channel is
+    gone by the time app_queue handles the hang-up (seen against a real Asterisk under load)."""
+    machine = StateMachine(clock=Clock())
+    leg_only = {
+        "DestChannel": "PJSIP/2101-1",
+        "DestUniqueid": LEG,
+        "Queue": "115",
+        "Interface": "PJSIP/2101",
+        "MemberName": "Petra Schulz",
+    }
+    fold = run(
+        machine,
+        *answered_call_until_hangup(),
+        ev("Hangup", **caller(Cause=16), Timestamp="201.0"),
+        ev("AgentComplete", **leg_only, HoldTime=5, TalkTime=95, Reason="caller"),
+    )
+    call = fold.calls[CALLER]
+    assert (call["outcome"], call["ended_by"], call["talk_seconds"]) == ("answered", "caller", 95)
+    assert not [e for e in fold.events if isinstance(e, CallEnded) and e.inferred]
+
+
+def test_an_agent_complete_without_any_snapshot_completes_the_members_call() -> None:
+    machine = StateMachine(clock=Clock())
+    fold = run(
+        machine,
+        *answered_call_until_hangup(),
+        ev("Hangup", **caller(Cause=16), Timestamp="201.0"),
+        ev("AgentComplete", Queue="115", Interface="PJSIP/2101", TalkTime=95, Reason="agent"),
+    )
+    call = fold.calls[CALLER]
+    assert (call["outcome"], call["ended_by"], call["talk_seconds"]) == ("answered", "agent", 95)
