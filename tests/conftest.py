@@ -31,11 +31,22 @@ def on_postgres(db: None) -> None:
         unavailable("the test database is not PostgreSQL (set DATABASE_URL=postgresql://…)")
 
 
+_markers_of: dict[str, tuple[str, ...]] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # By the marks themselves, not by keywords: those also hold directory names (a checkout
+    # in a directory called "asterisk" would count every test).
+    for item in items:
+        marks = tuple(m for m in SERVICE_MARKERS if item.get_closest_marker(m) is not None)
+        if marks:
+            _markers_of[item.nodeid] = marks
+
+
 def pytest_runtest_logreport(report: Any) -> None:
     if report.when == "call" and report.outcome == "passed":
-        for marker in SERVICE_MARKERS:
-            if marker in report.keywords:
-                _executed[marker] += 1
+        for marker in _markers_of.get(report.nodeid, ()):
+            _executed[marker] += 1
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -1,7 +1,8 @@
 """Fixtures of the real-Asterisk tests: an Asterisk per test, the adapter in a thread, agents
 mapped to the FreePBX-style members and listening on their websockets.
 
-Every test here carries the ``asterisk`` marker: skipped without a build, required in CI.
+Every test module here sets ``pytestmark = pytest.mark.asterisk``: skipped without a build,
+required in CI.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import websockets
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
-from telephony import selectors
+from telephony import screen_pop, selectors
 from telephony.ami.client import AmiConfig
 from telephony.interfaces import state_interfaces_clear
 from telephony.runtime import AdapterRuntime
-from telephony.services import _pop_drafts, device_map
+from telephony.services import device_map
 from tests.e2e.conftest import _ServerThread
 from tests.factories import UserFactory
 from tests.support.asterisk import Asterisk, ManagerUser, asterisk_prefix
@@ -40,12 +41,6 @@ AGENTS = {
 # and originate (Originate). QueueStatus, CoreShowChannels... need no more than a login.
 ADAPTER = ("callcenter", "adapter-secret")
 ADAPTER_USER = ManagerUser(ADAPTER[1], read="system,call,agent,user", write="agent,originate")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/asterisk/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.asterisk)
 
 
 @pytest.fixture
@@ -111,7 +106,7 @@ def adapter_factory() -> Iterator[Callable[..., RunningAdapter]]:
     yield make
     for adapter in running:
         adapter.stop()
-    _pop_drafts.clear()
+    screen_pop.drafts.clear()
     state_interfaces_clear()
     selectors.device_cache_clear()
 
