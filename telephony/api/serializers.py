@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -95,6 +97,30 @@ class DeviceOutputSerializer(serializers.ModelSerializer[AgentDevice]):
         fields = ["id", "interface", "username", "created_at"]
 
 
+def cti_form_fields(form: QueryDict) -> dict[str, Any]:
+    """A form-encoded CTI event in every shape Zammad takes for ``user``: Rails arrays
+    (``user[]=a&user[]=b``), repeated keys (``user=a&user=b``, what PBX scripts and the
+    ``py-zammad-cti`` client send), one plain name, or a JSON array as text."""
+    fields: dict[str, Any] = {key: form.get(key) for key in form if key not in {"user", "user[]"}}
+    users: list[Any] = []
+    for value in [*form.getlist("user[]"), *form.getlist("user")]:
+        listed = _json_list(value)
+        users += listed if listed is not None else [value]
+    if "user" in form or "user[]" in form:
+        fields["user"] = users
+    return fields
+
+
+def _json_list(value: str) -> list[Any] | None:
+    if not value.lstrip().startswith("["):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, list) else None
+
+
 class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
     """A generic CTI event (field names as in Zammad's CTI API)."""
 
@@ -123,13 +149,15 @@ class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        # "from" is a Python keyword; accept it on the wire, store it as "from_".
-        if hasattr(data, "copy"):
+        if isinstance(data, QueryDict):
+            data = cti_form_fields(data)
+        elif hasattr(data, "copy"):
             data = data.copy()
-            if "from" in data and "from_" not in data:
-                data["from_"] = data.pop("from")
-                if isinstance(data["from_"], list):
-                    data["from_"] = data["from_"][0]
+        # "from" is a Python keyword; accept it on the wire, store it as "from_".
+        if "from" in data and "from_" not in data:
+            data["from_"] = data.pop("from")
+            if isinstance(data["from_"], list):
+                data["from_"] = data["from_"][0]
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -82,13 +82,19 @@ class CtiWebhookView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(request=CtiEventInputSerializer, responses={200: dict})
-    def post(self, request: Request) -> Response:
-        token = request.headers.get("X-CTI-Token") or request.query_params.get("token", "")
+    def post(self, request: Request, token: str = "") -> Response:
+        token = token or request.headers.get("X-CTI-Token") or request.query_params.get("token", "")
         system = cti.cti_system_for_token(token)
         payload = CtiEventInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         cti.cti_event_apply(system=system, **payload.validated_data)
         return Response({})
+
+
+class ZammadCtiWebhookView(CtiWebhookView):
+    """``POST /api/v1/cti/<token>``: the same webhook at Zammad's URL, token in the path, so a
+    PBX configured for Zammad needs only the host changed. JSON or a form, with ``user`` as
+    ``user[]``, repeated or single keys, as Zammad takes them."""
 
 
 class CanUseDesk(permissions.BasePermission):
