@@ -2,7 +2,7 @@
 
 The rules (required title, LeiKa key, allowed URLs, validity order, workflow) live in
 ``knowledge.content`` / ``knowledge.services``; their ``InvalidContent`` errors are attached to
-the matching field with :func:`add_domain_errors`.
+the matching field with ``frontend.errors.form_add_domain_error``.
 """
 
 from __future__ import annotations
@@ -190,13 +190,6 @@ def focus_first_error(form: forms.Form) -> None:
         if name in form.errors and not field.widget.is_hidden:
             field.widget.attrs["autofocus"] = True
             return
-
-
-def add_domain_errors(form: forms.Form, fields: dict[str, Any]) -> None:
-    """Attach ``InvalidContent.extra["fields"]`` to the form fields they belong to."""
-    for name, message in fields.items():
-        target = FIELD_ALIASES.get(name, name)
-        form.add_error(target if target in form.fields else None, str(message))
 
 
 class ServiceFilterForm(forms.Form):

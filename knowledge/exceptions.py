@@ -1,18 +1,17 @@
-"""Domain errors of the knowledge base; the API maps them via ``callcenter.api.errors``."""
+"""Domain errors of the knowledge base; the API maps them via ``callcenter.api.errors``.
+
+A workflow action in the wrong status raises the shared ``callcenter.errors.TransitionNotAllowed``.
+"""
 
 from __future__ import annotations
 
-from callcenter.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from callcenter.errors import InvalidInput, NotAllowed, NotFound, StaleWrite, Unavailable
 
 
-class StaleRevision(Conflict):
+class StaleRevision(StaleWrite):
+    """The editor's ``revision`` of the working draft is not the current one."""
+
     code = "stale_revision"
-
-
-class TransitionNotAllowed(Conflict):
-    """The action does not apply to the service's current status."""
-
-    code = "transition_not_allowed"
 
 
 class FourEyesViolation(NotAllowed):
@@ -20,22 +19,30 @@ class FourEyesViolation(NotAllowed):
 
 
 class MissingCapability(NotAllowed):
-    code = "forbidden"
+    code = "missing_capability"
 
 
 class ServiceNotFound(NotFound):
-    code = "not_found"
+    code = "service_not_found"
 
 
 class VersionNotFound(NotFound):
-    code = "not_found"
+    code = "version_not_found"
 
 
 class InvalidContent(InvalidInput):
-    code = "invalid"
+    code = "content_invalid"
 
 
 class ImportFailed(InvalidInput):
     """An import file is malformed; nothing was imported."""
 
     code = "import_failed"
+
+
+class SearchQueryInvalid(InvalidInput):
+    code = "invalid_query"
+
+
+class SearchIndexNotBuilt(Unavailable):
+    code = "search_index_missing"

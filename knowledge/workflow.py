@@ -16,7 +16,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.exceptions import FourEyesViolation, MissingCapability, TransitionNotAllowed
+from callcenter.errors import TransitionNotAllowed
+from knowledge.exceptions import FourEyesViolation, MissingCapability
 
 EDIT_KNOWLEDGE: Final = "accounts.edit_knowledge"
 REVIEW_KNOWLEDGE: Final = "accounts.review_knowledge"

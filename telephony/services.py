@@ -268,13 +268,11 @@ def device_map(*, username: str, interface: str) -> AgentDevice:
     """Map a queue member interface to a user; re-mapping an interface moves it."""
     cleaned = interface_clean(interface)
     if cleaned is None:
-        raise DeviceInvalid(interface_invalid_message(), extra={"field": "interface"})
+        raise DeviceInvalid.for_field("interface", interface_invalid_message())
     interface = cleaned
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise DeviceInvalid(
-            _("There is no active user with this username."), extra={"field": "username"}
-        )
+        raise DeviceInvalid.for_field("username", _("There is no active user with this username."))
     device, _created = AgentDevice.objects.update_or_create(
         interface=interface, defaults={"user": user}
     )
@@ -343,18 +341,16 @@ def call_wrap_up(
     if call.ticket_id is None:
         raise WrapUpInvalid(_("This call has no ticket to wrap up."))
     if result == WrapUpOutcome.ESCALATED and not note.strip():
-        raise WrapUpInvalid(_("Describe the request for the department."), extra={"field": "note"})
+        raise WrapUpInvalid.for_field("note", _("Describe the request for the department."))
     if result not in NEEDS_CONTACT and caller is not None and caller.has_contact_data():
-        raise WrapUpInvalid(
-            _("Contact data is only stored when the caller is owed a response."),
-            extra={"field": "caller"},
+        raise WrapUpInvalid.for_field(
+            "caller", _("Contact data is only stored when the caller is owed a response.")
         )
     if result == WrapUpOutcome.CALLBACK and not (
         caller is not None and caller.consent and caller.phone.strip()
     ):
-        raise WrapUpInvalid(
-            _("A callback needs the caller's phone number and consent."),
-            extra={"field": "caller.phone"},
+        raise WrapUpInvalid.for_field(
+            "caller.phone", _("A callback needs the caller's phone number and consent.")
         )
     if result == WrapUpOutcome.CALLBACK and caller is not None:
         caller = dataclasses.replace(caller, response_channel=ResponseChannel.CALLBACK)
@@ -406,9 +402,9 @@ def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> t
     ticket = ticket_for_action(user=actor, ticket_id=ticket_id)
     number = (number or ticket.caller_phone).strip()
     if not normalize_phone(number):
-        raise DeviceInvalid(
+        raise DeviceInvalid.for_field(
+            "number",
             _("No number to call back: enter one or store the caller's number with consent."),
-            extra={"field": "number"},
         )
     interface = (
         AgentDevice.objects.filter(user=actor)

@@ -1,8 +1,11 @@
-"""Domain errors of the tickets app (mapped to HTTP by callcenter.api.errors)."""
+"""Domain errors of the tickets app (mapped to HTTP by callcenter.api.errors).
+
+A workflow action in the wrong status raises the shared ``callcenter.errors.TransitionNotAllowed``.
+"""
 
 from __future__ import annotations
 
-from callcenter.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from callcenter.errors import InvalidInput, NotAllowed, NotFound, StaleWrite
 
 
 class TicketNotFound(NotFound):
@@ -11,16 +14,13 @@ class TicketNotFound(NotFound):
     code = "ticket_not_found"
 
 
-class TransitionNotAllowed(Conflict):
-    # 409: the usual cause is that someone else moved the ticket on in the meantime.
-    code = "invalid_transition"
-
-
 class ActionNotPermitted(NotAllowed):
     code = "action_not_permitted"
 
 
-class StaleVersion(Conflict):
+class StaleVersion(StaleWrite):
+    """The client's ``version`` of the ticket is not the current one."""
+
     code = "stale_version"
 
 

@@ -17,7 +17,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tickets.exceptions import ActionNotPermitted, TransitionNotAllowed
+from callcenter.errors import TransitionNotAllowed
+from tickets.exceptions import ActionNotPermitted
 
 
 class Status(models.TextChoices):

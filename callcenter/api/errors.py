@@ -9,16 +9,31 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from callcenter.errors import DomainError
 
 
-def _flatten(detail: Any) -> Any:
+def field_messages(detail: Any, name: str = "") -> dict[str, str]:
+    """DRF's nested error detail as ``{name: message}``, the shape of every field error.
+
+    Nested fields get dotted names (``caller.phone``, ``items.0.title``), as the domain errors
+    name them; several messages for one field are joined.
+    """
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        result: dict[str, str] = {}
+        for key, value in detail.items():
+            result.update(field_messages(value, f"{name}.{key}" if name else str(key)))
+        return result
+    key = name or api_settings.NON_FIELD_ERRORS_KEY
     if isinstance(detail, list):
-        return [_flatten(value) for value in detail]
-    return str(detail)
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {key: " ".join(str(item) for item in detail)}
+        result = {}
+        for index, item in enumerate(detail):
+            result.update(field_messages(item, f"{name}.{index}" if name else str(index)))
+        return result
+    return {key: str(detail)}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -43,7 +58,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = {
             "code": "invalid",
             "message": _("The request contains invalid data."),
-            "extra": {"fields": _flatten(exc.detail)},
+            "extra": {"fields": field_messages(exc.detail)},
         }
     else:
         detail = exc.detail

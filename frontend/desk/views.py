@@ -22,6 +22,7 @@ from callcenter.errors import DomainError
 from frontend.desk.access import desk_required
 from frontend.desk.forms import ManualTicketForm
 from frontend.desk.labels import desk_labels
+from frontend.errors import form_add_domain_error
 from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_of, responsibility_of
 from frontend.timeline import timeline_item
@@ -114,8 +115,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 caller=form.caller(),
             )
         except DomainError as exc:
-            field = str(exc.extra.get("field", "")).removeprefix("caller.")
-            form.add_error(field if field in form.fields else None, exc.message)
+            form_add_domain_error(form, exc, strip_prefix="caller.")
         else:
             messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
             return redirect("desk:ticket", pk=ticket.pk)

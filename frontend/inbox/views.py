@@ -25,6 +25,7 @@ from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from callcenter.directory.selectors import department_list
 from callcenter.errors import Conflict, DomainError
+from frontend.errors import form_add_domain_error
 from frontend.inbox import forms as inbox_forms
 from frontend.inbox.access import inbox_required
 from frontend.inbox.presentation import inbox_row
@@ -275,8 +276,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             request, pk, bound={action: form}, error=str(CONFLICT_MESSAGE), status=409
         )
     except DomainError as exc:
-        field = str(exc.extra.get("field", ""))
-        form.add_error(field if field in form.fields else None, exc.message)
+        form_add_domain_error(form, exc)
         return _ticket_page(request, pk, bound={action: form}, status=exc.http_status)
     messages.success(request, str(spec.done))
     if spec.leaves_department:

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from callcenter.accounts.models import User
 from callcenter.errors import DomainError
+from frontend.errors import form_add_domain_error
 from frontend.forms_knowledge import (
+    FIELD_ALIASES,
     RejectForm,
     ResponsibilityForm,
     RevisionForm,
     ServiceFilterForm,
     ServiceForm,
-    add_domain_errors,
     focus_first_error,
     responsibility_initial,
     service_initial,
@@ -172,7 +173,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
         try:
             service = services.service_create(actor=_actor(request), content=form.content())
         except InvalidContent as exc:
-            add_domain_errors(form, exc.extra.get("fields", {}))
+            form_add_domain_error(form, exc, aliases=FIELD_ALIASES)
         except DomainError as exc:
             _error(request, exc)
         else:
@@ -210,7 +211,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _stale(request, exc)
         return _edit_page(request, service, form, status=409, conflict=True)
     except InvalidContent as exc:
-        add_domain_errors(form, exc.extra.get("fields", {}))
+        form_add_domain_error(form, exc, aliases=FIELD_ALIASES)
         return _edit_page(request, service, form, status=400)
     except DomainError as exc:
         _error(request, exc)

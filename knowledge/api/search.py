@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from callcenter.errors import InvalidInput, Unavailable
+from knowledge.exceptions import SearchIndexNotBuilt, SearchQueryInvalid
 from knowledge.search.engine import SearchIndexMissing, SearchQueryError
 from knowledge.search.selectors import knowledge_search
 from knowledge.search.usage import search_observed, search_result_used
@@ -55,11 +55,10 @@ class KnowledgeSearchView(APIView):
                 query=data["q"], limit=data["limit"], topic_id=data.get("topic")
             )
         except SearchQueryError as exc:
-            raise InvalidInput(str(exc), code="invalid_query") from None
+            raise SearchQueryInvalid(str(exc)) from None
         except SearchIndexMissing:
-            raise Unavailable(
-                _("The search index has not been built yet (manage.py rebuild_search_index)."),
-                code="search_index_missing",
+            raise SearchIndexNotBuilt(
+                _("The search index has not been built yet (manage.py rebuild_search_index).")
             ) from None
         if data.get("topic") is None:
             # The session holds the agent's last search until an article answers it.

@@ -23,12 +23,13 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department, Location
-from callcenter.errors import InvalidInput, NotAllowed
+from callcenter.errors import QueryParameterInvalid
 from knowledge import selectors, services
 from knowledge.api import serializers as s
 from knowledge.api.permissions import CanReadKnowledge, CanWorkOnKnowledge
 from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
+from knowledge.exceptions import ImportFailed, MissingCapability
 from knowledge.importers.csv_services import services_from_csv, services_to_csv
 from knowledge.models import Service, Topic
 from knowledge.workflow import ServiceStatus
@@ -39,14 +40,14 @@ def _actor(request: Request) -> User:
     return request.user
 
 
-def _flag(value: str | None) -> bool | None:
+def _flag(value: str | None, name: str) -> bool | None:
     if value is None or value == "":
         return None
     if value.lower() in {"1", "true", "yes"}:
         return True
     if value.lower() in {"0", "false", "no"}:
         return False
-    raise InvalidInput(_("Expected true or false."), extra={"value": value})
+    raise QueryParameterInvalid.for_field(name, _("Expected true or false."))
 
 
 def _int(value: str | None, name: str) -> int | None:
@@ -55,8 +56,8 @@ def _int(value: str | None, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise InvalidInput(
-            _("%(name)s must be a number.") % {"name": name}, extra={"fields": {name: value}}
+        raise QueryParameterInvalid.for_field(
+            name, _("%(name)s must be a number.") % {"name": name}
         ) from None
 
 
@@ -89,7 +90,7 @@ class ServiceListCreateView(ListAPIView[Service]):
         params = self.request.query_params
         wants = bool(params.get("status")) or params.get("view") == "working"
         if wants and not selectors.user_can_edit_knowledge(self.request.user):
-            raise NotAllowed(_("Only knowledge editors see drafts."))
+            raise MissingCapability(_("Only knowledge editors see drafts."))
         return wants
 
     def get_queryset(self) -> QuerySet[Service]:
@@ -103,8 +104,8 @@ class ServiceListCreateView(ListAPIView[Service]):
             topic_id=_int(params.get("topic"), "topic"),
             department_id=_int(params.get("department"), "department"),
             status=params.get("status") if working else None,
-            review_overdue=_flag(params.get("review_overdue")),
-            is_demo=_flag(params.get("is_demo")),
+            review_overdue=_flag(params.get("review_overdue"), "review_overdue"),
+            is_demo=_flag(params.get("is_demo"), "is_demo"),
         )
 
     @extend_schema(
@@ -120,7 +121,7 @@ class ServiceListCreateView(ListAPIView[Service]):
     @extend_schema(request=s.ServiceCreateInputSerializer, responses={201: s.DraftOutputSerializer})
     def post(self, request: Request) -> Response:
         if not selectors.user_can_edit_knowledge(request.user):
-            raise NotAllowed(_("Only knowledge editors create services."))
+            raise MissingCapability(_("Only knowledge editors create services."))
         serializer = s.ServiceCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service = services.service_create(actor=_actor(request), content=serializer.validated_data)
@@ -370,7 +371,7 @@ class ServiceCsvImportView(APIView):
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InvalidInput(_("The file is not UTF-8 encoded.")) from None
+            raise ImportFailed(_("The file is not UTF-8 encoded.")) from None
         report = services_from_csv(text=text, actor=_actor(request))
         return Response(
             s.CsvImportOutputSerializer(

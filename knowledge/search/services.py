@@ -57,9 +57,7 @@ def search_synonym_add(*, terms: str, expansions: str, actor: User) -> SearchSyn
     synonym = SearchSynonym(terms=terms.strip(), expansions=expansions.strip(), created_by=actor)
     words, meanings = synonym.pair()
     if not words or not meanings:
-        raise InvalidContent(
-            _("Enter at least one word and one meaning."), extra={"field": "terms"}
-        )
+        raise InvalidContent.for_field("terms", _("Enter at least one word and one meaning."))
     synonym.save()
     knowledge_event_record(
         code="knowledge.search.synonym_added",

@@ -84,7 +84,7 @@ def test_unpublished_service_detail_is_404_with_error_shape(agent: User, editor:
     assert response.status_code == 404
     body = response.json()
     assert set(body) == {"code", "message", "extra"}
-    assert (body["code"], body["extra"]) == ("not_found", {"id": draft.pk})
+    assert (body["code"], body["extra"]) == ("service_not_found", {"id": draft.pk})
 
 
 def test_clerks_read_published_content(clerk: User, published_service: Service) -> None:

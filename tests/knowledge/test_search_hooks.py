@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from callcenter.accounts.models import User
+from callcenter.errors import TransitionNotAllowed
 from knowledge import services
-from knowledge.exceptions import TransitionNotAllowed
 from knowledge.models import Service
 from knowledge.search.selectors import knowledge_search
 from tests.knowledge.conftest import publish

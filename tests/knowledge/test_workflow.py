@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.exceptions import FourEyesViolation, MissingCapability, TransitionNotAllowed
+from callcenter.errors import TransitionNotAllowed
+from knowledge.exceptions import FourEyesViolation, MissingCapability
 from knowledge.workflow import (
     EDIT_KNOWLEDGE,
     REVIEW_KNOWLEDGE,

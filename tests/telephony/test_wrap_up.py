@@ -287,7 +287,7 @@ def test_contact_data_without_consent_is_refused(
         caller={"consent": False, "email": "x@example.org", "response_channel": "email"},
     )
     assert response.status_code == 400
-    assert response.json()["extra"]["field"] == "caller.consent"
+    assert list(response.json()["extra"]["fields"]) == ["caller.consent"]
     ticket = Ticket.objects.get(pk=ended_call.ticket_id)
     assert ticket.status == Status.OPEN and ticket.caller_email == ""
 

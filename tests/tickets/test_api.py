@@ -61,7 +61,7 @@ def test_contact_data_without_consent_is_a_400(agent: User) -> None:
     assert response.json() == {
         "code": "ticket_invalid",
         "message": response.json()["message"],
-        "extra": {"field": "caller.consent"},
+        "extra": {"fields": {"caller.consent": response.json()["message"]}},
     }
     assert not Ticket.objects.exists()
 
@@ -105,7 +105,7 @@ def test_taking_a_taken_ticket_is_a_409(in_progress: Ticket, lead: User) -> None
         f"/api/v1/tickets/{in_progress.pk}/take", {"version": in_progress.version}
     )
     assert response.status_code == 409
-    assert response.json()["code"] == "invalid_transition"
+    assert response.json()["code"] == "transition_not_allowed"
 
 
 def test_other_department_gets_404_for_detail_and_actions(

@@ -9,7 +9,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
-from callcenter.errors import Conflict
+from callcenter.errors import Conflict, TransitionNotAllowed
 from callcenter.history import AppendOnlyError
 from tests.factories import DepartmentFactory, ResponsibilityFactory, VerbundParticipantFactory
 from tests.tickets.conftest import BERLIN
@@ -20,7 +20,6 @@ from tickets.exceptions import (
     StaleVersion,
     TicketInvalid,
     TicketNotFound,
-    TransitionNotAllowed,
 )
 from tickets.models import Ticket, TimelineEntry
 from tickets.services import CallerData
@@ -73,7 +72,7 @@ def test_contact_data_without_consent_is_refused(agent: User) -> None:
         services.ticket_create(
             actor=agent, subject="x", caller=CallerData(consent=False, phone="0301234")
         )
-    assert info.value.extra == {"field": "caller.consent"}
+    assert info.value.field_errors == {"caller.consent": info.value.message}
     assert not Ticket.objects.exists()
 
 
@@ -134,7 +133,7 @@ def test_choosing_another_department_than_the_responsible_one_needs_a_note(
     ticket = services.ticket_create(actor=agent, subject="x", service=responsibility.service)
     with pytest.raises(TicketInvalid) as info:
         services.ticket_escalate(ticket=ticket, actor=agent, department=other_department)
-    assert info.value.extra == {"field": "note"}
+    assert info.value.field_errors == {"note": info.value.message}
     escalated = services.ticket_escalate(
         ticket=ticket, actor=agent, department=other_department, note="Bürger wohnt in Pankow"
     )

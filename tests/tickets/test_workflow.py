@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tickets.exceptions import ActionNotPermitted, TransitionNotAllowed
+from callcenter.errors import TransitionNotAllowed
+from tickets.exceptions import ActionNotPermitted
 from tickets.workflow import (
     EDITS,
     TRANSITIONS,

@@ -156,7 +156,7 @@ class AssignView(TicketActionView):
         if data["assignee"] is not None:
             assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
             if assignee is None:
-                raise TicketInvalid(_("Unknown user."), extra={"field": "assignee"})
+                raise TicketInvalid.for_field("assignee", _("Unknown user."))
         return services.ticket_assign(
             ticket=ticket, actor=user, assignee=assignee, expected_version=data["version"]
         )

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
+from callcenter.errors import TransitionNotAllowed
 from tickets import access
 from tickets.business_hours import add_service_hours
 from tickets.calendars import calendar_spec_for_department
-from tickets.exceptions import StaleVersion, TicketInvalid, TicketNotFound, TransitionNotAllowed
+from tickets.exceptions import StaleVersion, TicketInvalid, TicketNotFound
 from tickets.models import Ticket, TimelineEntry, Visibility
 from tickets.timeline import timeline_entry_add
 from tickets.workflow import Action, Status, check_edit, decide
@@ -117,5 +118,5 @@ def department_deadlines(department: Department, start: dt.datetime) -> Changes:
 def require_text(value: str, field: str) -> str:
     value = value.strip()
     if not value:
-        raise TicketInvalid(_("This field is required."), extra={"field": field})
+        raise TicketInvalid.for_field(field, _("This field is required."))
     return value

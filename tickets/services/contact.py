@@ -38,9 +38,8 @@ class CallerData:
 def caller_fields(caller: CallerData) -> Changes:
     if not caller.consent:
         if caller.has_contact_data():
-            raise TicketInvalid(
-                _("Contact data may only be stored with the caller's consent."),
-                extra={"field": "caller.consent"},
+            raise TicketInvalid.for_field(
+                "caller.consent", _("Contact data may only be stored with the caller's consent.")
             )
         return {}
     required = {
@@ -49,9 +48,8 @@ def caller_fields(caller: CallerData) -> Changes:
         ResponseChannel.LETTER: ("address", caller.address),
     }.get(ResponseChannel(caller.response_channel))
     if required and not required[1].strip():
-        raise TicketInvalid(
-            _("The chosen response channel needs this contact detail."),
-            extra={"field": f"caller.{required[0]}"},
+        raise TicketInvalid.for_field(
+            f"caller.{required[0]}", _("The chosen response channel needs this contact detail.")
         )
     return {
         "caller_consent": True,

@@ -26,9 +26,8 @@ def ticket_assign(
             t.department_id is not None
             and assignee.department_memberships.filter(department_id=t.department_id).exists()
         ):
-            raise TicketInvalid(
-                _("The assignee must belong to the ticket's department."),
-                extra={"field": "assignee"},
+            raise TicketInvalid.for_field(
+                "assignee", _("The assignee must belong to the ticket's department.")
             )
         return {"assignee": assignee}
 

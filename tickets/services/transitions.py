@@ -33,14 +33,13 @@ def ticket_escalate(
     proposal = proposed_department(ticket)
     target = department or proposal
     if target is None:
-        raise TicketInvalid(_("Choose the responsible department."), extra={"field": "department"})
+        raise TicketInvalid.for_field("department", _("Choose the responsible department."))
     if proposal is not None and target != proposal and not note.strip():
-        raise TicketInvalid(
-            _("Explain why you chose another department than the responsible one."),
-            extra={"field": "note"},
+        raise TicketInvalid.for_field(
+            "note", _("Explain why you chose another department than the responsible one.")
         )
     if not target.is_active:
-        raise TicketInvalid(_("This department is inactive."), extra={"field": "department"})
+        raise TicketInvalid.for_field("department", _("This department is inactive."))
     now = timezone.now()
     ticket, _entry = ticket_transition(
         ticket=ticket,
@@ -127,11 +126,11 @@ def ticket_forward(
 ) -> Ticket:
     """Hand over to another department; the citizen's deadline keeps running."""
     if department.pk == ticket.department_id:
-        raise TicketInvalid(
-            _("The ticket is already with this department."), extra={"field": "department"}
+        raise TicketInvalid.for_field(
+            "department", _("The ticket is already with this department.")
         )
     if not department.is_active:
-        raise TicketInvalid(_("This department is inactive."), extra={"field": "department"})
+        raise TicketInvalid.for_field("department", _("This department is inactive."))
     ticket, _entry = ticket_transition(
         ticket=ticket,
         actor=actor,
@@ -173,7 +172,7 @@ def ticket_reescalate(
 ) -> Ticket:
     """A returned ticket goes to a department again, with a fresh deadline."""
     if not department.is_active:
-        raise TicketInvalid(_("This department is inactive."), extra={"field": "department"})
+        raise TicketInvalid.for_field("department", _("This department is inactive."))
     now = timezone.now()
     ticket, _entry = ticket_transition(
         ticket=ticket,
@@ -229,9 +228,8 @@ def ticket_reopen(
         if t.status == Status.CLOSED and t.department is None:
             # Handed over to another 115 participant or closed after a return: no
             # department owes a response, so there is nothing to reopen into.
-            raise TicketInvalid(
-                _("This ticket left the service centre; open a new ticket instead."),
-                extra={"field": "reason"},
+            raise TicketInvalid.for_field(
+                "reason", _("This ticket left the service centre; open a new ticket instead.")
             )
         fields: Changes = {"closed_at": None}
         if t.status == Status.CLOSED and t.department is not None:
@@ -260,7 +258,7 @@ def ticket_forward_to_participant(
 ) -> Ticket:
     """Hand the request to another 115 participant by structured e-mail; our part ends."""
     if not participant.is_active:
-        raise TicketInvalid(_("This participant is inactive."), extra={"field": "participant"})
+        raise TicketInvalid.for_field("participant", _("This participant is inactive."))
     now = timezone.now()
     ticket, entry = ticket_transition(
         ticket=ticket,

@@ -110,7 +110,9 @@ export class WrapUp {
         this.showError(this.labels.networkError);
       } else {
         this.showError(format(this.labels.error, { message: error.message || error.code }));
-        const field = String(error.extra.field || "").replace("caller.", "");
+        // Field errors are always {"fields": {name: message}}; focus the first one named.
+        const [name] = Object.keys(error.extra.fields || {});
+        const field = String(name || "").replace("caller.", "");
         const target = this.form.elements[field];
         if (target && typeof target.focus === "function") target.focus();
       }
