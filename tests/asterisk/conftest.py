@@ -91,7 +91,8 @@ class RunningAdapter:
 
 
 @pytest.fixture
-def adapter_factory() -> Iterator[Callable[..., RunningAdapter]]:
+def adapter_factory(transactional_db: None) -> Iterator[Callable[..., RunningAdapter]]:
+    """Adapters stopped before the test database is torn down (they write to it)."""
     running: list[RunningAdapter] = []
     state_interfaces_clear()
     selectors.device_cache_clear()
