@@ -123,7 +123,7 @@ def service_update(
     locked.revision += 1
     locked.save()
     knowledge_event_record(
-        code=transition.event_code,
+        code=transition.audit_code,
         actor=actor,
         service=locked,
         data={"fields": changed, "revision": locked.revision},
@@ -147,7 +147,7 @@ def _transition(
     locked.revision += 1
     locked.save()
     knowledge_event_record(
-        code=transition.event_code,
+        code=transition.audit_code,
         actor=actor,
         service=locked,
         data={"from": previous, "to": locked.status, **data},

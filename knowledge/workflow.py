@@ -51,7 +51,7 @@ class Transition:
     # With four-eyes on: someone other than the author must have approved first.
     needs_approval: bool = False
     needs_comment: bool = False
-    event_code: str = ""
+    audit_code: str = ""
 
 
 _S = ServiceStatus
@@ -63,14 +63,14 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             frozenset({_S.DRAFT, _S.PUBLISHED}),
             _S.DRAFT,
             EDIT_KNOWLEDGE,
-            event_code="knowledge.service.edited",
+            audit_code="knowledge.service.edited",
         ),
         Transition(
             Action.SUBMIT,
             frozenset({_S.DRAFT}),
             _S.IN_REVIEW,
             EDIT_KNOWLEDGE,
-            event_code="knowledge.service.submitted",
+            audit_code="knowledge.service.submitted",
         ),
         Transition(
             Action.APPROVE,
@@ -78,7 +78,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             _S.IN_REVIEW,
             REVIEW_KNOWLEDGE,
             reviewer_must_differ=True,
-            event_code="knowledge.service.approved",
+            audit_code="knowledge.service.approved",
         ),
         Transition(
             Action.REJECT,
@@ -86,7 +86,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             _S.DRAFT,
             REVIEW_KNOWLEDGE,
             needs_comment=True,
-            event_code="knowledge.service.rejected",
+            audit_code="knowledge.service.rejected",
         ),
         Transition(
             Action.PUBLISH,
@@ -95,21 +95,21 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             REVIEW_KNOWLEDGE,
             reviewer_must_differ=True,
             needs_approval=True,
-            event_code="knowledge.service.published",
+            audit_code="knowledge.service.published",
         ),
         Transition(
             Action.ARCHIVE,
             frozenset({_S.DRAFT, _S.IN_REVIEW, _S.PUBLISHED}),
             _S.ARCHIVED,
             REVIEW_KNOWLEDGE,
-            event_code="knowledge.service.archived",
+            audit_code="knowledge.service.archived",
         ),
         Transition(
             Action.RESTORE,
             frozenset({_S.DRAFT, _S.PUBLISHED, _S.ARCHIVED}),
             _S.DRAFT,
             EDIT_KNOWLEDGE,
-            event_code="knowledge.service.restored",
+            audit_code="knowledge.service.restored",
         ),
     )
 }

@@ -95,6 +95,6 @@ def test_archived_services_can_only_be_restored() -> None:
     assert allowed_actions(ServiceStatus.ARCHIVED) == [Action.RESTORE]
 
 
-def test_every_transition_has_a_dotted_event_code() -> None:
+def test_every_transition_has_a_dotted_audit_code() -> None:
     for transition in TRANSITIONS.values():
-        assert transition.event_code.startswith("knowledge.service.")
+        assert transition.audit_code.startswith("knowledge.service.")
