@@ -13,6 +13,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from callcenter.directory.selectors import department_ids_of_user
 from callcenter.realtime import (
@@ -29,9 +30,9 @@ _NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, "websocket.receive"})
 
 def groups_for_user(user: User) -> list[str]:
     groups = [user_group(user.pk)]
-    if user.has_perm("accounts.work_inbox"):
+    if has_capability(user, Capability.WORK_INBOX):
         groups += [department_group(pk) for pk in sorted(department_ids_of_user(user))]
-    if user.has_perm("accounts.supervise"):
+    if has_capability(user, Capability.SUPERVISE):
         groups.append(SUPERVISORS_GROUP)
     return groups
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from callcenter.directory.selectors import department_list
@@ -23,25 +25,23 @@ from knowledge.models import (
 )
 from knowledge.workflow import ServiceStatus
 
-READ_CAPABILITIES = frozenset(
-    {
-        "accounts.use_desk",
-        "accounts.work_inbox",
-        "accounts.lead_department",
-        "accounts.edit_knowledge",
-        "accounts.review_knowledge",
-        "accounts.supervise",
-    }
+# Everyone with a role in the centre reads published content.
+READ_CAPABILITIES: Final = (
+    Capability.USE_DESK,
+    Capability.WORK_INBOX,
+    Capability.LEAD_DEPARTMENT,
+    Capability.EDIT_KNOWLEDGE,
+    Capability.REVIEW_KNOWLEDGE,
+    Capability.SUPERVISE,
 )
 
 
 def user_can_read_knowledge(user: User | AnonymousUser) -> bool:
-    """Everyone with a role in the centre reads published content."""
-    return user.is_authenticated and any(user.has_perm(cap) for cap in READ_CAPABILITIES)
+    return has_capability(user, *READ_CAPABILITIES)
 
 
 def user_can_edit_knowledge(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.has_perm("accounts.edit_knowledge")
+    return has_capability(user, Capability.EDIT_KNOWLEDGE)
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -210,12 +210,13 @@ def services_review_overdue(today: dt.date | None = None) -> QuerySet[Service]:
 
 def knowledge_editors() -> QuerySet[User]:
     """Active users who edit the knowledge base and have an e-mail address."""
+    edit = Capability.EDIT_KNOWLEDGE
     capability = Q(
-        groups__permissions__codename="edit_knowledge",
-        groups__permissions__content_type__app_label="accounts",
+        groups__permissions__codename=edit.codename,
+        groups__permissions__content_type__app_label=edit.app_label,
     ) | Q(
-        user_permissions__codename="edit_knowledge",
-        user_permissions__content_type__app_label="accounts",
+        user_permissions__codename=edit.codename,
+        user_permissions__content_type__app_label=edit.app_label,
     )
     return (
         User.objects.filter(capability | Q(is_superuser=True), is_active=True)

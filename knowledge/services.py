@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callcenter.accounts.capabilities import capabilities_of
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department, Location
 from knowledge import workflow
@@ -29,10 +30,6 @@ from knowledge.selectors import knowledge_editors, services_review_overdue
 from knowledge.workflow import Action
 
 # --- Knowledge base: services (Leistungen) ---------------------------------------------------
-
-
-def _capabilities(actor: User | None) -> set[str]:
-    return set() if actor is None else set(actor.get_all_permissions())
 
 
 def _lock(service: Service, revision: int | None) -> Service:
@@ -52,7 +49,7 @@ def _decide(action: Action, service: Service, actor: User | None) -> workflow.Tr
     return workflow.decide(
         action,
         status=service.status,
-        capabilities=_capabilities(actor),
+        capabilities=capabilities_of(actor),
         actor_id=actor.pk if actor else None,
         author_id=service.author_id,
         approved_by_id=service.approved_by_id,
@@ -72,7 +69,7 @@ def service_create(
     workflow.decide(
         Action.EDIT,
         status=Service.Status.DRAFT,
-        capabilities=_capabilities(actor),
+        capabilities=capabilities_of(actor),
         actor_id=actor.pk if actor else None,
         author_id=None,
         approved_by_id=None,
@@ -302,7 +299,7 @@ def service_responsibilities_set(
     workflow.decide(
         Action.EDIT,
         status=Service.Status.DRAFT,
-        capabilities=_capabilities(actor),
+        capabilities=capabilities_of(actor),
         actor_id=actor.pk if actor else None,
         author_id=None,
         approved_by_id=None,

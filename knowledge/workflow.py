@@ -16,11 +16,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.accounts.capabilities import Capability
 from callcenter.errors import TransitionNotAllowed
 from knowledge.exceptions import FourEyesViolation, MissingCapability
-
-EDIT_KNOWLEDGE: Final = "accounts.edit_knowledge"
-REVIEW_KNOWLEDGE: Final = "accounts.review_knowledge"
 
 
 class ServiceStatus(models.TextChoices):
@@ -45,7 +43,7 @@ class Transition:
     action: Action
     sources: frozenset[ServiceStatus]
     target: ServiceStatus
-    capability: str
+    capability: Capability
     # With four-eyes on: the actor must not be the author of the working draft.
     reviewer_must_differ: bool = False
     # With four-eyes on: someone other than the author must have approved first.
@@ -54,7 +52,7 @@ class Transition:
     audit_code: str = ""
 
 
-_S = ServiceStatus
+_S, _C = ServiceStatus, Capability
 TRANSITIONS: Final[dict[Action, Transition]] = {
     t.action: t
     for t in (
@@ -62,21 +60,21 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             Action.EDIT,
             frozenset({_S.DRAFT, _S.PUBLISHED}),
             _S.DRAFT,
-            EDIT_KNOWLEDGE,
+            _C.EDIT_KNOWLEDGE,
             audit_code="knowledge.service.edited",
         ),
         Transition(
             Action.SUBMIT,
             frozenset({_S.DRAFT}),
             _S.IN_REVIEW,
-            EDIT_KNOWLEDGE,
+            _C.EDIT_KNOWLEDGE,
             audit_code="knowledge.service.submitted",
         ),
         Transition(
             Action.APPROVE,
             frozenset({_S.IN_REVIEW}),
             _S.IN_REVIEW,
-            REVIEW_KNOWLEDGE,
+            _C.REVIEW_KNOWLEDGE,
             reviewer_must_differ=True,
             audit_code="knowledge.service.approved",
         ),
@@ -84,7 +82,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             Action.REJECT,
             frozenset({_S.IN_REVIEW}),
             _S.DRAFT,
-            REVIEW_KNOWLEDGE,
+            _C.REVIEW_KNOWLEDGE,
             needs_comment=True,
             audit_code="knowledge.service.rejected",
         ),
@@ -92,7 +90,7 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             Action.PUBLISH,
             frozenset({_S.IN_REVIEW}),
             _S.PUBLISHED,
-            REVIEW_KNOWLEDGE,
+            _C.REVIEW_KNOWLEDGE,
             reviewer_must_differ=True,
             needs_approval=True,
             audit_code="knowledge.service.published",
@@ -101,14 +99,14 @@ TRANSITIONS: Final[dict[Action, Transition]] = {
             Action.ARCHIVE,
             frozenset({_S.DRAFT, _S.IN_REVIEW, _S.PUBLISHED}),
             _S.ARCHIVED,
-            REVIEW_KNOWLEDGE,
+            _C.REVIEW_KNOWLEDGE,
             audit_code="knowledge.service.archived",
         ),
         Transition(
             Action.RESTORE,
             frozenset({_S.DRAFT, _S.PUBLISHED, _S.ARCHIVED}),
             _S.DRAFT,
-            EDIT_KNOWLEDGE,
+            _C.EDIT_KNOWLEDGE,
             audit_code="knowledge.service.restored",
         ),
     )
@@ -126,7 +124,7 @@ def decide(
     action: Action,
     *,
     status: str,
-    capabilities: Collection[str],
+    capabilities: Collection[Capability],
     actor_id: int | None,
     author_id: int | None,
     approved_by_id: int | None,
@@ -141,7 +139,7 @@ def decide(
     if actor_id is not None and transition.capability not in capabilities:
         raise MissingCapability(
             gettext("You lack the capability for this action."),
-            extra={"action": action.value, "capability": transition.capability},
+            extra={"action": action.value, "capability": transition.capability.value},
         )
     if status not in transition.sources:
         raise TransitionNotAllowed(

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from telephony.interfaces import interface_aliases, interface_key
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
@@ -107,8 +108,8 @@ def call_list(
     )
     if not user.is_authenticated:
         return calls.none()
-    if not user.has_perm("accounts.supervise"):
-        if not user.has_perm("accounts.use_desk"):
+    if not has_capability(user, Capability.SUPERVISE):
+        if not has_capability(user, Capability.USE_DESK):
             return calls.none()
         calls = calls.filter(agent=user)
     if date_from is not None:

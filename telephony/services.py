@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from knowledge.models import Service
@@ -174,7 +175,7 @@ def call_answered(*, event: CallAnswered) -> Call | None:
         call.wait_seconds = event.wait_seconds
         if call.ticket_id is None:
             call.ticket = ticket_create(
-                actor=agent if agent is not None and agent.has_perm("accounts.use_desk") else None,
+                actor=agent if has_capability(agent, Capability.USE_DESK) else None,
                 subject=_("Call in queue %(queue)s") % {"queue": call.queue},
                 channel=Channel.PHONE,
             )

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from callcenter.directory.selectors import department_ids_of_user
 from tickets.models import Ticket
 from tickets.workflow import ACTOR_CAPABILITIES, Actor
 
 # Service-centre staff see every ticket: they answer for all departments on the phone.
-SEES_ALL = ("accounts.use_desk", "accounts.supervise")
+SEES_ALL = (Capability.USE_DESK, Capability.SUPERVISE)
 
 
 def sees_all_tickets(user: User) -> bool:
-    return any(user.has_perm(name) for name in SEES_ALL)
+    return has_capability(user, *SEES_ALL)
 
 
 def works_inbox(user: User) -> bool:
-    return user.has_perm(ACTOR_CAPABILITIES[Actor.INBOX])
+    return has_capability(user, ACTOR_CAPABILITIES[Actor.INBOX])
 
 
 def visible_tickets_filter(user: User) -> Q | None:
@@ -48,7 +49,7 @@ def actor_kinds(ticket: Ticket, user: User | None) -> frozenset[Actor]:
     if user is None:
         return frozenset({Actor.SYSTEM})
     kinds = set()
-    if user.has_perm(ACTOR_CAPABILITIES[Actor.DESK]):
+    if has_capability(user, ACTOR_CAPABILITIES[Actor.DESK]):
         kinds.add(Actor.DESK)
     if works_inbox(user) and ticket.department_id in department_ids_of_user(user):
         kinds.add(Actor.INBOX)

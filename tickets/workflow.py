@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from callcenter.accounts.capabilities import Capability
 from callcenter.errors import TransitionNotAllowed
 from tickets.exceptions import ActionNotPermitted
 
@@ -85,9 +86,9 @@ class Actor(StrEnum):
 
 
 # The capability (see callcenter/accounts/roles.py) that makes a user that kind of actor.
-ACTOR_CAPABILITIES: dict[Actor, str] = {
-    Actor.DESK: "accounts.use_desk",
-    Actor.INBOX: "accounts.work_inbox",
+ACTOR_CAPABILITIES: dict[Actor, Capability] = {
+    Actor.DESK: Capability.USE_DESK,
+    Actor.INBOX: Capability.WORK_INBOX,
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.accounts.capabilities import Capability
+
 
 class Role(models.TextChoices):
     CALL_AGENT = "call_agent", _("Call agent")
@@ -15,24 +17,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-# Capabilities are permissions "app_label.codename". Model permissions of later apps are added
-# here as those apps grow; a name that does not exist yet fails the role sync loudly.
-ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.CALL_AGENT: frozenset({"accounts.use_desk"}),
-    Role.DEPARTMENT_CLERK: frozenset({"accounts.work_inbox"}),
-    Role.DEPARTMENT_LEAD: frozenset({"accounts.work_inbox", "accounts.lead_department"}),
-    Role.KNOWLEDGE_EDITOR: frozenset({"accounts.edit_knowledge", "accounts.review_knowledge"}),
-    Role.SUPERVISOR: frozenset({"accounts.use_desk", "accounts.supervise"}),
-    Role.ADMINISTRATOR: frozenset(
-        {
-            "accounts.use_desk",
-            "accounts.work_inbox",
-            "accounts.lead_department",
-            "accounts.edit_knowledge",
-            "accounts.review_knowledge",
-            "accounts.supervise",
-        }
-    ),
+# ``roles_sync`` gives each role's group exactly these permissions.
+ROLE_PERMISSIONS: dict[Role, frozenset[Capability]] = {
+    Role.CALL_AGENT: frozenset({Capability.USE_DESK}),
+    Role.DEPARTMENT_CLERK: frozenset({Capability.WORK_INBOX}),
+    Role.DEPARTMENT_LEAD: frozenset({Capability.WORK_INBOX, Capability.LEAD_DEPARTMENT}),
+    Role.KNOWLEDGE_EDITOR: frozenset({Capability.EDIT_KNOWLEDGE, Capability.REVIEW_KNOWLEDGE}),
+    Role.SUPERVISOR: frozenset({Capability.USE_DESK, Capability.SUPERVISE}),
+    Role.ADMINISTRATOR: frozenset(Capability),
 }
 
 # Roles whose members may open the Django admin for master data.

@@ -13,25 +13,27 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from callcenter.accounts.capabilities import Capability
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 
 
-def _permission(name: str) -> Permission:
-    app_label, codename = name.split(".", 1)
+def _permission(capability: Capability) -> Permission:
     try:
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        return Permission.objects.get(
+            content_type__app_label=capability.app_label, codename=capability.codename
+        )
     except Permission.DoesNotExist:
-        raise ImproperlyConfigured(f"role permission {name!r} does not exist") from None
+        raise ImproperlyConfigured(f"role permission {capability.value!r} does not exist") from None
 
 
 @transaction.atomic
 def roles_sync() -> dict[Role, Group]:
     """Create or update one group per role with exactly its declared permissions."""
     groups: dict[Role, Group] = {}
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, capabilities in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set([_permission(name) for name in sorted(names)])
+        group.permissions.set([_permission(c) for c in sorted(capabilities)])
         groups[role] = group
     return groups
 

@@ -37,7 +37,7 @@ class MeView(APIView):
             "get_full_name": user.get_full_name(),
             "roles": [role.value for role in user_roles(user)],
             "permissions": sorted(
-                p for p in user.get_all_permissions() if p.startswith("accounts.")
+                p for p in user.get_all_permissions() if p.startswith(f"{User._meta.app_label}.")
             ),
             "departments": [{"id": d.pk, "name": d.name} for d in departments_of_user(user)],
         }

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
 from callcenter.directory.selectors import department_list
 from callcenter.errors import DomainError
-from frontend.desk.access import desk_required
 from frontend.desk.forms import ManualTicketForm
 from frontend.desk.labels import desk_labels
 from frontend.errors import form_add_domain_error
@@ -48,7 +48,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-@desk_required
+@capability_required(Capability.USE_DESK)
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
     config = {
@@ -74,7 +74,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-@desk_required
+@capability_required(Capability.USE_DESK)
 @require_GET
 def desk_article(request: HttpRequest, pk: int) -> HttpResponse:
     """The published article as a fragment for the desk's article pane."""
@@ -98,7 +98,7 @@ def desk_article(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@desk_required
+@capability_required(Capability.USE_DESK)
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """A ticket without a call: e-mail, letter or walk-in."""
@@ -122,7 +122,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/ticket_new.html", {"form": form})
 
 
-@desk_required
+@capability_required(Capability.USE_DESK)
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:

@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_stubs_ext import StrOrPromise
 
+from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from callcenter.directory.selectors import department_list
 from callcenter.errors import Conflict, DomainError
 from frontend.errors import form_add_domain_error
 from frontend.inbox import forms as inbox_forms
-from frontend.inbox.access import inbox_required
 from frontend.inbox.presentation import inbox_row
 from frontend.timeline import timeline_item
 from tickets import access, selectors, services
@@ -74,14 +74,14 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     return {"filters": form, "page": page, "rows": [inbox_row(ticket, now) for ticket in page]}
 
 
-@inbox_required
+@capability_required(Capability.WORK_INBOX)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     config = {"listUrl": reverse("inbox:list"), "wsPath": "/ws/live/"}
     return render(request, "inbox/index.html", {**_list_context(request), "config": config})
 
 
-@inbox_required
+@capability_required(Capability.WORK_INBOX)
 @require_GET
 def inbox_list(request: HttpRequest) -> HttpResponse:
     """The list as an HTML fragment, re-fetched by inbox.js when a ticket changes."""
@@ -248,13 +248,13 @@ def _ticket_page(
     return render(request, "inbox/ticket.html", context, status=status)
 
 
-@inbox_required
+@capability_required(Capability.WORK_INBOX)
 @require_GET
 def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _ticket_page(request, pk)
 
 
-@inbox_required
+@capability_required(Capability.WORK_INBOX)
 @require_POST
 def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)

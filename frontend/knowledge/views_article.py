@@ -9,16 +9,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from callcenter.accounts.capabilities import capability_required
 from frontend.forms_knowledge import ArticleFilterForm
-from frontend.knowledge.access import published_service, reader_required
+from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_of, responsibility_of
 from knowledge import selectors
 from knowledge.content import ServiceContent
+from knowledge.selectors import READ_CAPABILITIES
 
 PAGE_SIZE: Final = 50
 
 
-@reader_required
+@capability_required(*READ_CAPABILITIES)
 @require_GET
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     service = published_service(pk)
@@ -39,7 +41,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@reader_required
+@capability_required(*READ_CAPABILITIES)
 @require_GET
 def article_index(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilterForm(request.GET or None)

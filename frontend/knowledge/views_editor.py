@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from callcenter.accounts.capabilities import Capability, capability_required, has_capability
 from callcenter.accounts.models import User
 from callcenter.errors import DomainError
 from frontend.errors import form_add_domain_error
@@ -35,7 +36,7 @@ from frontend.forms_knowledge import (
     responsibility_initial,
     service_initial,
 )
-from frontend.knowledge.access import editor_required, version_of, working_service
+from frontend.knowledge.access import version_of, working_service
 from frontend.knowledge.article import Article, article_of, responsibility_of
 from frontend.knowledge.history import readable_changes
 from knowledge import selectors, services
@@ -98,7 +99,7 @@ def workflow_steps(service: Service, user: Any) -> list[WorkflowStep]:
     return [
         step
         for action, step in WORKFLOW_STEPS.items()
-        if action in possible and user.has_perm(TRANSITIONS[action].capability)
+        if action in possible and has_capability(user, TRANSITIONS[action].capability)
     ]
 
 
@@ -141,7 +142,7 @@ def _edit_page(
     )
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
     filters = ServiceFilterForm(request.GET or None)
@@ -156,7 +157,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.services_review_overdue(), PAGE_SIZE).get_page(
@@ -165,7 +166,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/editor/review_queue.html", {"page": page})
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(request.POST or None, with_revision=False)
@@ -190,7 +191,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     service = working_service(pk)
@@ -235,7 +236,7 @@ def _stale(request: HttpRequest, exc: StaleRevision) -> None:
     )
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def service_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     service = working_service(pk) if pk is not None else None
@@ -247,7 +248,7 @@ def service_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse
     )
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     service = working_service(pk)
@@ -270,7 +271,7 @@ def service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("kb_editor:edit", pk=pk)
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_GET
 def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     service = working_service(pk)
@@ -304,7 +305,7 @@ def _snapshot(service: Service, raw: str) -> tuple[dict[str, Any], str]:
     return {}, "empty"
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def service_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     service = working_service(pk)
@@ -325,7 +326,7 @@ def service_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return redirect("kb_editor:edit", pk=pk)
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def service_responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
     service = working_service(pk)

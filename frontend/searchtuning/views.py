@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
 from callcenter.errors import DomainError
-from frontend.knowledge.access import editor_required
 from knowledge.models import SearchGap, SearchSynonym
 from knowledge.search import services
 
@@ -22,7 +22,7 @@ def _back() -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("searchtuning"))
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -34,7 +34,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def synonym_add(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
@@ -51,7 +51,7 @@ def synonym_add(request: HttpRequest) -> HttpResponse:
     return _back()
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)
@@ -62,7 +62,7 @@ def synonym_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _back()
 
 
-@editor_required
+@capability_required(Capability.EDIT_KNOWLEDGE)
 @require_POST
 def gap_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from knowledge.audit import knowledge_event_record
 from knowledge.exceptions import InvalidContent, MissingCapability
@@ -30,8 +31,8 @@ def search_rebuild_on_commit() -> None:
     transaction.on_commit(lambda: rebuild_search_index.delay(), robust=True)
 
 
-def _require_capability(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
+def _require_editor(actor: User) -> None:
+    if not has_capability(actor, Capability.EDIT_KNOWLEDGE):
         raise MissingCapability(_("Only knowledge editors tune the search."))
 
 
@@ -42,7 +43,7 @@ def _synonyms_changed_on_commit() -> None:
 
 @transaction.atomic
 def search_gap_dismiss(*, gap: SearchGap, actor: User) -> None:
-    _require_capability(actor, "accounts.edit_knowledge")
+    _require_editor(actor)
     knowledge_event_record(
         code="knowledge.search.gap_dismissed",
         actor=actor,
@@ -53,7 +54,7 @@ def search_gap_dismiss(*, gap: SearchGap, actor: User) -> None:
 
 @transaction.atomic
 def search_synonym_add(*, terms: str, expansions: str, actor: User) -> SearchSynonym:
-    _require_capability(actor, "accounts.edit_knowledge")
+    _require_editor(actor)
     synonym = SearchSynonym(terms=terms.strip(), expansions=expansions.strip(), created_by=actor)
     words, meanings = synonym.pair()
     if not words or not meanings:
@@ -70,7 +71,7 @@ def search_synonym_add(*, terms: str, expansions: str, actor: User) -> SearchSyn
 
 @transaction.atomic
 def search_synonym_delete(*, synonym: SearchSynonym, actor: User) -> None:
-    _require_capability(actor, "accounts.edit_knowledge")
+    _require_editor(actor)
     knowledge_event_record(
         code="knowledge.search.synonym_deleted",
         actor=actor,

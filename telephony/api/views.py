@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from callcenter.accounts.capabilities import Capability, capability_permission
 from callcenter.accounts.models import User
 from knowledge.search.usage import search_result_used
 from telephony import cti, selectors, services
@@ -26,10 +27,7 @@ from telephony.exceptions import CallNotFound
 from telephony.models import AgentDevice, Call
 from tickets.services import CallerData
 
-
-class CanSupervise(permissions.BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return bool(request.user and request.user.has_perm("accounts.supervise"))
+CanSupervise = capability_permission(Capability.SUPERVISE)
 
 
 class CallListView(generics.ListAPIView[Call]):
@@ -97,9 +95,7 @@ class ZammadCtiWebhookView(CtiWebhookView):
     ``user[]``, repeated or single keys, as Zammad takes them."""
 
 
-class CanUseDesk(permissions.BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        return bool(request.user and request.user.has_perm("accounts.use_desk"))
+CanUseDesk = capability_permission(Capability.USE_DESK)
 
 
 class DeskStatusView(APIView):
@@ -154,12 +150,7 @@ class CallWrapUpView(APIView):
         return Response(WrapUpOutputSerializer(call).data)
 
 
-class CanCallBack(permissions.BasePermission):
-    def has_permission(self, request: Request, view: object) -> bool:
-        user = request.user
-        return bool(
-            user and (user.has_perm("accounts.use_desk") or user.has_perm("accounts.work_inbox"))
-        )
+CanCallBack = capability_permission(Capability.USE_DESK, Capability.WORK_INBOX)
 
 
 class CallbackView(APIView):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from callcenter.accounts.capabilities import Capability
 from callcenter.errors import TransitionNotAllowed
 from knowledge.exceptions import FourEyesViolation, MissingCapability
 from knowledge.workflow import (
-    EDIT_KNOWLEDGE,
-    REVIEW_KNOWLEDGE,
     TRANSITIONS,
     Action,
     ServiceStatus,
@@ -16,7 +15,7 @@ from knowledge.workflow import (
     decide,
 )
 
-EDITOR = {EDIT_KNOWLEDGE, REVIEW_KNOWLEDGE}
+EDITOR = {Capability.EDIT_KNOWLEDGE, Capability.REVIEW_KNOWLEDGE}
 
 
 def _decide(action: Action, status: ServiceStatus, **overrides: object) -> ServiceStatus:
@@ -77,7 +76,7 @@ def test_without_four_eyes_the_author_may_publish_alone() -> None:
 
 def test_review_actions_need_the_review_capability() -> None:
     with pytest.raises(MissingCapability):
-        _decide(Action.APPROVE, ServiceStatus.IN_REVIEW, capabilities={EDIT_KNOWLEDGE})
+        _decide(Action.APPROVE, ServiceStatus.IN_REVIEW, capabilities={Capability.EDIT_KNOWLEDGE})
 
 
 def test_the_system_actor_bypasses_capabilities_and_four_eyes() -> None:

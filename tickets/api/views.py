@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from callcenter.accounts.capabilities import Capability, capability_permission
 from callcenter.accounts.models import User
 from tickets import selectors, services
 from tickets.access import actor_kinds
@@ -22,14 +23,10 @@ from tickets.exceptions import TicketInvalid
 from tickets.models import Ticket
 from tickets.workflow import Status, allowed_actions
 
-TICKET_CAPABILITIES = ("accounts.use_desk", "accounts.work_inbox", "accounts.supervise")
-
-
-class HasTicketRole(BasePermission):
-    """Only the centre's and the departments' staff use tickets at all."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return any(request.user.has_perm(name) for name in TICKET_CAPABILITIES)
+# Only the centre's and the departments' staff use tickets at all.
+HasTicketRole = capability_permission(
+    Capability.USE_DESK, Capability.WORK_INBOX, Capability.SUPERVISE
+)
 
 
 def _user(request: Request) -> User:

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from knowledge.models import Service
 from tickets.exceptions import ActionNotPermitted
@@ -44,7 +45,7 @@ def ticket_create(
     caller: CallerData | None = None,
     service: Service | None = None,
 ) -> Ticket:
-    if actor is not None and not actor.has_perm("accounts.use_desk"):
+    if actor is not None and not has_capability(actor, Capability.USE_DESK):
         raise ActionNotPermitted(_("Only the service centre opens tickets."))
     fields = caller_fields(caller or CallerData())
     now = timezone.now()
