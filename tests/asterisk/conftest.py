@@ -37,10 +37,13 @@ AGENTS = {
     "nie": ("Local/2109@agents/n", "Nie Erreichbar"),
 }
 # The least privilege the adapter needs (README, "Asterisk"): reads agent (queue) and call
-# events, the QueueResult UserEvent (user) and FullyBooted (system); writes agent (QueuePause)
-# and originate (Originate). QueueStatus, CoreShowChannels... need no more than a login.
+# events, the QueueResult UserEvent (user) and FullyBooted/Shutdown (system); writes agent
+# (QueuePause), originate (Originate) and reporting (CoreShowChannels, the resync's channel
+# list). QueueStatus and Ping need no more than a login.
 ADAPTER = ("callcenter", "adapter-secret")
-ADAPTER_USER = ManagerUser(ADAPTER[1], read="system,call,agent,user", write="agent,originate")
+ADAPTER_USER = ManagerUser(
+    ADAPTER[1], read="system,call,agent,user", write="agent,originate,reporting"
+)
 
 
 @pytest.fixture
