@@ -1,4 +1,4 @@
-"""Writes of the telephony app: domain events of the ACD become calls, offers and agent state.
+"""ACD events become calls, offers and agent state; the screen pop goes out on the answer.
 
 Every function here is idempotent — the AMI adapter replays events after a reconnect and a
 resync, and a CTI webhook may deliver the same event twice — so each one checks what is
@@ -7,22 +7,17 @@ already recorded before it changes anything, inside one transaction with the row
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
-from callcenter.directory.models import Department
-from knowledge.models import Service
-from telephony import acd_commands, events, screen_pop, selectors
+from telephony import events, screen_pop, selectors
 from telephony.acd_events import (
     AgentStateChanged,
     CallAnswered,
@@ -32,21 +27,10 @@ from telephony.acd_events import (
     OfferEnded,
     OfferStarted,
 )
-from telephony.exceptions import (
-    AmiError,
-    CallAlreadyWrappedUp,
-    CallNotFound,
-    DeviceInvalid,
-    TelephonyUnavailable,
-    WrapUpInvalid,
-)
-from telephony.interfaces import interface_clean, interface_invalid_message
-from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpOutcome
-from tickets import services as ticket_services
-from tickets.models import Channel, ResponseChannel
+from telephony.models import AgentStatus, Call, CallOffer
+from tickets.models import Channel
 from tickets.phone import normalize_phone
-from tickets.selectors import ticket_for_action
-from tickets.services import CallerData, ticket_callback_record, ticket_create
+from tickets.services import ticket_create
 
 logger = logging.getLogger(__name__)
 
@@ -262,169 +246,3 @@ def domain_event_apply(*, event: DomainEvent) -> None:
     if handler is None:
         raise TypeError(f"no handler for {type(event).__name__}")
     handler(event=event)
-
-
-@transaction.atomic
-def device_map(*, username: str, interface: str) -> AgentDevice:
-    """Map a queue member interface to a user; re-mapping an interface moves it."""
-    cleaned = interface_clean(interface)
-    if cleaned is None:
-        raise DeviceInvalid.for_field("interface", interface_invalid_message())
-    interface = cleaned
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise DeviceInvalid.for_field("username", _("There is no active user with this username."))
-    device, _created = AgentDevice.objects.update_or_create(
-        interface=interface, defaults={"user": user}
-    )
-    selectors.device_cache_clear()
-    return device
-
-
-def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
-    """Pause or unpause the user's queue member interfaces in the ACD.
-
-    The new state is not written here: it arrives as ``QueueMemberPause`` from the ACD, so
-    the desk shows what the queue really does. Returns the interfaces changed.
-    """
-    reason = reason.strip()[:64]
-    interfaces = list(
-        AgentDevice.objects.filter(user=user)
-        .order_by("interface")
-        .values_list("interface", flat=True)
-    )
-    if not interfaces:
-        raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
-    for interface in interfaces:
-        try:
-            acd_commands.queue_pause(
-                interface=interface, paused=paused, reason=reason if paused else ""
-            )
-        except AmiError as exc:
-            raise TelephonyUnavailable(
-                _("The phone system did not accept the pause: %(error)s") % {"error": exc.message}
-            ) from exc
-    return interfaces
-
-
-# --- Wrap-up at the desk -----------------------------------------------------------------------
-
-
-# Outcomes that owe the citizen a response, so contact data (with consent) may be stored.
-NEEDS_CONTACT = frozenset({WrapUpOutcome.ESCALATED, WrapUpOutcome.CALLBACK})
-
-
-def _resolution(outcome: WrapUpOutcome, note: str) -> str:
-    note = note.strip()
-    return f"{outcome.label}: {note}" if note else str(outcome.label)
-
-
-def call_wrap_up(
-    *,
-    call: Call,
-    actor: User,
-    outcome: str,
-    note: str = "",
-    department: Department | None = None,
-    caller: CallerData | None = None,
-    service: Service | None = None,
-    expected_version: int | None = None,
-) -> Call:
-    """Save the agent's wrap-up: close or escalate the call's ticket, record after-call work.
-
-    Only the answering agent wraps a call up. After-call work runs from the hang-up to now
-    (0 when the agent wraps up while still talking). Contact data is accepted only for the
-    outcomes that owe the caller a response, and only with consent (the tickets rules).
-    """
-    result = WrapUpOutcome(outcome)
-    if call.agent_id != actor.pk:
-        raise CallNotFound(_("Call not found."))
-    if call.ticket_id is None:
-        raise WrapUpInvalid(_("This call has no ticket to wrap up."))
-    if result == WrapUpOutcome.ESCALATED and not note.strip():
-        raise WrapUpInvalid.for_field("note", _("Describe the request for the department."))
-    if result not in NEEDS_CONTACT and caller is not None and caller.has_contact_data():
-        raise WrapUpInvalid.for_field(
-            "caller", _("Contact data is only stored when the caller is owed a response.")
-        )
-    if result == WrapUpOutcome.CALLBACK and not (
-        caller is not None and caller.consent and caller.phone.strip()
-    ):
-        raise WrapUpInvalid.for_field(
-            "caller.phone", _("A callback needs the caller's phone number and consent.")
-        )
-    if result == WrapUpOutcome.CALLBACK and caller is not None:
-        caller = dataclasses.replace(caller, response_channel=ResponseChannel.CALLBACK)
-    now = timezone.now()
-    with transaction.atomic():
-        # Only the call row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
-        locked = Call.objects.select_for_update().get(pk=call.pk)
-        if locked.wrapped_up_at is not None:
-            raise CallAlreadyWrappedUp(_("This call has already been wrapped up."))
-        ticket = locked.ticket
-        assert ticket is not None
-        ticket = ticket_services.ticket_details_update(
-            ticket=ticket,
-            actor=actor,
-            service=service,
-            caller=caller if result in NEEDS_CONTACT else None,
-            expected_version=expected_version,
-        )
-        if result == WrapUpOutcome.ESCALATED:
-            ticket = ticket_services.ticket_escalate(
-                ticket=ticket,
-                actor=actor,
-                department=department,
-                note=note,
-                expected_version=ticket.version,
-            )
-        else:
-            ticket = ticket_services.ticket_close(
-                ticket=ticket,
-                actor=actor,
-                resolution=_resolution(result, note),
-                expected_version=ticket.version,
-            )
-        acw = max(0, int((now - locked.ended_at).total_seconds())) if locked.ended_at else 0
-        locked.after_call_work_seconds = acw
-        locked.wrap_up_outcome = result
-        locked.wrapped_up_at = now
-        locked.save(update_fields=["after_call_work_seconds", "wrap_up_outcome", "wrapped_up_at"])
-    locked.ticket = ticket
-    return locked
-
-
-def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> tuple[str, str]:
-    """Call the citizen back: ring the actor's phone, then dial the citizen (AMI Originate).
-
-    The number is the one typed in, else the contact number stored with the caller's consent.
-    Returns (number, interface). Recorded in the ticket's timeline once the ACD accepted it.
-    """
-    ticket = ticket_for_action(user=actor, ticket_id=ticket_id)
-    number = (number or ticket.caller_phone).strip()
-    if not normalize_phone(number):
-        raise DeviceInvalid.for_field(
-            "number",
-            _("No number to call back: enter one or store the caller's number with consent."),
-        )
-    interface = (
-        AgentDevice.objects.filter(user=actor)
-        .order_by("interface")
-        .values_list("interface", flat=True)
-        .first()
-    )
-    if interface is None:
-        raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
-    try:
-        acd_commands.originate(
-            agent_device=interface,
-            number=normalize_phone(number),
-            context=settings.AMI_CALLBACK_CONTEXT,
-            caller_id=settings.AMI_CALLBACK_CALLER_ID,
-        )
-    except AmiError as exc:
-        raise TelephonyUnavailable(
-            _("The phone system did not start the callback: %(error)s") % {"error": exc.message}
-        ) from exc
-    ticket_callback_record(ticket=ticket, actor=actor, number=number, interface=interface)
-    return number, interface

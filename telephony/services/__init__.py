@@ -1,0 +1,42 @@
+"""Writes of the telephony app: the one way to change telephony state.
+
+One module per group of operations; the public names are importable from here.
+
+* ``calls``         – ACD events (from the AMI adapter or the CTI webhook) become calls,
+  offers and agent state, and the screen pop goes out; all idempotent
+* ``devices``       – which user sits behind a queue member interface
+* ``agent_actions`` – the agent asks the ACD for a pause or a callback (AMI commands)
+* ``wrap_up``       – the agent's wrap-up: close or escalate the ticket, after-call work
+"""
+
+from __future__ import annotations
+
+from telephony.services.agent_actions import agent_pause_set, ticket_callback_start
+from telephony.services.calls import (
+    agent_state_changed,
+    call_answer_announce,
+    call_answered,
+    call_ended,
+    call_joined,
+    call_offer_ended,
+    call_offer_started,
+    domain_event_apply,
+)
+from telephony.services.devices import device_map
+from telephony.services.wrap_up import NEEDS_CONTACT, call_wrap_up
+
+__all__ = [
+    "NEEDS_CONTACT",
+    "agent_pause_set",
+    "agent_state_changed",
+    "call_answer_announce",
+    "call_answered",
+    "call_ended",
+    "call_joined",
+    "call_offer_ended",
+    "call_offer_started",
+    "call_wrap_up",
+    "device_map",
+    "domain_event_apply",
+    "ticket_callback_start",
+]
