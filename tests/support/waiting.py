@@ -1,0 +1,55 @@
+"""Waiting for processes, servers and workers: on a readiness signal, never on a time budget.
+
+A test that starts something waits until it is observably ready (port open, worker consuming,
+event seen), however long a loaded machine takes. ``HANG_GUARD_S`` only turns a hang into a
+failure; it is no speed requirement, so it is generous on purpose.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+
+HANG_GUARD_S = 600.0
+POLL_S = 0.05
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    what: str,
+    alive: Callable[[], bool] = lambda: True,
+    poll: float = POLL_S,
+) -> None:
+    """Return once ``condition()`` holds; fail if ``alive()`` turns false first, or on a hang."""
+    guard = time.monotonic() + HANG_GUARD_S
+    while not condition():
+        assert alive(), f"gave up waiting for {what}: what should provide it has stopped"
+        assert time.monotonic() < guard, f"still waiting for {what} after {HANG_GUARD_S:.0f} s"
+        time.sleep(poll)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now, for a server the test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(host: str, port: int, *, process: subprocess.Popen[str]) -> None:
+    """Wait until ``process`` (or a child of it) accepts connections on ``host:port``."""
+    wait_for(
+        lambda: port_open(host, port),
+        what=f"{host}:{port} to accept connections",
+        alive=lambda: process.poll() is None,
+    )
