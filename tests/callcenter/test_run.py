@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
+from tests.support.waiting import HANG_GUARD_S, free_port, wait_for, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED_UNSET = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CALLCENTER_MODE"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:
@@ -35,14 +29,21 @@ def _alive(pid: int) -> bool:
 
 
 def _get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:
+    with urllib.request.urlopen(url, timeout=HANG_GUARD_S) as response:
         return response.status, response.read().decode()
 
 
 def test_run_serves_login_and_api_docs_then_stops_every_process(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in EMBEDDED_UNSET}
-    env.update({"CALLCENTER_DATA_DIR": str(tmp_path), "CALLCENTER_PORT": str(port)})
+    # Ports of its own (web and ACD simulator), so a concurrent run cannot take them.
+    env.update(
+        {
+            "CALLCENTER_DATA_DIR": str(tmp_path),
+            "CALLCENTER_PORT": str(port),
+            "CALLCENTER_SIMULATOR_PORT": str(free_port()),
+        }
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "callcenter.run"],
         cwd=ROOT,
@@ -53,28 +54,24 @@ def test_run_serves_login_and_api_docs_then_stops_every_process(tmp_path: Path) 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                status, html = _get(f"{base}/login/")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the system did not come up within 240 s"
-                time.sleep(0.5)
+        wait_for_port("127.0.0.1", port, process=process)
+        status, html = _get(f"{base}/login/")
         assert status == 200 and "Anmelden" in html
         assert _get(f"{base}/api/docs/")[0] == 200
         assert '"status": "ok"' in _get(f"{base}/healthz")[1]
         # The embedded AMI adapter (inside the web process) is connected to the simulator.
-        deadline = time.monotonic() + 60
-        while '"connected": true' not in _get(f"{base}/healthz")[1]:
-            assert time.monotonic() < deadline, "the AMI adapter did not connect to the simulator"
-            time.sleep(1)
+        wait_for(
+            lambda: '"connected": true' in _get(f"{base}/healthz")[1],
+            what="the AMI adapter to connect to the simulator",
+            alive=lambda: process.poll() is None,
+            poll=0.5,
+        )
         children = _children(process.pid)
         assert len(children) >= 2
     finally:
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
+        output, _ = process.communicate(timeout=HANG_GUARD_S)
+        print(output[-4000:])  # shown by pytest if the test fails
     assert process.returncode == 0, output[-2000:]
     assert "agent" in output and "Stopped." in output
     for child in children:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from knowledge.search.index import search_index_rebuild
 from tests.factories import ResponsibilityFactory, UserFactory
 from tests.frontend.conftest import publish
 from tests.support.services import chromium_path
+from tests.support.waiting import wait_for
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are ordinary synchronous calls, so Django's async-safety guard must stand aside.
@@ -78,11 +78,7 @@ class _ServerThread(threading.Thread):
 
     def start_and_wait(self) -> None:
         self.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.is_alive():
-                raise RuntimeError("the ASGI test server did not start")
-            time.sleep(0.05)
+        wait_for(lambda: self.server.started, what="the ASGI test server", alive=self.is_alive)
         self.port = self.server.servers[0].sockets[0].getsockname()[1]
 
 
