@@ -66,6 +66,13 @@ def test_run_serves_login_and_api_docs_then_stops_every_process(tmp_path: Path) 
             alive=lambda: process.poll() is None,
             poll=0.5,
         )
+        # The worker is up once it has bound its queue: the embedded broker's exchange table
+        # goes under the data dir, never into the working directory.
+        wait_for(
+            lambda: (tmp_path / "celery" / "control" / "celery.exchange").is_file(),
+            what="the Celery worker to bind its queue",
+            alive=lambda: process.poll() is None,
+        )
         children = _children(process.pid)
         assert len(children) >= 2
     finally:
