@@ -92,6 +92,12 @@ def editor(db: None) -> User:
 
 
 @pytest.fixture
+def reviewer(db: None) -> User:
+    """A second knowledge editor, for the four-eyes side of the workflow."""
+    return UserFactory(username="reviewer", roles=[Role.KNOWLEDGE_EDITOR])
+
+
+@pytest.fixture
 def supervisor(db: None) -> User:
     return UserFactory(username="supervisor", roles=[Role.SUPERVISOR])
 

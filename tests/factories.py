@@ -1,7 +1,8 @@
 """factory_boy factories and the documented personas of the test suite.
 
 Personas: ``agent`` (call agent), ``clerk`` (department clerk of one department), ``lead``
-(department lead), ``editor`` (knowledge editor), ``supervisor``, ``outsider`` (a clerk of
+(department lead), ``editor`` (knowledge editor), ``reviewer`` (a second knowledge editor, for
+the four-eyes side), ``supervisor``, ``outsider`` (a clerk of
 another department, for the "cannot see" side of every permission test).
 """
 
@@ -17,6 +18,9 @@ from callcenter.accounts.roles import Role
 from callcenter.accounts.services import roles_sync
 from callcenter.directory.models import Authority, Department, DepartmentMembership
 
+# Every factory-made user's password (the browser tests log in with it).
+PASSWORD = "pw-Test-115!"
+
 
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
@@ -27,7 +31,7 @@ class UserFactory(DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password("pw-Test-115!")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:

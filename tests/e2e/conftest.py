@@ -21,7 +21,8 @@ from knowledge import services as knowledge_services
 from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild
 from tests.factories import ResponsibilityFactory, UserFactory
-from tests.frontend.conftest import publish
+from tests.support.browser import ARTIFACTS
+from tests.support.knowledge import publish
 from tests.support.services import chromium_path
 from tests.support.waiting import wait_for
 
@@ -29,7 +30,6 @@ from tests.support.waiting import wait_for
 # around it are ordinary synchronous calls, so Django's async-safety guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_CORE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",

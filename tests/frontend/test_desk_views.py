@@ -16,7 +16,8 @@ from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
 from tests.factories import ResponsibilityFactory, UserFactory
-from tests.frontend.conftest import login, publish
+from tests.frontend.conftest import login
+from tests.support.knowledge import publish
 from tests.support.live import live_communicator, session_cookie
 from tests.telephony.test_wrap_up import put_call_through
 from tickets.models import Ticket

@@ -20,7 +20,8 @@ from tests.factories import (
     ResponsibilityFactory,
     UserFactory,
 )
-from tests.frontend.conftest import draft, login, publish
+from tests.frontend.conftest import login
+from tests.support.knowledge import draft, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.knowledge.conftest import publish
+from tests.support.knowledge import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from rest_framework.test import APIClient
 from callcenter.accounts.models import User
 from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild, search_index_refresh
-from knowledge.services import service_archive, service_create, service_publish, service_submit
+from knowledge.services import service_archive, service_create
 from tests.factories import DepartmentFactory, ResponsibilityFactory
+from tests.support.knowledge import published
 
 pytestmark = pytest.mark.django_db
 
@@ -29,21 +30,15 @@ def index_dir(settings: Any, tmp_path: Path) -> Path:
     return settings.CALLCENTER_SEARCH_DIR
 
 
-def _published(title: str, **content: Any) -> Service:
-    service = service_create(actor=None, content={"title": title, **content})
-    service = service_submit(service=service, actor=None)
-    return service_publish(service=service, actor=None)
-
-
 @pytest.fixture
 def services() -> dict[str, Service]:
-    perso = _published(
+    perso = published(
         "Personalausweis beantragen",
         short_text="Den Personalausweis beantragen Sie im Bürgeramt.",
         search_terms=["Perso", "Ausweis"],
     )
     ResponsibilityFactory(service=perso, department=DepartmentFactory(name="Bürgeramt Mitte"))
-    dog = _published("Hundesteuer anmelden", short_text="Hunde müssen angemeldet werden.")
+    dog = published("Hundesteuer anmelden", short_text="Hunde müssen angemeldet werden.")
     draft = service_create(actor=None, content={"title": "Geheimer Entwurf Personalausweis"})
     return {"perso": perso, "dog": dog, "draft": draft}
 
@@ -77,7 +72,7 @@ def test_archiving_removes_and_publishing_adds_a_document(
     service_archive(service=services["dog"], actor=None)
     search_index_refresh(service_id=services["dog"].pk)
     assert not _search(agent, "hundesteuer").json()["results"]
-    fresh = _published("Wohngeld beantragen", short_text="Zuschuss zur Miete.")
+    fresh = published("Wohngeld beantragen", short_text="Zuschuss zur Miete.")
     search_index_refresh(service_id=fresh.pk)
     assert _search(agent, "wohngeld").json()["results"][0]["id"] == fresh.pk
 

@@ -9,7 +9,7 @@ from callcenter.accounts.models import User
 from knowledge import services
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.rendering import render_markdown
-from tests.knowledge.conftest import publish
+from tests.support.knowledge import publish
 
 ATTACKS = [
     "<script>alert(1)</script>",

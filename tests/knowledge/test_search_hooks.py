@@ -12,7 +12,7 @@ from callcenter.errors import TransitionNotAllowed
 from knowledge import services
 from knowledge.models import Service
 from knowledge.search.selectors import knowledge_search
-from tests.knowledge.conftest import publish
+from tests.support.knowledge import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from callcenter.accounts.models import User
 from knowledge import services
-from knowledge.models import SearchGap, SearchSynonym, SearchUse, Service
+from knowledge.models import SearchGap, SearchSynonym, SearchUse
 from knowledge.search import gaps, usage
 from knowledge.search import index as search_index_module
 from knowledge.search import services as search_services
@@ -23,6 +23,7 @@ from knowledge.search.usage import (
     search_use_record,
 )
 from knowledge.search.weights import MAX_POPULARITY_FACTOR
+from tests.support.knowledge import published
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +36,6 @@ def index_dir(settings: Any, tmp_path: Path) -> Path:
     usage.usage_changed()
 
 
-def _published(title: str, terms: list[str] | None = None) -> Service:
-    service = services.service_create(
-        actor=None, content={"title": title, "search_terms": terms or []}
-    )
-    service = services.service_submit(service=service, actor=None)
-    return services.service_publish(service=service, actor=None)
-
-
 def _titles(query: str) -> list[str]:
     usage.usage_changed()  # what another process sees after USAGE_REFRESH_SECONDS
     return [hit.title for hit in knowledge_search(query=query)]
@@ -52,8 +45,8 @@ def _titles(query: str) -> list[str]:
 
 
 def test_an_article_agents_linked_moves_up_for_a_similar_query() -> None:
-    _published("Personalausweis beantragen")
-    renewed = _published("Personalausweis verlängern")
+    published("Personalausweis beantragen")
+    renewed = published("Personalausweis verlängern")
     search_index_rebuild()
     before = _titles("personalausweis")
     assert before[0] == "Personalausweis beantragen"
@@ -67,10 +60,10 @@ def test_an_article_agents_linked_moves_up_for_a_similar_query() -> None:
 
 
 def test_a_heavily_used_article_does_not_bury_an_exact_title_match() -> None:
-    _published("Hundesteuer")
-    popular = _published("Hundesteuer Ermäßigung beantragen")
-    _published("Hund anmelden")
-    _published("Personalausweis beantragen")
+    published("Hundesteuer")
+    popular = published("Hundesteuer Ermäßigung beantragen")
+    published("Hund anmelden")
+    published("Personalausweis beantragen")
     search_index_rebuild()
     assert _titles("hundesteuer")[:2] == ["Hundesteuer", "Hundesteuer Ermäßigung beantragen"]
     # Close enough that the bounded lift alone would swap them.
@@ -89,7 +82,7 @@ def search_index_max_factor() -> float:
 
 
 def test_uses_of_unpublished_or_unknown_articles_and_empty_queries_are_not_counted() -> None:
-    service = _published("Wohngeld")
+    service = published("Wohngeld")
     search_index_rebuild()
     assert not search_use_record(query="wohngeld", service_id=service.pk + 1000)
     assert not search_use_record(query="  ", service_id=service.pk)
@@ -108,7 +101,7 @@ def test_usage_boosts_need_similar_queries_and_saturate() -> None:
 
 
 def test_the_desk_session_links_the_last_query_to_the_linked_article() -> None:
-    service = _published("Wohnberechtigungsschein")
+    service = published("Wohnberechtigungsschein")
     search_index_rebuild()
     session: dict[str, Any] = {}
     search_observed(session=session, query="wbs", hit_ids=[service.pk], now=100.0)
@@ -150,7 +143,7 @@ def test_results_nobody_opened_become_an_ignored_gap_once_the_desk_reports_use()
 
 
 def test_the_api_tracks_searches_and_feedback_in_the_session(agent: User, editor: User) -> None:
-    service = _published("Sperrmüll abholen lassen")
+    service = published("Sperrmüll abholen lassen")
     search_index_rebuild()
     client = Client()
     client.force_login(agent)
@@ -194,7 +187,7 @@ def test_no_result_and_ignored_gaps_of_one_query_are_counted_apart() -> None:
 def test_a_deleted_synonym_stops_working_without_a_restart(
     editor: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _published("Drohne registrieren")
+    published("Drohne registrieren")
     search_index_rebuild()
     with django_capture_on_commit_callbacks(execute=True):
         synonym = search_services.search_synonym_add(
@@ -218,7 +211,7 @@ def test_a_deleted_synonym_stops_working_without_a_restart(
 def test_the_ui_deletion_applies_to_the_next_search(
     editor: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _published("Drohne registrieren")
+    published("Drohne registrieren")
     search_index_rebuild()
     client = Client()
     client.force_login(editor)

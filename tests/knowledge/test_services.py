@@ -15,7 +15,7 @@ from knowledge.exceptions import StaleRevision
 from knowledge.models import KnowledgeEvent, SearchGap, Service, ServiceVersion
 from knowledge.search import gaps
 from tests.factories import DepartmentFactory, LocationFactory, ResponsibilityFactory
-from tests.knowledge.conftest import publish
+from tests.support.knowledge import publish
 
 pytestmark = pytest.mark.django_db
 
