@@ -6,8 +6,6 @@ keeps it complete while templates and views change.
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,8 +16,8 @@ from django.test import Client, override_settings
 
 from callcenter.accounts.models import User
 from knowledge import services
+from tests.support.locale import FRONTEND, assert_translated, hand_off
 
-FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 SOURCES = [
     *sorted((FRONTEND / "templates" / "knowledge").rglob("*.html")),
     *sorted((FRONTEND / "knowledge").glob("*.py")),
@@ -35,30 +33,9 @@ SHARED = [
     "New service",
 ]
 
-_TRANSLATE = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1""")
-_BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
-_VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
-_GETTEXT = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*((?:"[^"]*"\s*)+)\)""")
-_PY_STRING = re.compile(r'"([^"]*)"')
-
-
-def msgids(path: Path) -> set[str]:
-    text = path.read_text(encoding="utf-8")
-    found = {match.group(2) for match in _TRANSLATE.finditer(text)}
-    found |= {_VARIABLE.sub(r"%(\1)s", block) for block in _BLOCK.findall(text)}
-    for match in _GETTEXT.finditer(text):
-        found.add("".join(_PY_STRING.findall(match.group(1))))
-    return found
-
 
 def test_every_knowledge_ui_msgid_has_a_german_translation() -> None:
-    translations = json.loads((FRONTEND / "locale_de_knowledge.json").read_text("utf-8"))
-    wanted = set(SHARED).union(*(msgids(path) for path in SOURCES))
-    missing = sorted(m for m in wanted if not str(translations.get(m, "")).strip())
-    assert not missing, missing
-    for msgid, german in translations.items():
-        placeholders = sorted(re.findall(r"%\(\w+\)s", msgid))
-        assert sorted(re.findall(r"%\(\w+\)s", german)) == placeholders, msgid
+    assert_translated(hand_off("knowledge"), sources=SOURCES, shared=SHARED)
 
 
 def _po(translations: dict[str, str]) -> str:
@@ -77,7 +54,7 @@ def _po(translations: dict[str, str]) -> str:
 def test_the_hand_off_file_compiles_and_turns_the_editor_german(
     tmp_path: Path, client: Client, editor: User
 ) -> None:
-    translations = json.loads((FRONTEND / "locale_de_knowledge.json").read_text("utf-8"))
+    translations = hand_off("knowledge")
     messages = tmp_path / "de" / "LC_MESSAGES"
     messages.mkdir(parents=True)
     (messages / "django.po").write_text(_po(translations), encoding="utf-8")
