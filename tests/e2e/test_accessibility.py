@@ -18,9 +18,10 @@ from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
 from knowledge.models import Service
 from tests.e2e.conftest import axe_core_script
-from tests.e2e.test_desk import log_in, open_desk, pop_of, t
+from tests.e2e.test_desk import open_desk, pop_of, t
 from tests.e2e.test_inbox import escalate_as_agent
 from tests.factories import UserFactory
+from tests.support.browser import log_in
 from tests.telephony.test_wrap_up import hang_up, put_call_through
 from tickets import services as ticket_services
 

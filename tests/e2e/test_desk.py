@@ -11,11 +11,9 @@ before and after the translations are merged into the .po file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +23,9 @@ from callcenter.accounts.roles import Role
 from telephony.acd_events import AgentStateChanged
 from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
-from tests.e2e.conftest import ARTIFACTS
 from tests.factories import UserFactory
+from tests.support.browser import log_in, screenshot
+from tests.support.locale import Labels, hand_off
 from tests.telephony.test_wrap_up import answered_event, hang_up, join_and_ring, put_call_through
 from tickets.models import Ticket
 from tickets.workflow import Status
@@ -36,31 +35,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PASSWORD = "pw-Test-115!"
-GERMAN = json.loads(
-    (Path(__file__).resolve().parents[2] / "frontend" / "locale_de_desk.json").read_text()
-)
-
-
-def t(msgid: str, *, exact: bool = True) -> re.Pattern[str]:
-    """The label in either language."""
-    choices = "|".join(re.escape(s) for s in {msgid, GERMAN.get(msgid, msgid)})
-    pattern = f"^\\s*(?:{choices})\\s*$" if exact else f"(?:{choices})"
-    return re.compile(pattern, re.IGNORECASE)
-
-
-def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"desk-{name}.png"))
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form[action='/login/'] button[type=submit]").click()
-    assert not page.url.startswith(f"{base}/login/"), "login failed"
+t = Labels(hand_off("desk"))
 
 
 def open_desk(page: Any, base: str) -> None:
@@ -114,7 +89,7 @@ def test_answer_search_and_wrap_up_at_first_contact(
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "desk-search"
-    shot(page, "idle")
+    screenshot(page, "desk-idle")
 
     # Pop latency: from applying CallAnswered in this thread to the pop in the page's DOM.
     # The page stamps the moment with its own clock (same machine, epoch milliseconds), so
@@ -175,7 +150,7 @@ def test_answer_search_and_wrap_up_at_first_contact(
             "document.getElementById('desk-search-status').textContent.trim().length > 0"
             " && !document.getElementById('desk-search-status').textContent.includes('…')"
         )
-    shot(page, "pop")
+    screenshot(page, "desk-pop")
 
     # Hang-up: the desk switches to wrap-up.
     hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
@@ -186,7 +161,7 @@ def test_answer_search_and_wrap_up_at_first_contact(
     assert outcome.is_checked()
     page.get_by_label(t("Note")).fill("Auskunft zu Öffnungszeiten gegeben.")
     assert page.get_by_role("group", name=t("Caller contact for the response")).count() == 0
-    shot(page, "wrap-up")
+    screenshot(page, "desk-wrap-up")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
     notice = page.locator("#desk-notice").inner_text()
@@ -198,7 +173,7 @@ def test_answer_search_and_wrap_up_at_first_contact(
     call.refresh_from_db()
     assert call.wrap_up_outcome == "first_contact" and call.after_call_work_seconds is not None
     assert page.evaluate("document.activeElement.id") == "desk-search"
-    shot(page, "saved")
+    screenshot(page, "desk-saved")
 
 
 def test_search_article_and_escalation_with_department_note_and_consent(
@@ -232,7 +207,7 @@ def test_search_article_and_escalation_with_department_note_and_consent(
     use.wait_for()
     assert page.evaluate("document.activeElement.dataset.useArticle") == ""
     assert "37,00 Euro" in page.locator("#desk-article").inner_text()
-    shot(page, "article")
+    screenshot(page, "desk-article")
     page.keyboard.press("Enter")
     assert "Personalausweis" in page.locator("#wrapup-article").inner_text()
     page.keyboard.press("Escape")
@@ -312,7 +287,7 @@ def test_reload_restores_the_call_and_the_desk_says_when_it_is_offline(
     page.context.set_offline(True)
     banner.wait_for(state="visible", timeout=10000)
     assert re.search(t("Offline", exact=False), banner.inner_text())
-    shot(page, "offline")
+    screenshot(page, "desk-offline")
 
     # While offline the call ends; after the reconnect the desk catches up from the server.
     hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())

@@ -41,10 +41,10 @@ from telephony.services import device_map
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk import WATCH_POP, log_in, open_desk, pop_of, t
-from tests.e2e.test_inbox import t as inbox_label
+from tests.e2e.test_desk import WATCH_POP, open_desk, pop_of, t
 from tests.factories import UserFactory
+from tests.support.browser import log_in, screenshot
+from tests.support.locale import Labels, hand_off
 from tests.telephony.conftest import fast_config, wait_until
 from tickets.models import Ticket
 from tickets.workflow import Status
@@ -53,6 +53,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
+
+inbox_label = Labels(hand_off("inbox"))
 
 INTERFACE = "PJSIP/2101"
 CALLER_NUMBER = "+4930901820"
@@ -175,11 +177,6 @@ def new_page(browser: Any) -> Any:
     return context.new_page()
 
 
-def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"acceptance-{name}.png"))
-
-
 def ring(acd: Acd) -> Call:
     """The simulator puts a call through to the agent's phone; the adapter records it."""
     uniqueid = acd.server.call_put_through(
@@ -233,7 +230,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         open_desk(agent, asgi_server)
         # The ACD's member status reached the status bar through the adapter.
         agent.wait_for_selector("#desk-state[data-agent-state='available']", timeout=10000)
-        shot(agent, "desk")
+        screenshot(agent, "acceptance-desk")
 
         log_in(clerk, asgi_server, "jonas")
         clerk.goto(f"{asgi_server}/posteingang/")
@@ -256,7 +253,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         assert agent.locator("#pop-queue").inner_text() == "115"
         assert agent.evaluate("document.activeElement.id") == "desk-search"
         assert agent.locator("#desk-state").get_attribute("data-agent-state") == "in_call"
-        shot(agent, "pop")
+        screenshot(agent, "acceptance-pop")
 
         # 2. Search as you type, one keystroke at a time at a brisk typing pace.
         agent.evaluate(WATCH_KEYS)
@@ -312,7 +309,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         tab_to(agent, channel)
         while channel.input_value() != "email":
             agent.keyboard.press("ArrowDown")
-        shot(agent, "wrap-up")
+        screenshot(agent, "acceptance-wrap-up")
         agent.keyboard.press("Control+Enter")
         agent.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
         assert call.ticket.number in agent.locator("#desk-notice").inner_text()
@@ -328,7 +325,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         row = clerk.locator(f"[data-ticket-id='{ticket.pk}']")
         row.wait_for(timeout=5000)
         assert clerk.evaluate("window.__notReloaded === true"), "the inbox was reloaded"
-        shot(clerk, "inbox")
+        screenshot(clerk, "acceptance-inbox")
         with clerk.expect_navigation():
             row.get_by_role("link", name=ticket.number).click()
         with clerk.expect_navigation():
@@ -338,7 +335,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
             clerk.locator("form[data-action='respond'] button[type=submit]").click()
         status = clerk.locator("[data-ticket-status]").get_attribute("data-ticket-status")
         assert status == Status.ANSWERED
-        shot(clerk, "answered")
+        screenshot(clerk, "acceptance-answered")
 
         # 6. The caller calls again: the pop's history leads to the ticket with the answer.
         call = ring(acd)
@@ -355,7 +352,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         view.wait_for_load_state()
         response = view.locator("[data-code='tickets.ticket.responded']")
         assert RESPONSE in response.inner_text()
-        shot(view, "agent-ticket")
+        screenshot(view, "acceptance-agent-ticket")
         view.close()
         hang_up(acd, agent, call)
         agent.keyboard.press("Control+Enter")  # answered at first contact

@@ -9,17 +9,15 @@ the clerk's websocket exactly as in production. Labels match in English or Germa
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk import UNNAMED_CONTROLS, log_in
+from tests.e2e.test_desk import UNNAMED_CONTROLS
+from tests.support.browser import log_in, screenshot
+from tests.support.locale import Labels, hand_off
 from tickets import services
 from tickets.models import ResponseChannel, Ticket
 from tickets.services import CallerData
@@ -30,21 +28,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-GERMAN = json.loads(
-    (Path(__file__).resolve().parents[2] / "frontend" / "locale_de_inbox.json").read_text()
-)
-
-
-def t(msgid: str, *, exact: bool = True) -> re.Pattern[str]:
-    """The label in either language."""
-    choices = "|".join(re.escape(s) for s in {msgid, GERMAN.get(msgid, msgid)})
-    pattern = f"^\\s*(?:{choices})\\s*$" if exact else f"(?:{choices})"
-    return re.compile(pattern, re.IGNORECASE)
-
-
-def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"inbox-{name}.png"), full_page=True)
+t = Labels(hand_off("inbox"))
 
 
 def escalate_as_agent(agent: User, department: Department) -> Ticket:
@@ -71,7 +55,7 @@ def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     assert page.locator("[data-ticket-id]").count() == 0
     assert page.evaluate(UNNAMED_CONTROLS) == []
     page.evaluate("window.__notReloaded = true")
-    shot(page, "1-empty")
+    screenshot(page, "inbox-1-empty", full_page=True)
 
     ticket = escalate_as_agent(agent, department)
 
@@ -79,7 +63,7 @@ def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     row.wait_for(timeout=5000)
     assert page.evaluate("window.__notReloaded === true"), "the list changed without a reload"
     assert "Meldebescheinigung fehlt" in row.inner_text()
-    shot(page, "2-live")
+    screenshot(page, "inbox-2-live", full_page=True)
 
     # Keyboard: the ticket link is reachable with Tab and opens with Enter.
     link = row.get_by_role("link", name=ticket.number)
@@ -94,7 +78,7 @@ def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     assert page.url == f"{asgi_server}/posteingang/{ticket.pk}/"
     assert "Erika Mustermann" in page.locator("[data-caller-contact]").inner_text()
     assert page.evaluate(UNNAMED_CONTROLS) == []
-    shot(page, "3-detail")
+    screenshot(page, "inbox-3-detail", full_page=True)
 
     with page.expect_navigation():
         page.get_by_role("button", name=t("Take the ticket")).click()
@@ -114,7 +98,7 @@ def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     assert "zur Abholung bereit" in response.inner_text()
     assert "inbox-citizen" in (response.get_attribute("class") or "")
     assert t("Visible to the citizen", exact=False).search(response.inner_text())
-    shot(page, "4-answered")
+    screenshot(page, "inbox-4-answered", full_page=True)
 
     ticket.refresh_from_db()
     assert ticket.status == Status.ANSWERED and ticket.assignee == clerk

@@ -16,12 +16,11 @@ from callcenter.accounts.roles import Role
 from knowledge import services
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.models import Service
-from tests.e2e.conftest import ARTIFACTS
 from tests.factories import TopicFactory, UserFactory
+from tests.support.browser import ARTIFACTS, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Test-115!"
 XSS = (
     "<script>window.__xss=1</script> "
     '<img src=x onerror="window.__xss=1"> '
@@ -47,15 +46,6 @@ def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         context.close()
 
 
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("form[action='/login/'] button[type=submit]").click()
-    assert not page.url.startswith(f"{base}/login/"), "login failed"
-
-
 def press(page: Any, action: str) -> None:
     with page.expect_navigation():
         page.locator(f"button[data-action='{action}']").click()
@@ -63,11 +53,6 @@ def press(page: Any, action: str) -> None:
 
 def status_of(page: Any) -> str:
     return str(page.locator("[data-status]").get_attribute("data-status"))
-
-
-def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"knowledge-{name}.png"), full_page=True)
 
 
 def test_four_eyes_publishing_history_and_agent_view(
@@ -95,7 +80,7 @@ def test_four_eyes_publishing_history_and_agent_view(
     preview.locator("[data-module='fees']").filter(has_text="gebührenfrei").wait_for()
     assert preview.locator("[data-module='short_text'] strong").inner_text() == "Anmeldung"
     assert preview.locator(".kb-hint").is_visible()
-    shot(page, "1-create-with-preview")
+    screenshot(page, "knowledge-1-create-with-preview", full_page=True)
     with page.expect_navigation():
         page.locator("button[name='save']").click()
     match = re.search(r"/redaktion/(\d+)/$", page.url)
@@ -112,7 +97,7 @@ def test_four_eyes_publishing_history_and_agent_view(
     assert status_of(page) == "in_review"
     press(page, "approve")
     assert page.locator("[role=alert].code-four_eyes").is_visible()
-    shot(page, "2-four-eyes-refused")
+    screenshot(page, "knowledge-2-four-eyes-refused", full_page=True)
 
     # Editor B approves and publishes.
     reviewer = open_page("reviewer")
@@ -150,7 +135,7 @@ def test_four_eyes_publishing_history_and_agent_view(
     agent.reload()
     fees = agent.locator("[data-kb-article] [data-module='fees']").inner_text()
     assert "10,00 Euro für eine Bescheinigung" in fees and "gebührenfrei" not in fees
-    shot(agent, "3-agent-view")
+    screenshot(agent, "knowledge-3-agent-view", full_page=True)
 
     # The history shows both versions and what changed between them.
     page.goto(f"{edit_url}versionen/")
@@ -160,7 +145,7 @@ def test_four_eyes_publishing_history_and_agent_view(
     assert "gebührenfrei" in fee_diff.locator("del").inner_text()
     assert "10,00 Euro" in fee_diff.locator("ins").inner_text()
     assert page.locator(".kb-diff-field").count() == 1
-    shot(page, "4-history-diff")
+    screenshot(page, "knowledge-4-history-diff", full_page=True)
 
     # The list finds it by status and topic; the filters are labelled form controls.
     page.goto(f"{asgi_server}/redaktion/")
@@ -172,7 +157,7 @@ def test_four_eyes_publishing_history_and_agent_view(
         page.locator("form.kb-filters button[type=submit]").click()
     rows = page.locator("tbody tr[data-service]")
     assert rows.count() == 1 and "Wohnsitz anmelden" in rows.first.inner_text()
-    shot(page, "6-list-filtered")
+    screenshot(page, "knowledge-6-list-filtered", full_page=True)
 
 
 def test_a_stale_edit_shows_a_conflict_instead_of_overwriting(
@@ -256,7 +241,7 @@ def test_stored_xss_in_every_module_renders_inert(
         link.click()
         assert agent.evaluate("typeof window.__xss") == "undefined"
     assert agent.url == f"{asgi_server}/wissen/{pk}/"
-    shot(agent, "5-xss-inert")
+    screenshot(agent, "knowledge-5-xss-inert", full_page=True)
 
 
 def test_editor_pages_label_every_control_and_show_keyboard_focus(
