@@ -1,7 +1,8 @@
 """Forms of the department inbox: the list filters and one small form per ticket action.
 
 Every action form carries the ticket version the clerk saw; the service compares it under
-its row lock, so a stale form is a conflict and never overwrites a colleague's change.
+its row lock, so a stale form is a conflict and never overwrites a colleague's change. Field
+names are the REST serializers' names: ``tickets.actions`` turns either into the service call.
 """
 
 from __future__ import annotations

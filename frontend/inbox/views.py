@@ -6,7 +6,6 @@ render; a stale version answers 409 with the current state, another department's
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,8 @@ from frontend.errors import form_add_domain_error
 from frontend.inbox import forms as inbox_forms
 from frontend.inbox.presentation import inbox_row
 from frontend.timeline import timeline_item
-from tickets import access, selectors, services
+from tickets import access, selectors
+from tickets.actions import ticket_action_run
 from tickets.api.pagination import DeferredJoinPaginator
 from tickets.exceptions import TicketNotFound
 from tickets.models import ResponseChannel, Ticket
@@ -114,82 +114,56 @@ def _other_departments(ticket: Ticket) -> QuerySet[Department]:
 class InboxAction:
     action: Action
     form: type[forms.Form]
-    run: Callable[[Ticket, User, dict[str, Any]], object]
     done: StrOrPromise
     leaves_department: bool = False
-
-
-def _v(data: dict[str, Any]) -> int:
-    return int(data["version"])
 
 
 ACTIONS: dict[str, InboxAction] = {
     "take": InboxAction(
         Action.TAKE,
         inbox_forms.VersionForm,
-        lambda t, u, d: services.ticket_take(ticket=t, actor=u, expected_version=_v(d)),
         gettext_lazy("You took the ticket."),
     ),
     "assign": InboxAction(
         Action.ASSIGN,
         inbox_forms.AssignForm,
-        lambda t, u, d: services.ticket_assign(
-            ticket=t, actor=u, assignee=d["assignee"], expected_version=_v(d)
-        ),
         gettext_lazy("The assignment was saved."),
     ),
     "note": InboxAction(
         Action.NOTE,
         inbox_forms.NoteForm,
-        lambda t, u, d: services.ticket_note_add(ticket=t, actor=u, text=d["text"]),
         gettext_lazy("The internal note was added."),
     ),
     "respond": InboxAction(
         Action.RESPOND,
         inbox_forms.RespondForm,
-        lambda t, u, d: services.ticket_respond(
-            ticket=t, actor=u, message=d["message"], expected_version=_v(d)
-        ),
         gettext_lazy("The response was recorded."),
     ),
     "forward": InboxAction(
         Action.FORWARD,
         inbox_forms.ForwardForm,
-        lambda t, u, d: services.ticket_forward(
-            ticket=t, actor=u, department=d["department"], note=d["note"], expected_version=_v(d)
-        ),
         gettext_lazy("The ticket was forwarded."),
         leaves_department=True,
     ),
     "return": InboxAction(
         Action.RETURN,
         inbox_forms.ReturnForm,
-        lambda t, u, d: services.ticket_return(
-            ticket=t, actor=u, reason=d["reason"], expected_version=_v(d)
-        ),
         gettext_lazy("The ticket was returned to the service centre."),
         leaves_department=True,
     ),
     "wait": InboxAction(
         Action.WAIT_FOR_CITIZEN,
         inbox_forms.WaitForm,
-        lambda t, u, d: services.ticket_wait_for_citizen(
-            ticket=t, actor=u, note=d["note"], expected_version=_v(d)
-        ),
         gettext_lazy("The ticket now waits for the citizen."),
     ),
     "resume": InboxAction(
         Action.RESUME,
         inbox_forms.VersionForm,
-        lambda t, u, d: services.ticket_resume(ticket=t, actor=u, expected_version=_v(d)),
         gettext_lazy("Work on the ticket was resumed."),
     ),
     "close": InboxAction(
         Action.CLOSE,
         inbox_forms.CloseForm,
-        lambda t, u, d: services.ticket_close(
-            ticket=t, actor=u, resolution=d["resolution"], expected_version=_v(d)
-        ),
         gettext_lazy("The ticket was closed."),
     ),
 }
@@ -268,7 +242,9 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return _ticket_page(request, pk, bound={action: form}, status=400)
     try:
-        spec.run(ticket, _user(request), form.cleaned_data)
+        ticket_action_run(
+            action=spec.action, ticket=ticket, actor=_user(request), data=form.cleaned_data
+        )
     except TicketNotFound:
         raise Http404 from None
     except Conflict:

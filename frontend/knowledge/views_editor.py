@@ -7,7 +7,6 @@ to the editor in their own words (they are translated where they are raised).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -40,6 +39,7 @@ from frontend.knowledge.access import version_of, working_service
 from frontend.knowledge.article import Article, article_of, responsibility_of
 from frontend.knowledge.history import readable_changes
 from knowledge import selectors, services
+from knowledge.actions import service_action_run
 from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
 from knowledge.exceptions import InvalidContent, StaleRevision
@@ -56,29 +56,18 @@ class WorkflowStep:
     action: str
     label: str | Promise
     done: str | Promise
-    call: Callable[..., Service]
 
 
 # The buttons of the workflow bar, in the order they appear. Edit and restore have their own UI.
 WORKFLOW_STEPS: Final[dict[Action, WorkflowStep]] = {
-    Action.SUBMIT: WorkflowStep(
-        "submit", _("Submit for review"), _("Submitted for review."), services.service_submit
-    ),
-    Action.APPROVE: WorkflowStep("approve", _("Approve"), _("Approved."), services.service_approve),
+    Action.SUBMIT: WorkflowStep("submit", _("Submit for review"), _("Submitted for review.")),
+    Action.APPROVE: WorkflowStep("approve", _("Approve"), _("Approved.")),
     Action.PUBLISH: WorkflowStep(
-        "publish",
-        _("Publish"),
-        _("Published. Agents now see this version."),
-        services.service_publish,
+        "publish", _("Publish"), _("Published. Agents now see this version.")
     ),
-    Action.REJECT: WorkflowStep(
-        "reject", _("Reject"), _("Rejected and returned to the author."), services.service_reject
-    ),
+    Action.REJECT: WorkflowStep("reject", _("Reject"), _("Rejected and returned to the author.")),
     Action.ARCHIVE: WorkflowStep(
-        "archive",
-        _("Archive"),
-        _("Archived. Agents no longer see this service."),
-        services.service_archive,
+        "archive", _("Archive"), _("Archived. Agents no longer see this service.")
     ),
 }
 STEPS_BY_NAME: Final = {step.action: (action, step) for action, step in WORKFLOW_STEPS.items()}
@@ -254,16 +243,17 @@ def service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     service = working_service(pk)
     if action not in STEPS_BY_NAME:
         raise Http404
-    _, step = STEPS_BY_NAME[action]
+    workflow_action, step = STEPS_BY_NAME[action]
     form = RejectForm(request.POST) if action == "reject" else RevisionForm(request.POST)
     if not form.is_valid():
         messages.error(
             request, gettext("Please give a reason for the rejection."), extra_tags="code-invalid"
         )
         return redirect("kb_editor:edit", pk=pk)
-    kwargs = dict(form.cleaned_data)
     try:
-        step.call(service=service, actor=_actor(request), **kwargs)
+        service_action_run(
+            action=workflow_action, service=service, actor=_actor(request), data=form.cleaned_data
+        )
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -312,8 +302,11 @@ def service_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     form = RevisionForm(request.POST)
     revision = form.cleaned_data["revision"] if form.is_valid() else None
     try:
-        services.service_restore(
-            service=service, actor=_actor(request), version_number=number, revision=revision
+        service_action_run(
+            action=Action.RESTORE,
+            service=service,
+            actor=_actor(request),
+            data={"version": number, "revision": revision},
         )
     except DomainError as exc:
         _error(request, exc)

@@ -6,15 +6,14 @@ Every view parses, calls one service or selector and serializes; rules live in
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -22,9 +21,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
+from callcenter.api.actions import ActionView
 from callcenter.directory.models import Department, Location
 from callcenter.errors import QueryParameterInvalid
 from knowledge import selectors, services
+from knowledge.actions import service_action_run
 from knowledge.api import serializers as s
 from knowledge.api.permissions import CanReadKnowledge, CanWorkOnKnowledge
 from knowledge.content import ServiceContent
@@ -32,7 +33,7 @@ from knowledge.diff import snapshot_diff
 from knowledge.exceptions import ImportFailed, MissingCapability
 from knowledge.importers.csv_services import services_from_csv, services_to_csv
 from knowledge.models import Service, Topic
-from knowledge.workflow import ServiceStatus
+from knowledge.workflow import Action, ServiceStatus
 
 
 def _actor(request: Request) -> User:
@@ -167,54 +168,64 @@ class ServiceDraftView(APIView):
         )
 
 
-def _transition_view(
-    action: Callable[..., Service], input_serializer: type[serializers.Serializer[Any]], doc: str
-) -> type[APIView]:
-    class TransitionView(APIView):
-        permission_classes = [CanWorkOnKnowledge]
+class ServiceActionView(ActionView[Service]):
+    # Every editor sees every draft; the workflow decides who may take which action.
+    permission_classes = [CanWorkOnKnowledge]
+    output_serializer = s.DraftOutputSerializer
+    service_action: ClassVar[Action]
 
-        @extend_schema(request=input_serializer, responses=s.DraftOutputSerializer, description=doc)
-        def post(self, request: Request, pk: int) -> Response:
-            serializer = input_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            arguments = dict(serializer.validated_data)
-            if "version" in arguments:
-                arguments["version_number"] = arguments.pop("version")
-            service = action(service=selectors.service_get(pk), actor=_actor(request), **arguments)
-            return Response(
-                s.DraftOutputSerializer(s.draft_detail(selectors.service_get(service.pk))).data
-            )
+    def get_target(self, actor: User, pk: int) -> Service:
+        return selectors.service_get(pk)
 
-    TransitionView.__name__ = f"Service{action.__name__.split('_')[-1].title()}View"
-    TransitionView.__qualname__ = TransitionView.__name__
-    TransitionView.__doc__ = doc
-    return TransitionView
+    def perform(self, target: Service, actor: User, data: dict[str, Any]) -> Service:
+        return service_action_run(
+            action=self.service_action, service=target, actor=actor, data=data
+        )
+
+    def output(self, result: Service) -> Any:
+        return self.output_serializer(s.draft_detail(selectors.service_get(result.pk))).data
 
 
-ServiceSubmitView = _transition_view(
-    services.service_submit, s.TransitionInputSerializer, "Send the draft to review."
-)
-ServiceApproveView = _transition_view(
-    services.service_approve,
-    s.TransitionInputSerializer,
-    "Approve a draft under review (four-eyes: not its author).",
-)
-ServiceRejectView = _transition_view(
-    services.service_reject, s.RejectInputSerializer, "Send the draft back with a comment."
-)
-ServicePublishView = _transition_view(
-    services.service_publish,
-    s.TransitionInputSerializer,
-    "Publish the approved draft as a new version.",
-)
-ServiceArchiveView = _transition_view(
-    services.service_archive, s.TransitionInputSerializer, "Withdraw the service from agents."
-)
-ServiceRestoreView = _transition_view(
-    services.service_restore,
-    s.RestoreInputSerializer,
-    "Copy an old version into a new draft.",
-)
+class ServiceSubmitView(ServiceActionView):
+    """Send the draft to review."""
+
+    service_action = Action.SUBMIT
+    input_serializer = s.TransitionInputSerializer
+
+
+class ServiceApproveView(ServiceActionView):
+    """Approve a draft under review (four-eyes: not its author)."""
+
+    service_action = Action.APPROVE
+    input_serializer = s.TransitionInputSerializer
+
+
+class ServiceRejectView(ServiceActionView):
+    """Send the draft back with a comment."""
+
+    service_action = Action.REJECT
+    input_serializer = s.RejectInputSerializer
+
+
+class ServicePublishView(ServiceActionView):
+    """Publish the approved draft as a new version."""
+
+    service_action = Action.PUBLISH
+    input_serializer = s.TransitionInputSerializer
+
+
+class ServiceArchiveView(ServiceActionView):
+    """Withdraw the service from agents."""
+
+    service_action = Action.ARCHIVE
+    input_serializer = s.TransitionInputSerializer
+
+
+class ServiceRestoreView(ServiceActionView):
+    """Copy an old version into a new draft."""
+
+    service_action = Action.RESTORE
+    input_serializer = s.RestoreInputSerializer
 
 
 class ServiceResponsibilitiesView(APIView):

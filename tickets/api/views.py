@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,13 +14,15 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.capabilities import Capability, capability_permission
 from callcenter.accounts.models import User
+from callcenter.api.actions import ActionView
 from tickets import selectors, services
 from tickets.access import actor_kinds
+from tickets.actions import ticket_action_run
 from tickets.api import serializers as io
 from tickets.api.pagination import TicketPagination
 from tickets.exceptions import TicketInvalid
 from tickets.models import Ticket
-from tickets.workflow import Status, allowed_actions
+from tickets.workflow import Action, Status, allowed_actions
 
 # Only the centre's and the departments' staff use tickets at all.
 HasTicketRole = capability_permission(
@@ -100,156 +101,85 @@ class CallerHistoryView(TicketBaseView):
         return Response(io.TicketListOutput(tickets, many=True).data)
 
 
-class TicketActionView(TicketBaseView):
+class _TicketAction(ActionView[Ticket]):
+    # The ticket is looked up among those the user may see (404 first); the call is the one
+    # tickets.actions holds for ``ticket_action``, shared with the inbox forms.
+    permission_classes = [IsAuthenticated, HasTicketRole]
+    ticket_action: ClassVar[Action]
+
+    def get_target(self, actor: User, pk: int) -> Ticket:
+        return selectors.ticket_for_action(user=actor, ticket_id=pk)
+
+    def perform(self, target: Ticket, actor: User, data: dict[str, Any]) -> Any:
+        return ticket_action_run(action=self.ticket_action, ticket=target, actor=actor, data=data)
+
+
+class TicketActionView(_TicketAction):
     """POST /tickets/{id}/<action>: look up (404 first), validate, call one service."""
 
-    input_serializer: type[serializers.Serializer[Any]] = io.VersionInput
-
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        raise NotImplementedError
-
-    def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
-        ticket = selectors.ticket_for_action(user=user, ticket_id=pk)
-        data = self.input_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = self.act(ticket=ticket, user=user, data=dict(data.validated_data))
-        # A summary, not the detail: after forward/return the actor may no longer see it.
-        return Response(io.TicketListOutput(ticket).data)
+    # A summary, not the detail: after forward/return the actor may no longer see it.
+    output_serializer = io.TicketListOutput
 
 
-def _documented(input_serializer: type[serializers.Serializer[Any]]) -> Any:
-    return extend_schema_view(
-        post=extend_schema(request=input_serializer, responses=io.TicketListOutput)
-    )
-
-
-@_documented(io.EscalateInput)
 class EscalateView(TicketActionView):
+    ticket_action = Action.ESCALATE
     input_serializer = io.EscalateInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_escalate(
-            ticket=ticket,
-            actor=user,
-            department=data["department"],
-            note=data["note"],
-            expected_version=data["version"],
-        )
 
-
-@_documented(io.VersionInput)
 class TakeView(TicketActionView):
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_take(ticket=ticket, actor=user, expected_version=data["version"])
+    ticket_action = Action.TAKE
+    input_serializer = io.VersionInput
 
 
-@_documented(io.AssignInput)
 class AssignView(TicketActionView):
+    ticket_action = Action.ASSIGN
     input_serializer = io.AssignInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        assignee = None
+    def perform(self, target: Ticket, actor: User, data: dict[str, Any]) -> Any:
         if data["assignee"] is not None:
-            assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
-            if assignee is None:
-                raise TicketInvalid.for_field("assignee", _("Unknown user."))
-        return services.ticket_assign(
-            ticket=ticket, actor=user, assignee=assignee, expected_version=data["version"]
-        )
+            data["assignee"] = User.objects.filter(pk=data["assignee"], is_active=True).first()
+            if data["assignee"] is None:
+                raise TicketInvalid(_("Unknown user."), extra={"field": "assignee"})
+        return super().perform(target, actor, data)
 
 
-@_documented(io.RespondInput)
 class RespondView(TicketActionView):
+    ticket_action = Action.RESPOND
     input_serializer = io.RespondInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_respond(
-            ticket=ticket, actor=user, message=data["message"], expected_version=data["version"]
-        )
 
-
-@_documented(io.DepartmentNoteInput)
 class ForwardView(TicketActionView):
+    ticket_action = Action.FORWARD
     input_serializer = io.DepartmentNoteInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_forward(
-            ticket=ticket,
-            actor=user,
-            department=data["department"],
-            note=data["note"],
-            expected_version=data["version"],
-        )
 
-
-@_documented(io.ReasonInput)
 class ReturnView(TicketActionView):
+    ticket_action = Action.RETURN
     input_serializer = io.ReasonInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_return(
-            ticket=ticket, actor=user, reason=data["reason"], expected_version=data["version"]
-        )
 
-
-@_documented(io.DepartmentNoteInput)
 class ReescalateView(TicketActionView):
+    ticket_action = Action.REESCALATE
     input_serializer = io.DepartmentNoteInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_reescalate(
-            ticket=ticket,
-            actor=user,
-            department=data["department"],
-            note=data["note"],
-            expected_version=data["version"],
-        )
 
-
-@_documented(io.CloseInput)
 class CloseView(TicketActionView):
+    ticket_action = Action.CLOSE
     input_serializer = io.CloseInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_close(
-            ticket=ticket,
-            actor=user,
-            resolution=data["resolution"],
-            expected_version=data["version"],
-        )
 
-
-@_documented(io.ReasonInput)
 class ReopenView(TicketActionView):
+    ticket_action = Action.REOPEN
     input_serializer = io.ReasonInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_reopen(
-            ticket=ticket, actor=user, reason=data["reason"], expected_version=data["version"]
-        )
 
-
-@_documented(io.ParticipantInput)
 class ForwardToParticipantView(TicketActionView):
+    ticket_action = Action.FORWARD_TO_PARTICIPANT
     input_serializer = io.ParticipantInput
 
-    def act(self, *, ticket: Ticket, user: User, data: dict[str, Any]) -> Ticket:
-        return services.ticket_forward_to_participant(
-            ticket=ticket,
-            actor=user,
-            participant=data["participant"],
-            note=data["note"],
-            expected_version=data["version"],
-        )
 
-
-class NotesView(TicketBaseView):
-    @extend_schema(request=io.NoteInput, responses={201: io.TimelineEntryOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
-        ticket = selectors.ticket_for_action(user=user, ticket_id=pk)
-        data = io.NoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.ticket_note_add(ticket=ticket, actor=user, **data.validated_data)
-        return Response(io.TimelineEntryOutput(entry).data, status=201)
+class NotesView(_TicketAction):
+    ticket_action = Action.NOTE
+    input_serializer = io.NoteInput
+    output_serializer = io.TimelineEntryOutput
+    success_status = 201
