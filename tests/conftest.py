@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
+from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.celery import app as celery_app
 from callcenter.directory.models import Department
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from tests.support.clock import MONDAY_10
 from tests.support.services import unavailable
 
 SERVICE_MARKERS = ("postgres", "redis", "browser", "asterisk")
@@ -22,6 +27,26 @@ def _celery_eager() -> None:
     # Tasks run their real code in-process; tests that need a real broker start a worker.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Settings) -> None:
+    # Personas get real passwords; PBKDF2 for several users per test would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def frozen() -> Iterator[time_machine.Traveller]:
+    """Monday 2 March 2026, 10:00 in Berlin; ``frozen.move_to(...)`` travels on."""
+    with time_machine.travel(MONDAY_10, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def search_dir(settings: Settings, tmp_path: Path) -> Path:
+    """A search index directory of this test's own, empty (never the data dir's index)."""
+    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
+    return settings.CALLCENTER_SEARCH_DIR
 
 
 @pytest.fixture

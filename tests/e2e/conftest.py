@@ -15,14 +15,11 @@ from typing import Any
 import pytest
 import uvicorn
 
-from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
-from knowledge import services as knowledge_services
 from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild
-from tests.factories import ResponsibilityFactory, UserFactory
 from tests.support.browser import ARTIFACTS
-from tests.support.knowledge import publish
+from tests.support.knowledge import article_of
 from tests.support.services import chromium_path
 from tests.support.waiting import wait_for
 
@@ -116,23 +113,15 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 @pytest.fixture
-def indexed_article(settings: Any, tmp_path: Path, department: Department) -> Service:
+def indexed_article(search_dir: Path, department: Department) -> Service:
     """A published article whose default department is ``department``, in a fresh index."""
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    service = knowledge_services.service_create(
-        actor=editor,
-        content={
-            "title": "Personalausweis beantragen",
-            "short_text": "Den **Personalausweis** beantragen Sie im Bürgeramt.",
-            "required_documents": "- biometrisches Lichtbild\n- alter Ausweis",
-            "fees": "37,00 Euro",
-            "agent_hint": "Nur mit Termin.",
-            "search_terms": ["Perso", "Ausweis"],
-        },
+    service = article_of(
+        department,
+        short_text="Den **Personalausweis** beantragen Sie im Bürgeramt.",
+        required_documents="- biometrisches Lichtbild\n- alter Ausweis",
+        fees="37,00 Euro",
+        agent_hint="Nur mit Termin.",
+        search_terms=["Perso", "Ausweis"],
     )
-    ResponsibilityFactory(service=service, department=department, is_default=True)
-    service = publish(service, author=editor, reviewer=reviewer)
     search_index_rebuild()
     return service

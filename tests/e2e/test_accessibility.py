@@ -22,7 +22,7 @@ from tests.e2e.test_desk import open_desk, pop_of, t
 from tests.e2e.test_inbox import escalate_as_agent
 from tests.factories import UserFactory
 from tests.support.browser import log_in
-from tests.telephony.test_wrap_up import hang_up, put_call_through
+from tests.support.calls import hang_up, put_call_through
 from tickets import services as ticket_services
 
 pytestmark = [

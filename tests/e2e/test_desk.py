@@ -25,8 +25,8 @@ from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
 from tests.factories import UserFactory
 from tests.support.browser import log_in, screenshot
+from tests.support.calls import answered_event, hang_up, join_and_ring, put_call_through
 from tests.support.locale import Labels, hand_off
-from tests.telephony.test_wrap_up import answered_event, hang_up, join_and_ring, put_call_through
 from tickets.models import Ticket
 from tickets.workflow import Status
 

@@ -98,13 +98,12 @@ class Acd:
 
 
 @pytest.fixture
-def loss_report(settings: Any, tmp_path: Path) -> Service:
+def loss_report(search_dir: Path) -> Service:
     """The DLDB and the demo articles, as ``make run`` loads them, in a fresh search index.
 
     Several Bürgerämter deliver the loss report, so the editorial office names the one the
     demo clerks work in as the default department; the wrap-up pre-selects it.
     """
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
     demo_content_load()
     service = Service.objects.get(external_id=LOSS_REPORT_DLDB_ID)
     editor = UserFactory(username="redaktion", roles=[Role.KNOWLEDGE_EDITOR])

@@ -10,24 +10,18 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
-from tests.factories import ResponsibilityFactory, UserFactory
+from tests.factories import UserFactory
 from tests.frontend.conftest import login
-from tests.support.knowledge import publish
+from tests.support.calls import put_call_through
+from tests.support.knowledge import article_of
 from tests.support.live import live_communicator, session_cookie
-from tests.telephony.test_wrap_up import put_call_through
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_anonymous_users_are_sent_to_the_login(client: Client) -> None:
@@ -69,21 +63,9 @@ def test_every_form_control_of_the_desk_has_a_label(client: Client, agent: User)
 def test_the_article_fragment_offers_the_default_department(
     client: Client, agent: User, department: Department
 ) -> None:
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    from knowledge import services as knowledge_services
-
-    service = knowledge_services.service_create(
-        actor=editor,
-        content={
-            "title": "Personalausweis beantragen",
-            "short_text": "Im **Bürgeramt**.",
-            "fees": "37,00 Euro",
-            "agent_hint": "Nur mit Termin.",
-        },
+    service = article_of(
+        department, short_text="Im **Bürgeramt**.", fees="37,00 Euro", agent_hint="Nur mit Termin."
     )
-    ResponsibilityFactory(service=service, department=department, is_default=True)
-    service = publish(service, author=editor, reviewer=reviewer)
     login(client, agent)
     response = client.get(f"/desk/artikel/{service.pk}/")
     assert response.status_code == 200

@@ -12,7 +12,6 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
@@ -26,11 +25,6 @@ from tickets.workflow import Status
 
 INBOX = "/posteingang/"
 ACTIONS = ["take", "assign", "note", "respond", "forward", "return", "wait", "resume", "close"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def escalate(

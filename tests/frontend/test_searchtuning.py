@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -13,13 +10,7 @@ from knowledge.search.index import search_index_rebuild
 from knowledge.search.selectors import knowledge_search
 from knowledge.services import service_create, service_publish, service_submit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def index_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    return settings.CALLCENTER_SEARCH_DIR
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_dir")]
 
 
 def _client(user: User) -> Client:

@@ -21,13 +21,7 @@ from knowledge.services import service_archive, service_create
 from tests.factories import DepartmentFactory, ResponsibilityFactory
 from tests.support.knowledge import published
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def index_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    return settings.CALLCENTER_SEARCH_DIR
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_dir")]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,13 +13,7 @@ from knowledge.models import Service
 from knowledge.search.selectors import knowledge_search
 from tests.support.knowledge import publish
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def index_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    return settings.CALLCENTER_SEARCH_DIR
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_dir")]
 
 
 def _ids(query: str) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def index_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
+def fresh_usage(search_dir: Path) -> Iterator[None]:
+    # The usage table is cached per index directory: forget it on entry and exit.
     usage.usage_changed()
-    yield settings.CALLCENTER_SEARCH_DIR
+    yield
     usage.usage_changed()
 
 

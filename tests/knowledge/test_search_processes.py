@@ -88,9 +88,8 @@ def _searcher(
 
 
 def test_four_processes_search_without_errors_and_see_each_new_article_on_their_next_search(
-    settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+    search_dir: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
     for title in BASE_TITLES:
         published(title)
     search_index_rebuild()
@@ -106,7 +105,7 @@ def test_four_processes_search_without_errors_and_see_each_new_article_on_their_
         ctx.Process(
             target=_searcher,
             args=(
-                str(settings.CALLCENTER_SEARCH_DIR),
+                str(search_dir),
                 *(published_at, ids, ready, seen, stop, results, n),
             ),
         )

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from callcenter.accounts.models import User
+from callcenter.accounts.roles import Role
+from callcenter.directory.models import Department
 from knowledge import services
 from knowledge.models import Service
+from tests.factories import ResponsibilityFactory, UserFactory
 
 
 def draft(editor: User | None, **content: Any) -> Service:
@@ -30,3 +33,13 @@ def published(
 ) -> Service:
     """A new service with ``title`` and ``content``, published (by the system by default)."""
     return publish(draft(author, title=title, **content), author=author, reviewer=reviewer)
+
+
+def article_of(department: Department, **content: Any) -> Service:
+    """A service whose default department is ``department``, published under the four-eyes
+    principle by two editors of its own."""
+    editor = UserFactory.create(roles=[Role.KNOWLEDGE_EDITOR])
+    reviewer = UserFactory.create(roles=[Role.KNOWLEDGE_EDITOR])
+    service = draft(editor, **content)
+    ResponsibilityFactory(service=service, department=department, is_default=True)
+    return publish(service, author=editor, reviewer=reviewer)

@@ -12,7 +12,7 @@ from telephony import tasks
 from telephony.models import Call
 from telephony.retention import calls_anonymise
 from telephony.selectors import caller_history_data
-from tests.telephony.test_wrap_up import put_call_through
+from tests.support.calls import put_call_through
 
 pytestmark = pytest.mark.django_db
 

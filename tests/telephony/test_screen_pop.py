@@ -19,7 +19,7 @@ from telephony.runtime import AdapterRuntime
 from telephony.selectors import agent_desk_status
 from telephony.services import domain_event_apply
 from tests.factories import UserFactory
-from tests.telephony.test_wrap_up import answered_event, hang_up, join_and_ring, put_call_through
+from tests.support.calls import answered_event, hang_up, join_and_ring, put_call_through
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

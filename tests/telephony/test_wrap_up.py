@@ -3,157 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
-from knowledge import services as knowledge_services
-from knowledge.models import SearchUse, Service
+from knowledge.models import SearchUse
 from knowledge.search.index import search_index_rebuild
-from telephony.acd_events import CallAnswered, CallEnded, CallJoined, OfferStarted
 from telephony.models import Call
-from telephony.services import device_map, domain_event_apply
-from tests.factories import ResponsibilityFactory, UserFactory
+from tests.factories import UserFactory
+from tests.support.calls import put_call_through
+from tests.support.clock import MONDAY_10
+from tests.support.knowledge import article_of
 from tickets.models import Ticket
 from tickets.workflow import Status
-
-BERLIN = ZoneInfo("Europe/Berlin")
-MONDAY_10 = dt.datetime(2026, 3, 2, 10, tzinfo=BERLIN)
-_ids = itertools.count(1)
-
-
-def join_and_ring(
-    username: str,
-    *,
-    interface: str = "PJSIP/2101",
-    caller_number: str = "+49 30 1234567",
-    caller_name: str = "Müller, Jürgen",
-    queue: str = "115",
-    at: float,
-) -> str:
-    """A caller joins the queue and the agent's phone rings; returns the caller's Uniqueid."""
-    device_map(username=username, interface=interface)
-    n = next(_ids)
-    uniqueid, agent_leg = f"1700000000.{n}", f"1700000000.{n}a"
-    common: dict[str, Any] = {"system_id": "test", "uniqueid": uniqueid}
-    domain_event_apply(
-        event=CallJoined(
-            **common,
-            at=at - 8,
-            channel=f"PJSIP/trunk-{n}",
-            queue=queue,
-            caller_number=caller_number,
-            caller_name=caller_name,
-            joined_at=at - 8,
-        )
-    )
-    domain_event_apply(
-        event=OfferStarted(
-            **common,
-            at=at - 2,
-            agent_uniqueid=agent_leg,
-            agent_channel=f"{interface}-{n}",
-            interface=interface,
-            member_name=username,
-            queue=queue,
-        )
-    )
-    return uniqueid
-
-
-def put_call_through(
-    username: str,
-    *,
-    interface: str = "PJSIP/2101",
-    caller_number: str = "+49 30 1234567",
-    caller_name: str = "Müller, Jürgen",
-    end: bool = False,
-    at: float | None = None,
-) -> Call:
-    """A caller joins, the agent's phone rings, the agent answers (and hangs up if ``end``)."""
-    t = at if at is not None else dt.datetime.now(dt.UTC).timestamp()
-    uniqueid = join_and_ring(
-        username, interface=interface, caller_number=caller_number, caller_name=caller_name, at=t
-    )
-    domain_event_apply(
-        event=answered_event(
-            username,
-            uniqueid,
-            interface=interface,
-            at=t,
-            caller_number=caller_number,
-            caller_name=caller_name,
-        )
-    )
-    if end:
-        hang_up(uniqueid, interface=interface, answered_at=t, at=t + 60)
-    return Call.objects.get(system_id="test", uniqueid=uniqueid)
-
-
-def answered_event(
-    username: str,
-    uniqueid: str,
-    *,
-    interface: str,
-    at: float,
-    caller_number: str = "+49 30 1234567",
-    caller_name: str = "Müller, Jürgen",
-) -> CallAnswered:
-    return CallAnswered(
-        system_id="test",
-        uniqueid=uniqueid,
-        at=at,
-        queue="115",
-        interface=interface,
-        member_name=username,
-        agent_uniqueid=f"{uniqueid}a",
-        agent_channel=f"{interface}-x",
-        caller_number=caller_number,
-        caller_name=caller_name,
-        wait_seconds=7,
-        ring_seconds=2,
-        answered_at=at,
-    )
-
-
-def hang_up(uniqueid: str, *, interface: str, answered_at: float, at: float) -> None:
-    domain_event_apply(
-        event=CallEnded(
-            system_id="test",
-            uniqueid=uniqueid,
-            at=at,
-            queue="115",
-            outcome="answered",
-            ended_by="caller",
-            joined_at=answered_at - 8,
-            answered_at=answered_at,
-            ended_at=at,
-            wait_seconds=7,
-            talk_seconds=int(at - answered_at),
-            agent_interface=interface,
-        )
-    )
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def frozen() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(MONDAY_10, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -171,16 +39,6 @@ def ended_call(frozen: time_machine.Traveller, agent: User) -> Call:
 
 def wrap_up(client: Client, call: Call, **payload: Any) -> Any:
     return client.post(f"/api/v1/calls/{call.pk}/wrap-up", payload, content_type="application/json")
-
-
-def _published(editor: User, reviewer: User, department: Department) -> Service:
-    service = knowledge_services.service_create(
-        actor=editor, content={"title": "Personalausweis beantragen", "short_text": "Im Bürgeramt."}
-    )
-    ResponsibilityFactory(service=service, department=department, is_default=True)
-    service = knowledge_services.service_submit(service=service, actor=editor)
-    service = knowledge_services.service_approve(service=service, actor=reviewer)
-    return knowledge_services.service_publish(service=service, actor=reviewer)
 
 
 def test_first_contact_closes_the_ticket_and_records_after_call_work(
@@ -218,9 +76,7 @@ def test_wrap_up_while_still_talking_records_no_after_call_work(
 def test_escalation_goes_to_the_chosen_department_with_a_deadline(
     agent_client: Client, ended_call: Call, department: Department, other_department: Department
 ) -> None:
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    service = _published(editor, reviewer, department)
+    service = article_of(department, short_text="Im Bürgeramt.")
 
     response = wrap_up(
         agent_client,
@@ -254,9 +110,7 @@ def test_escalation_goes_to_the_chosen_department_with_a_deadline(
 def test_escalation_without_a_department_takes_the_articles_responsible_one(
     agent_client: Client, ended_call: Call, department: Department
 ) -> None:
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    service = _published(editor, reviewer, department)
+    service = article_of(department, short_text="Im Bürgeramt.")
     response = wrap_up(
         agent_client, ended_call, outcome="escalated", service=service.pk, note="Bitte prüfen."
     )
@@ -363,17 +217,13 @@ def test_unknown_outcome_is_a_400(agent_client: Client, ended_call: Call) -> Non
     assert response.status_code == 400
 
 
+@pytest.mark.usefixtures("search_dir")
 def test_the_article_used_in_the_call_teaches_the_search_the_agents_last_query(
     agent_client: Client,
     ended_call: Call,
     department: Department,
-    settings: Settings,
-    tmp_path: Any,
 ) -> None:
-    settings.CALLCENTER_SEARCH_DIR = tmp_path / "search"
-    editor = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(roles=[Role.KNOWLEDGE_EDITOR])
-    service = _published(editor, reviewer, department)
+    service = article_of(department, short_text="Im Bürgeramt.")
     search_index_rebuild()
     found = agent_client.get("/api/v1/knowledge/search", {"q": "perso beantragen"}).json()
     assert service.pk in [hit["id"] for hit in found["results"]]

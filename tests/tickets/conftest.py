@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from zoneinfo import ZoneInfo
-
 import pytest
 import time_machine
-from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from tickets import services
 from tickets.models import ResponseChannel, Ticket
 from tickets.services import CallerData
-
-BERLIN = ZoneInfo("Europe/Berlin")
-MONDAY_10 = dt.datetime(2026, 3, 2, 10, tzinfo=BERLIN)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Settings) -> None:
-    # Personas get real passwords; PBKDF2 for six users per test would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def frozen() -> Iterator[time_machine.Traveller]:
-    """Monday 2 March 2026, 10:00 in Berlin; ``frozen.move_to(...)`` travels on."""
-    with time_machine.travel(MONDAY_10, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from tests.factories import TicketFactory
-from tests.tickets.conftest import BERLIN
+from tests.support.clock import BERLIN
 from tickets.models import Ticket
 from tickets.workflow import Status
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from callcenter.accounts.models import User
 from callcenter.directory.models import BusinessCalendar, Department
 from tests.factories import DepartmentFactory
-from tests.tickets.conftest import BERLIN
+from tests.support.clock import BERLIN
 from tickets import services
 from tickets.models import Ticket
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from tests.factories import TicketFactory
-from tests.tickets.conftest import BERLIN
+from tests.support.clock import BERLIN
 from tickets import selectors, services
 from tickets.exceptions import TicketNotFound
 from tickets.models import Ticket

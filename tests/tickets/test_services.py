@@ -12,7 +12,7 @@ from callcenter.directory.models import Department
 from callcenter.errors import Conflict, TransitionNotAllowed
 from callcenter.history import AppendOnlyError
 from tests.factories import DepartmentFactory, ResponsibilityFactory, VerbundParticipantFactory
-from tests.tickets.conftest import BERLIN
+from tests.support.clock import BERLIN
 from tickets import services
 from tickets.exceptions import (
     ActionNotPermitted,

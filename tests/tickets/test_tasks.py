@@ -12,7 +12,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from tests.factories import DepartmentFactory
-from tests.tickets.conftest import BERLIN
+from tests.support.clock import BERLIN
 from tickets import services, tasks
 from tickets.models import NotificationKind, Ticket, TicketNotification
 
