@@ -1,17 +1,21 @@
-"""Writes of the organisation directory: authorities, departments, memberships, calendars."""
+"""Writes of the organisation directory: authorities, departments, memberships, calendars,
+locations; one at a time (admin, demo) or in bulk (imports such as the Berlin DLDB)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
 from callcenter.accounts.models import User
+from callcenter.bulk import SyncResult, rows_sync
 from callcenter.directory.models import (
     Authority,
     BusinessCalendar,
     Department,
     DepartmentMembership,
+    Location,
     OpeningHours,
 )
 
@@ -73,3 +77,60 @@ def membership_set(
         user=user, department=department, defaults={"is_lead": is_lead}
     )
     return membership
+
+
+# --- Bulk sync for imports: run inside the importer's transaction ------------------------------
+
+
+def authorities_sync(*, wanted: dict[str, dict[str, Any]]) -> SyncResult[str, Authority]:
+    """Create or update authorities by external id (``wanted``: external id → field values).
+
+    An authority entered by hand under the same name (and without an external id) is adopted,
+    not duplicated.
+    """
+    ids = list(wanted)
+    names = [values["name"] for values in wanted.values()]
+    existing = {str(a.external_id): a for a in Authority.objects.filter(external_id__in=ids)}
+    for authority in Authority.objects.filter(name__in=names, external_id__isnull=True):
+        existing.setdefault(ids[names.index(authority.name)], authority)
+    return rows_sync(
+        Authority,
+        existing=existing,
+        wanted=wanted,
+        key_of=lambda authority: str(authority.external_id),
+    )
+
+
+def departments_sync(
+    *, wanted: dict[tuple[int, str], dict[str, Any]]
+) -> SyncResult[tuple[int, str], Department]:
+    """Create departments by (authority id, name); existing ones keep the office type editors
+    gave them."""
+    authority_ids = {key[0] for key in wanted}
+    existing = {
+        (d.authority_id, d.name): d
+        for d in Department.objects.filter(authority_id__in=authority_ids)
+    }
+    wanted = {
+        key: (values if key not in existing else {"name": values["name"]})
+        for key, values in wanted.items()
+    }
+    return rows_sync(
+        Department,
+        existing=existing,
+        wanted=wanted,
+        key_of=lambda department: (department.authority_id, department.name),
+    )
+
+
+def locations_sync(*, wanted: dict[str, dict[str, Any]]) -> SyncResult[str, Location]:
+    """Create or update locations by external id (``wanted``: external id → field values)."""
+    existing = {
+        str(loc.external_id): loc for loc in Location.objects.filter(external_id__isnull=False)
+    }
+    return rows_sync(
+        Location,
+        existing=existing,
+        wanted=wanted,
+        key_of=lambda location: str(location.external_id),
+    )

@@ -21,14 +21,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from callcenter.bulk import SyncResult, rows_sync
+from callcenter.directory import services as directory
 from callcenter.directory.models import Authority, Department, Location
 from knowledge.content import ServiceContent
 from knowledge.exceptions import ImportFailed
@@ -160,45 +162,13 @@ def read_export(directory: Path) -> Export:
 # --- Writing --------------------------------------------------------------------------------
 
 
-def _sync_rows(
-    model: Any,
-    existing: dict[Any, Any],
-    wanted: dict[Any, dict[str, Any]],
-    report: ImportReport,
-    entity: str,
-) -> dict[Any, Any]:
-    """Create or update rows keyed like ``existing``; return key → saved instance."""
-    to_create, to_update, update_fields = [], [], set()
-    for key, values in wanted.items():
-        obj = existing.get(key)
-        if obj is None:
-            to_create.append(model(**values))
-            continue
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            update_fields.update(changed)
-            to_update.append(obj)
-    created = model.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        if "updated_at" in {f.name for f in model._meta.get_fields()}:
-            now = timezone.now()
-            for obj in to_update:
-                obj.updated_at = now
-            update_fields.add("updated_at")
-        model.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
-    report.count(entity, created=len(created), updated=len(to_update))
-    result = dict(existing)
-    for obj in created:
-        result[_key_of(obj)] = obj
-    return result
+K = TypeVar("K")
+M = TypeVar("M", bound=models.Model)
 
 
-def _key_of(obj: Any) -> Any:
-    if isinstance(obj, Department):
-        return (obj.authority_id, obj.name)
-    return obj.external_id
+def _counted(result: SyncResult[K, M], report: ImportReport, entity: str) -> dict[K, M]:
+    report.count(entity, created=result.created, updated=result.updated)
+    return result.rows
 
 
 def _sync_links(
@@ -279,7 +249,11 @@ class _Importer:
             }
             for row in rows
         }
-        topics = _sync_rows(Topic, existing, wanted, self.report, "topics")
+        topics = _counted(
+            rows_sync(Topic, existing=existing, wanted=wanted, key_of=lambda t: str(t.external_id)),
+            self.report,
+            "topics",
+        )
         parents: dict[str, str] = {}
         for row in rows:
             for child in (row.get("relation") or {}).get("childs") or []:
@@ -300,13 +274,6 @@ class _Importer:
         return topics
 
     def authorities(self) -> dict[str, Authority]:
-        ids = [str(row["id"]) for row in self.export.authorities]
-        names = [str(row["name"]).strip() for row in self.export.authorities]
-        existing = {a.external_id: a for a in Authority.objects.filter(external_id__in=ids)}
-        # An authority entered by hand under the same name is adopted, not duplicated.
-        for authority in Authority.objects.filter(name__in=names, external_id__isnull=True):
-            row_id = ids[names.index(authority.name)]
-            existing.setdefault(row_id, authority)
         wanted: dict[str, dict[str, Any]] = {}
         for row in self.export.authorities:
             website = str((row.get("contact") or {}).get("webinfo") or "").strip()
@@ -323,7 +290,7 @@ class _Importer:
                         f"authority {row['id']} ({row['name']}): unknown location {loc.get('id')}"
                         " skipped"
                     )
-        return _sync_rows(Authority, existing, wanted, self.report, "authorities")
+        return _counted(directory.authorities_sync(wanted=wanted), self.report, "authorities")
 
     def _authority_of_location(
         self,
@@ -360,9 +327,6 @@ class _Importer:
             for row in self.export.locations
             if (authority := location_authority[str(row["id"])]) is not None
         )
-        existing = {
-            loc.external_id: loc for loc in Location.objects.filter(external_id__isnull=False)
-        }
         wanted: dict[str, dict[str, Any]] = {}
         location_departments: dict[str, Department | None] = {}
         for row in self.export.locations:
@@ -388,7 +352,7 @@ class _Importer:
                 "city": str(address.get("city") or "")[:128],
             }
         return (
-            _sync_rows(Location, existing, wanted, self.report, "locations"),
+            _counted(directory.locations_sync(wanted=wanted), self.report, "locations"),
             location_departments,
         )
 
@@ -406,17 +370,7 @@ class _Importer:
                     "office_type": office if office in OFFICE_LABELS else "",
                 },
             )
-        authority_ids = {key[0] for key in wanted}
-        existing = {
-            (d.authority_id, d.name): d
-            for d in Department.objects.filter(authority_id__in=authority_ids)
-        }
-        # Office types of existing departments stay as editors set them.
-        wanted = {
-            key: (values if key not in existing else {"name": values["name"]})
-            for key, values in wanted.items()
-        }
-        return _sync_rows(Department, existing, wanted, self.report, "departments")
+        return _counted(directory.departments_sync(wanted=wanted), self.report, "departments")
 
     def services(self, topics: dict[str, Topic]) -> dict[str, Service]:
         existing = {s.external_id: s for s in Service.objects.filter(external_id__isnull=False)}
@@ -438,7 +392,13 @@ class _Importer:
             if external_id not in existing:
                 values["status"] = ServiceStatus.PUBLISHED
             wanted[external_id] = values
-        return _sync_rows(Service, existing, wanted, self.report, "services")
+        return _counted(
+            rows_sync(
+                Service, existing=existing, wanted=wanted, key_of=lambda s: str(s.external_id)
+            ),
+            self.report,
+            "services",
+        )
 
     def links(
         self,
