@@ -96,7 +96,8 @@ class Ticket(models.Model):
         _("status"), max_length=24, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     resolution = models.TextField(_("resolution"), blank=True)
-    # Optimistic lock for edits by people: every change increments it (stale → 409).
+    # Optimistic lock for edits by people: every change increments it (stale → 409). Services
+    # call theirs "revision"; callcenter.errors.StaleWrite says why the two words differ.
     version = models.PositiveIntegerField(_("version"), default=1)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)

@@ -102,6 +102,7 @@ class Service(models.Model):
         default=ServiceStatus.DRAFT,
         db_index=True,
     )
+    # Not "version": that names a published ServiceVersion (see callcenter.errors.StaleWrite).
     revision = models.PositiveIntegerField(
         _("revision"), default=1, help_text=_("Optimistic lock: incremented on every change.")
     )
