@@ -83,3 +83,14 @@ def test_request_validation_errors_have_the_same_shape() -> None:
     assert set(fields) == {"subject", "caller.phone", "tags.1"}
     assert all(isinstance(message, str) and message for message in fields.values())
     assert field_messages(["Wrong."]) == {"non_field_errors": "Wrong."}
+
+
+def test_no_code_builds_the_old_single_field_shape() -> None:
+    """``extra={"field": name}`` was the old shape; ``for_field`` builds the one shape."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if 'extra={"field":' in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

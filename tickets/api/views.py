@@ -139,7 +139,7 @@ class AssignView(TicketActionView):
         if data["assignee"] is not None:
             data["assignee"] = User.objects.filter(pk=data["assignee"], is_active=True).first()
             if data["assignee"] is None:
-                raise TicketInvalid(_("Unknown user."), extra={"field": "assignee"})
+                raise TicketInvalid.for_field("assignee", _("Unknown user."))
         return super().perform(target, actor, data)
 
 
