@@ -99,3 +99,25 @@ def acd_member_for(interface: str, members: list[AcdMember]) -> AcdMember | None
         if key in {interface_key(name) for name in member.names()}:
             return member
     return None
+
+
+def member_interfaces_for(mapped: list[str]) -> list[str]:
+    """The member interfaces an ACD command must name for these mapped devices.
+
+    A device may be mapped under the member's state interface (``PJSIP/2101`` watching
+    ``Local/2101@from-queue/n``), but ``QueuePause`` wants the member interface: translate by
+    what the ACD reports; a name it does not report (or no answer) is used as it is.
+    """
+    members = acd_members()
+    result: list[str] = []
+    for interface in mapped:
+        key = interface_key(interface)
+        named = [
+            member.interface
+            for member in members or ()
+            if key in {interface_key(name) for name in member.names()}
+        ]
+        for name in named or [interface]:
+            if name not in result:
+                result.append(name)
+    return result

@@ -425,6 +425,14 @@ class AmiClient:
         )
 
     def _channels_done(self, result: ActionResult) -> None:
+        if (result.response.response or "").lower() == "error":
+            # Seen against a real Asterisk: CoreShowChannels needs write class system or
+            # reporting; without it calls that ended during an outage are never closed.
+            logger.error(
+                "AMI: CoreShowChannels refused (%s): give the AMI user write = reporting, or "
+                "calls that end while the adapter is disconnected stay open",
+                result.response.get("Message") or "error",
+            )
         if result.complete is None:
             return
         events = [parse_event(item) for item in result.items]

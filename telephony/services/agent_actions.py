@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from telephony import acd_commands
+from telephony.acd_members import member_interfaces_for
 from telephony.exceptions import AmiError, DeviceInvalid, TelephonyUnavailable
 from telephony.models import AgentDevice
 from tickets.phone import normalize_phone
@@ -33,6 +34,7 @@ def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
     )
     if not interfaces:
         raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
+    interfaces = member_interfaces_for(interfaces)
     for interface in interfaces:
         try:
             acd_commands.queue_pause(

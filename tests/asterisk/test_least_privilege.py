@@ -3,6 +3,7 @@ the queue actions Asterisk allows any logged-in user (``QueueReset``, ``QueueRel
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -14,12 +15,13 @@ from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
 from telephony.ami.client import AmiClient
+from telephony.ami.session import ChannelsSnapshot, Item, QueueStatusSnapshot
 from telephony.ami.transport import AmiTransport
 from telephony.exceptions import AmiError
 from telephony.models import AgentStatus, Call
 from tests.asterisk.conftest import ADAPTER, ADAPTER_USER, RunningAdapter
 from tests.factories import TicketFactory
-from tests.support.asterisk import Asterisk
+from tests.support.asterisk import Asterisk, ManagerUser
 from tests.telephony.conftest import wait_until
 
 pytestmark = pytest.mark.asterisk
@@ -134,3 +136,23 @@ def test_the_least_privilege_user_is_refused_what_it_is_not_granted(asterisk: As
         assert client.send_action("QueueSummary").response.response == "Success"
     finally:
         client.stop(2)
+
+
+def test_without_write_reporting_the_resync_says_so(
+    asterisk_factory: Callable[..., Asterisk], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found against the real ACD: CoreShowChannels needs write class reporting (or system);
+    without it the resync's channel list never comes, and the adapter must say so loudly."""
+    narrow = ManagerUser("narrow-secret", read="system,call,agent,user", write="agent,originate")
+    asterisk = asterisk_factory(users={"narrow": narrow})
+    items: list[Item] = []
+    client = AmiClient(asterisk.config("narrow", "narrow-secret"), items.append)
+    with caplog.at_level(logging.ERROR, logger="telephony.ami.client"):
+        client.start()
+        try:
+            assert wait_until(lambda: any(isinstance(i, QueueStatusSnapshot) for i in items))
+            assert wait_until(lambda: "CoreShowChannels refused" in caplog.text)
+        finally:
+            client.stop(2)
+    assert not any(isinstance(i, ChannelsSnapshot) for i in items)
+    assert "write = reporting" in caplog.text

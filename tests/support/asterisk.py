@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import os
 import shutil
 import signal
@@ -47,17 +48,36 @@ def asterisk_prefix() -> Path:
     return prefix
 
 
-def free_port() -> int:
-    """A port of the reserved range nobody listens on."""
-    for port in PORTS:
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+class PortLease:
+    """A port of the reserved range, held (``flock``) until :meth:`release`: test runs of
+    several checkouts at once never hand the same port to two Asterisks."""
+
+    def __init__(self) -> None:
+        for port in PORTS:
+            handle = (Path(tempfile.gettempdir()) / f"callcenter-asterisk-{port}.lock").open("w")
             try:
-                probe.bind(("127.0.0.1", port))
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
+                handle.close()
                 continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
+            if _bindable(port):
+                self.port, self._handle = port, handle
+                return
+            handle.close()
+        raise RuntimeError(f"no free port in {PORTS}")
+
+    def release(self) -> None:
+        self._handle.close()
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -141,9 +161,13 @@ class Asterisk:
     users: Mapping[str, ManagerUser] = field(default_factory=dict)
     queues: str = QUEUES
     dialplan: str = DIALPLAN
-    port: int = field(default_factory=free_port)
+    lease: PortLease = field(default_factory=PortLease)
     run: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ast-")))
     process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def port(self) -> int:
+        return self.lease.port
 
     @property
     def binary(self) -> Path:
@@ -253,6 +277,7 @@ class Asterisk:
 
     def cleanup(self) -> None:
         self.stop()
+        self.lease.release()
         shutil.rmtree(self.run, ignore_errors=True)
 
     # --- driving it ------------------------------------------------------------------

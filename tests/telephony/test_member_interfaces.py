@@ -210,3 +210,17 @@ def test_the_admin_form_without_an_acd_checks_only_the_form(agent: User) -> None
 def test_interface_clean_keeps_the_spelling_and_drops_only_the_blanks() -> None:
     assert interface_clean("  Local/2101@from-queue/n\t") == "Local/2101@from-queue/n"
     assert interface_clean("x" * 200 + "/1") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pause_of_a_phone_mapped_as_state_interface_pauses_the_member(
+    freepbx_acd: AcdServer, agent: User
+) -> None:
+    device_map(username="agent", interface="PJSIP/2101")
+    desk = APIClient()
+    desk.force_authenticate(agent)
+    response = desk.post("/api/v1/telephony/pause/", {"paused": True, "reason": "Akte"})
+    assert response.status_code == 202, response.json()
+    assert response.json() == {"interfaces": ["Local/2101@from-queue/n"]}
+    member = freepbx_acd.model.member("Local/2101@from-queue/n")
+    assert member is not None and member.is_paused("115")
