@@ -34,7 +34,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy callcenter knowledge tickets telephony frontend manage.py
+	$(BIN)/mypy callcenter knowledge tickets telephony frontend manage.py tests
 
 # Re-resolve the pinned versions after changing pyproject.toml.
 lock: install

@@ -84,51 +84,51 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @pytest.fixture
 def department(db: None) -> Department:
-    return DepartmentFactory(name="Bürgeramt Mitte")
+    return DepartmentFactory.create(name="Bürgeramt Mitte")
 
 
 @pytest.fixture
 def other_department(db: None) -> Department:
-    return DepartmentFactory(name="Ordnungsamt Pankow")
+    return DepartmentFactory.create(name="Ordnungsamt Pankow")
 
 
 @pytest.fixture
 def agent(db: None) -> User:
-    return UserFactory(username="agent", roles=[Role.CALL_AGENT])
+    return UserFactory.create(username="agent", roles=[Role.CALL_AGENT])
 
 
 @pytest.fixture
 def clerk(department: Department) -> User:
-    user = UserFactory(username="clerk", roles=[Role.DEPARTMENT_CLERK])
-    MembershipFactory(user=user, department=department)
+    user = UserFactory.create(username="clerk", roles=[Role.DEPARTMENT_CLERK])
+    MembershipFactory.create(user=user, department=department)
     return user
 
 
 @pytest.fixture
 def lead(department: Department) -> User:
-    user = UserFactory(username="lead", roles=[Role.DEPARTMENT_LEAD])
-    MembershipFactory(user=user, department=department, is_lead=True)
+    user = UserFactory.create(username="lead", roles=[Role.DEPARTMENT_LEAD])
+    MembershipFactory.create(user=user, department=department, is_lead=True)
     return user
 
 
 @pytest.fixture
 def editor(db: None) -> User:
-    return UserFactory(username="editor", roles=[Role.KNOWLEDGE_EDITOR])
+    return UserFactory.create(username="editor", roles=[Role.KNOWLEDGE_EDITOR])
 
 
 @pytest.fixture
 def reviewer(db: None) -> User:
     """A second knowledge editor, for the four-eyes side of the workflow."""
-    return UserFactory(username="reviewer", roles=[Role.KNOWLEDGE_EDITOR])
+    return UserFactory.create(username="reviewer", roles=[Role.KNOWLEDGE_EDITOR])
 
 
 @pytest.fixture
 def supervisor(db: None) -> User:
-    return UserFactory(username="supervisor", roles=[Role.SUPERVISOR])
+    return UserFactory.create(username="supervisor", roles=[Role.SUPERVISOR])
 
 
 @pytest.fixture
 def outsider(other_department: Department) -> User:
-    user = UserFactory(username="outsider", roles=[Role.DEPARTMENT_CLERK])
-    MembershipFactory(user=user, department=other_department)
+    user = UserFactory.create(username="outsider", roles=[Role.DEPARTMENT_CLERK])
+    MembershipFactory.create(user=user, department=other_department)
     return user

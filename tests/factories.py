@@ -34,10 +34,11 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
+    def roles(user: User, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
+        # factory_boy calls post-generation hooks with the created user, not the factory.
         if create and extracted:
             groups = roles_sync()
-            self.groups.set([groups[role] for role in extracted])
+            user.groups.set([groups[role] for role in extracted])
 
 
 class AuthorityFactory(DjangoModelFactory[Authority]):

@@ -72,7 +72,7 @@ def asterisk(asterisk_factory: Callable[..., Asterisk]) -> Asterisk:
 def agents(transactional_db: None) -> dict[str, User]:
     users = {}
     for username, (interface, _name) in AGENTS.items():
-        users[username] = UserFactory(username=username, roles=[Role.CALL_AGENT])
+        users[username] = UserFactory.create(username=username, roles=[Role.CALL_AGENT])
         device_map(username=username, interface=interface)
     return users
 

@@ -154,7 +154,7 @@ def _field(event: AmiEvent, key: str) -> str:
 def test_callback_rings_the_agents_member_first_then_dials_the_citizen(
     asterisk: Asterisk, acd_settings: None, agents: dict[str, User]
 ) -> None:
-    ticket = TicketFactory(created_by=agents["petra"])
+    ticket = TicketFactory.create(created_by=agents["petra"])
     with EventTap(asterisk) as tap:
         response = _desk(agents["petra"]).post(
             "/api/v1/telephony/callback/", {"ticket": ticket.pk, "number": "030 / 1234-567"}

@@ -92,7 +92,7 @@ def test_the_adapter_needs_and_sends_only_what_the_readme_grants(
             == 202
         )
         assert desk.post("/api/v1/telephony/pause/", {"paused": False}).status_code == 202
-        ticket = TicketFactory(created_by=agents["petra"])
+        ticket = TicketFactory.create(created_by=agents["petra"])
         response = desk.post(
             "/api/v1/telephony/callback/", {"ticket": ticket.pk, "number": "0301234567"}
         )

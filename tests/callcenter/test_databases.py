@@ -50,8 +50,8 @@ def test_icontains_folds_umlauts_on_every_engine() -> None:
     from callcenter.directory.models import Department
     from tests.factories import DepartmentFactory
 
-    DepartmentFactory(name="Bürgeramt Mitte", office_type="buergeramt")
-    DepartmentFactory(name="Straßenverkehrsbehörde", office_type="weitere")
+    DepartmentFactory.create(name="Bürgeramt Mitte", office_type="buergeramt")
+    DepartmentFactory.create(name="Straßenverkehrsbehörde", office_type="weitere")
     assert list(
         Department.objects.filter(name__icontains="BÜRGERAMT").values_list("office_type", flat=True)
     ) == ["buergeramt"]

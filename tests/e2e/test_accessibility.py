@@ -64,7 +64,7 @@ def assert_accessible(page: Any, where: str) -> None:
 
 @pytest.fixture
 def desk_agent(db: None) -> User:
-    return UserFactory(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
+    return UserFactory.create(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
 
 
 def test_the_desk_meets_wcag_21_aa_idle_with_a_pop_and_in_the_wrap_up(

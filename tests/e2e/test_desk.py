@@ -25,9 +25,8 @@ from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
 from tests.factories import UserFactory
 from tests.support.browser import log_in, screenshot
-from tests.support.calls import answered_event, hang_up, join_and_ring, put_call_through
+from tests.support.calls import answered_event, hang_up, join_and_ring, put_call_through, ticket_of
 from tests.support.locale import Labels, hand_off
-from tickets.models import Ticket
 from tickets.workflow import Status
 
 pytestmark = [
@@ -70,7 +69,7 @@ def pop_of(call_id: int) -> str:
 
 @pytest.fixture
 def agent_petra(db: None) -> User:
-    return UserFactory(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
+    return UserFactory.create(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
 
 
 def test_answer_search_and_wrap_up_at_first_contact(
@@ -167,7 +166,7 @@ def test_answer_search_and_wrap_up_at_first_contact(
     notice = page.locator("#desk-notice").inner_text()
     assert call.ticket.number in notice
 
-    ticket = Ticket.objects.get(pk=call.ticket_id)
+    ticket = ticket_of(call)
     assert ticket.status == Status.RESOLVED
     assert "Öffnungszeiten" in ticket.resolution
     call.refresh_from_db()
@@ -231,14 +230,14 @@ def test_search_article_and_escalation_with_department_note_and_consent(
     # No consent yet: the server refuses to store contact data.
     page.keyboard.press("Control+Enter")
     page.wait_for_function("document.getElementById('wrapup-error').textContent.length > 0")
-    assert Ticket.objects.get(pk=call.ticket_id).status == Status.OPEN
+    assert ticket_of(call).status == Status.OPEN
 
     page.get_by_label(
         t("The caller agrees that their contact data is stored for the response")
     ).check()
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
-    ticket = Ticket.objects.get(pk=call.ticket_id)
+    ticket = ticket_of(call)
     assert ticket.status == Status.ESCALATED and ticket.department_id == department.pk
     assert ticket.service_id == indexed_article.pk and ticket.due_at is not None
     assert ticket.caller_consent and ticket.caller_email == "j.mueller@example.org"

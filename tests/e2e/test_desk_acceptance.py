@@ -44,9 +44,9 @@ from telephony.simulator.server import AcdServer, running_in_thread
 from tests.e2e.test_desk import WATCH_POP, open_desk, pop_of, t
 from tests.factories import UserFactory
 from tests.support.browser import log_in, screenshot
+from tests.support.calls import ticket_of
 from tests.support.locale import Labels, hand_off
 from tests.telephony.conftest import fast_config, wait_until
-from tickets.models import Ticket
 from tickets.workflow import Status
 
 pytestmark = [
@@ -106,7 +106,7 @@ def loss_report(search_dir: Path) -> Service:
     """
     demo_content_load()
     service = Service.objects.get(external_id=LOSS_REPORT_DLDB_ID)
-    editor = UserFactory(username="redaktion", roles=[Role.KNOWLEDGE_EDITOR])
+    editor = UserFactory.create(username="redaktion", roles=[Role.KNOWLEDGE_EDITOR])
     service_responsibilities_set(
         service=service,
         actor=editor,
@@ -126,7 +126,7 @@ def loss_department(loss_report: Service) -> Department:
 
 @pytest.fixture
 def desk_agent(db: None) -> User:
-    user = UserFactory(
+    user = UserFactory.create(
         username="petra", first_name="Petra", last_name="Schulz", roles=[Role.CALL_AGENT]
     )
     device_map(username="petra", interface=INTERFACE)
@@ -135,7 +135,7 @@ def desk_agent(db: None) -> User:
 
 @pytest.fixture
 def department_clerk(loss_department: Department) -> User:
-    user = UserFactory(
+    user = UserFactory.create(
         username="jonas", first_name="Jonas", last_name="Becker", roles=[Role.DEPARTMENT_CLERK]
     )
     membership_set(user=user, department=loss_department)
@@ -312,7 +312,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         agent.keyboard.press("Control+Enter")
         agent.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
         assert call.ticket.number in agent.locator("#desk-notice").inner_text()
-        ticket = Ticket.objects.get(pk=call.ticket_id)
+        ticket = ticket_of(call)
         assert ticket.status == Status.ESCALATED
         assert ticket.department_id == loss_department.pk
         assert ticket.service_id == loss_report.pk

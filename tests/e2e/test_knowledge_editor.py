@@ -58,10 +58,10 @@ def status_of(page: Any) -> str:
 def test_four_eyes_publishing_history_and_agent_view(
     asgi_server: str, page: Any, open_page: Any
 ) -> None:
-    UserFactory(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
-    UserFactory(username="redakteur_b", roles=[Role.KNOWLEDGE_EDITOR])
-    UserFactory(username="agentin", roles=[Role.CALL_AGENT])
-    topic = TopicFactory(name="Meldewesen und Ordnung")
+    UserFactory.create(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
+    UserFactory.create(username="redakteur_b", roles=[Role.KNOWLEDGE_EDITOR])
+    UserFactory.create(username="agentin", roles=[Role.CALL_AGENT])
+    topic = TopicFactory.create(name="Meldewesen und Ordnung")
 
     # Editor A drafts a service; the preview follows the typing.
     log_in(page, asgi_server, "redakteurin_a")
@@ -163,8 +163,8 @@ def test_four_eyes_publishing_history_and_agent_view(
 def test_a_stale_edit_shows_a_conflict_instead_of_overwriting(
     asgi_server: str, page: Any, open_page: Any
 ) -> None:
-    author = UserFactory(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
-    UserFactory(username="redakteur_b", roles=[Role.KNOWLEDGE_EDITOR])
+    author = UserFactory.create(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
+    UserFactory.create(username="redakteur_b", roles=[Role.KNOWLEDGE_EDITOR])
     service = services.service_create(actor=author, content={"title": "Hundesteuer"})
     log_in(page, asgi_server, "redakteurin_a")
     other = open_page("other-editor")
@@ -188,9 +188,9 @@ def test_a_stale_edit_shows_a_conflict_instead_of_overwriting(
 def test_stored_xss_in_every_module_renders_inert(
     asgi_server: str, page: Any, open_page: Any
 ) -> None:
-    author = UserFactory(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
-    reviewer = UserFactory(username="redakteur_b", roles=[Role.KNOWLEDGE_EDITOR])
-    UserFactory(username="agentin", roles=[Role.CALL_AGENT])
+    author = UserFactory.create(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
+    reviewer = UserFactory.create(username="redakteur_b", roles=[Role.KNOWLEDGE_EDITOR])
+    UserFactory.create(username="agentin", roles=[Role.CALL_AGENT])
 
     # The attack is typed into every module through the editor form.
     log_in(page, asgi_server, "redakteurin_a")
@@ -247,7 +247,7 @@ def test_stored_xss_in_every_module_renders_inert(
 def test_editor_pages_label_every_control_and_show_keyboard_focus(
     asgi_server: str, page: Any
 ) -> None:
-    author = UserFactory(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
+    author = UserFactory.create(username="redakteurin_a", roles=[Role.KNOWLEDGE_EDITOR])
     service = services.service_create(actor=author, content={"title": "Hundesteuer"})
     log_in(page, asgi_server, "redakteurin_a")
     unlabelled = (

@@ -53,7 +53,7 @@ async def _collect(
 def test_the_screen_pop_reaches_only_the_answering_agent(asgi_server: str) -> None:
     agents = {}
     for interface, username in DEVICES.items():
-        agents[username] = UserFactory(username=username, roles=[Role.CALL_AGENT])
+        agents[username] = UserFactory.create(username=username, roles=[Role.CALL_AGENT])
         device_map(username=username, interface=interface)
     cookies = {name: _cookie(user) for name, user in agents.items()}
     ws_url = asgi_server.replace("http://", "ws://") + "/ws/live/"

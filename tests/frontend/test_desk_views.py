@@ -37,7 +37,7 @@ def test_a_clerk_cannot_open_the_desk(client: Client, clerk: User) -> None:
 
 @pytest.mark.parametrize("role", [Role.CALL_AGENT, Role.SUPERVISOR])
 def test_agents_and_supervisors_get_the_desk(client: Client, role: Role) -> None:
-    login(client, UserFactory(roles=[role]))
+    login(client, UserFactory.create(roles=[role]))
     response = client.get("/desk/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -22,6 +23,9 @@ from tickets import services
 from tickets.models import ResponseChannel, Ticket
 from tickets.services import CallerData
 from tickets.workflow import Status
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 INBOX = "/posteingang/"
 ACTIONS = ["take", "assign", "note", "respond", "forward", "return", "wait", "resume", "close"]
@@ -52,7 +56,9 @@ def as_user(client: Client, user: User) -> Client:
     return client
 
 
-def post(client: Client, ticket: Ticket, action: str, **fields: object) -> object:
+def post(
+    client: Client, ticket: Ticket, action: str, **fields: object
+) -> _MonkeyPatchedWSGIResponse:
     data = {f"{action}-{name}": value for name, value in fields.items()}
     return client.post(f"{INBOX}{ticket.pk}/{action}/", data)
 
@@ -72,7 +78,7 @@ def test_agents_have_no_inbox(client: Client, agent: User, ticket: Ticket) -> No
     as_user(client, agent)
     for url in (INBOX, f"{INBOX}liste/", f"{INBOX}{ticket.pk}/"):
         assert client.get(url).status_code == 403
-    assert post(client, ticket, "take", version=ticket.version).status_code == 403  # type: ignore[attr-defined]
+    assert post(client, ticket, "take", version=ticket.version).status_code == 403
     assert "/posteingang/" not in client.get("/").content.decode()
 
 
@@ -86,7 +92,7 @@ def test_outsiders_see_nothing_of_another_department(
     assert client.get(f"{INBOX}{ticket.pk}/").status_code == 404
     for action in ACTIONS:
         response = post(client, ticket, action, version=ticket.version, text="x", reason="x")
-        assert response.status_code == 404, action  # type: ignore[attr-defined]
+        assert response.status_code == 404, action
     ticket.refresh_from_db()
     assert ticket.status == Status.ESCALATED and ticket.assignee is None
     assert list(ticket.timeline.values_list("code", flat=True)) == [
@@ -231,12 +237,12 @@ def test_without_consent_the_page_says_no_contact_was_stored(
 def test_take_then_respond_by_email(client: Client, clerk: User, ticket: Ticket) -> None:
     as_user(client, clerk)
     response = post(client, ticket, "take", version=ticket.version)
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.assignee == clerk and ticket.status == Status.IN_PROGRESS
 
     response = post(client, ticket, "respond", version=ticket.version, message="Erledigt.")
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == Status.ANSWERED
     html = client.get(f"{INBOX}{ticket.pk}/").content.decode()
@@ -263,13 +269,13 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing(
     services.ticket_take(ticket=ticket, actor=lead)  # a colleague was quicker
     as_user(client, clerk)
     response = post(client, ticket, "take", version=stale)
-    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert response.status_code == 409
     ticket.refresh_from_db()
     assert ticket.assignee == lead
 
     response = post(client, ticket, "respond", version=stale, message="Mein Entwurf")
-    assert response.status_code == 409  # type: ignore[attr-defined]
-    html = response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 409
+    html = response.content.decode()
     assert "data-conflict" in html
     assert "Mein Entwurf" in html, "the clerk's text is kept"
     assert f'name="respond-version" value="{ticket.version}"' in html
@@ -287,11 +293,11 @@ def test_assign_to_a_colleague_of_the_department_only(
     assert f'value="{lead.pk}"' in html and f'value="{outsider.pk}"' not in html
     assert (
         post(client, ticket, "assign", version=ticket.version, assignee=lead.pk).status_code == 302
-    )  # type: ignore[attr-defined]
+    )
     ticket.refresh_from_db()
     assert ticket.assignee == lead
     refused = post(client, ticket, "assign", version=ticket.version, assignee=outsider.pk)
-    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert refused.status_code == 400
     ticket.refresh_from_db()
     assert ticket.assignee == lead
 
@@ -299,8 +305,8 @@ def test_assign_to_a_colleague_of_the_department_only(
 @pytest.mark.django_db
 def test_internal_note_wait_resume_and_close(client: Client, clerk: User, ticket: Ticket) -> None:
     as_user(client, clerk)
-    assert post(client, ticket, "note", text="Nur intern").status_code == 302  # type: ignore[attr-defined]
-    assert post(client, ticket, "note", text="  ").status_code == 400  # type: ignore[attr-defined]
+    assert post(client, ticket, "note", text="Nur intern").status_code == 302
+    assert post(client, ticket, "note", text="  ").status_code == 400
     post(client, ticket, "take", version=ticket.version)
     ticket.refresh_from_db()
     post(client, ticket, "wait", version=ticket.version, note="Geburtsurkunde fehlt")
@@ -311,7 +317,7 @@ def test_internal_note_wait_resume_and_close(client: Client, clerk: User, ticket
     post(client, ticket, "respond", version=ticket.version, message="Antwort")
     ticket.refresh_from_db()
     response = post(client, ticket, "close", version=ticket.version, resolution="Erledigt")
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
     note = ticket.timeline.get(code="tickets.ticket.note_added")
@@ -336,13 +342,13 @@ def test_forward_and_return_take_the_ticket_out_of_the_inbox(
         department=other_department.pk,
         note="Zuständig ist Pankow",
     )
-    assert response.status_code == 302 and response["Location"] == INBOX  # type: ignore[index,attr-defined]
+    assert response.status_code == 302 and response["Location"] == INBOX
     forwarded.refresh_from_db()
     assert forwarded.department == other_department
     assert client.get(f"{INBOX}{forwarded.pk}/").status_code == 404
 
     missing_reason = post(client, returned, "return", version=returned.version, reason="")
-    assert missing_reason.status_code == 400  # type: ignore[attr-defined]
+    assert missing_reason.status_code == 400
     post(client, returned, "return", version=returned.version, reason="Kein Anliegen für uns")
     returned.refresh_from_db()
     assert returned.status == Status.RETURNED and returned.department is None
@@ -352,8 +358,8 @@ def test_forward_and_return_take_the_ticket_out_of_the_inbox(
 def test_a_callback_ticket_offers_to_record_the_callback(
     client: Client, agent: User, department: Department
 ) -> None:
-    clerk = UserFactory(username="clerk2", roles=[Role.DEPARTMENT_CLERK])
-    MembershipFactory(user=clerk, department=department)
+    clerk = UserFactory.create(username="clerk2", roles=[Role.DEPARTMENT_CLERK])
+    MembershipFactory.create(user=clerk, department=department)
     ticket = escalate(
         agent,
         department,

@@ -49,7 +49,7 @@ def test_every_role_of_the_centre_reads_published_articles(
 
 
 def test_users_without_a_role_are_refused(client: Client, published: Service) -> None:
-    login(client, UserFactory(username="nobody"))
+    login(client, UserFactory.create(username="nobody"))
     assert client.get(f"/wissen/{published.pk}/").status_code == 403
     client.logout()
     assert client.get(f"/wissen/{published.pk}/").status_code == 302
@@ -87,9 +87,9 @@ def test_modules_appear_in_the_order_agents_need_them(
 def test_departments_and_locations_with_opening_hours_are_shown(
     client: Client, agent: User, editor: User, published: Service
 ) -> None:
-    department = DepartmentFactory(name="Bürgeramt Mitte", phone="030 115")
-    ResponsibilityFactory(service=published, department=department, is_default=True)
-    location = LocationFactory(
+    department = DepartmentFactory.create(name="Bürgeramt Mitte", phone="030 115")
+    ResponsibilityFactory.create(service=published, department=department, is_default=True)
+    location = LocationFactory.create(
         name="Bürgeramt Rathaus Mitte",
         street="Karl-Marx-Allee",
         house_number="31",

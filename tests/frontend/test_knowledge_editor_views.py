@@ -54,7 +54,7 @@ def test_only_editors_may_open_the_editorial_office(
 
 
 def test_editors_see_the_list_with_filters(client: Client, editor: User) -> None:
-    topic = TopicFactory(name="Meldewesen")
+    topic = TopicFactory.create(name="Meldewesen")
     draft(editor, topic=topic)
     services.service_create(actor=editor, content={"title": "Hundesteuer"})
     login(client, editor)
@@ -75,12 +75,12 @@ def test_list_filters_by_status_department_and_overdue_review(
     overdue = services.service_create(
         actor=editor, content={"title": "Wohngeld", "review_due": dt.date(2000, 1, 1)}
     )
-    department = DepartmentFactory()
+    department = DepartmentFactory.create()
     responsible = services.service_create(actor=editor, content={"title": "Sperrmüll"})
-    ResponsibilityFactory(service=responsible, department=department)
+    ResponsibilityFactory.create(service=responsible, department=department)
     login(client, editor)
 
-    def titles(**params: object) -> set[str]:
+    def titles(**params: str | int) -> set[str]:
         page = client.get("/redaktion/", params).context["page"]
         return {s.title for s in page}
 
@@ -94,7 +94,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_services(
     client: Client, editor: User, reviewer: User
 ) -> None:
     login(client, editor)
-    topic = TopicFactory()
+    topic = TopicFactory.create()
 
     def count() -> int:
         client.get("/redaktion/")  # warm the session and permission caches alike
@@ -116,7 +116,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_services(
 
 
 def test_create_form_creates_a_draft_and_opens_it(client: Client, editor: User) -> None:
-    topic = TopicFactory()
+    topic = TopicFactory.create()
     login(client, editor)
     assert client.get("/redaktion/neu/").status_code == 200
     response = client.post(
@@ -315,7 +315,7 @@ def test_history_lists_versions_with_a_readable_diff_and_restores(
     assert "<ins" in html and "40 Euro" in html
     assert [c.field for c in response.context["changes"]] == ["fees"]
 
-    against_draft = client.get(f"/redaktion/{service.pk}/versionen/", {"from": 1, "to": "draft"})
+    against_draft = client.get(f"/redaktion/{service.pk}/versionen/", {"from": "1", "to": "draft"})
     assert [c.field for c in against_draft.context["changes"]] == ["fees"]
     assert client.get(f"/redaktion/{service.pk}/versionen/", {"to": 99}).status_code == 404
 
@@ -355,7 +355,7 @@ def test_home_links_to_knowledge_pages_by_capability(
     html = client.get("/").content.decode()
     assert 'href="/wissen/"' in html
     assert "/redaktion/" not in html
-    login(client, UserFactory(username="nobody"))
+    login(client, UserFactory.create(username="nobody"))
     assert "/wissen/" not in client.get("/").content.decode()
 
 
@@ -365,8 +365,11 @@ def test_editors_set_responsible_departments_and_locations(
     from tests.factories import LocationFactory
 
     service = publish(draft(editor, short_text="x"), author=editor, reviewer=reviewer)
-    first, second = DepartmentFactory(name="Bürgeramt 1"), DepartmentFactory(name="Standesamt")
-    location = LocationFactory(name="Rathaus Tiergarten")
+    first, second = (
+        DepartmentFactory.create(name="Bürgeramt 1"),
+        DepartmentFactory.create(name="Standesamt"),
+    )
+    location = LocationFactory.create(name="Rathaus Tiergarten")
     login(client, agent)
     url = f"/redaktion/{service.pk}/zustaendigkeit/"
     assert client.post(url, {"departments": [first.pk]}).status_code == 403

@@ -30,16 +30,16 @@ def client_for(user: User) -> APIClient:
 
 
 def _published(editor: User, reviewer: User, n: int) -> list[Service]:
-    topic = TopicFactory()
+    topic = TopicFactory.create()
     result = []
     for i in range(n):
         service = services.service_create(
             actor=editor,
             content={"title": f"Leistung {i:02}", "short_text": "*kurz*", "topic": topic},
         )
-        department = DepartmentFactory()
-        ResponsibilityFactory(service=service, department=department)
-        location = LocationFactory(department=department, authority=department.authority)
+        department = DepartmentFactory.create()
+        ResponsibilityFactory.create(service=service, department=department)
+        location = LocationFactory.create(department=department, authority=department.authority)
         services.service_responsibilities_set(
             service=service, actor=None, departments=[department], locations=[location]
         )
@@ -92,7 +92,7 @@ def test_clerks_read_published_content(clerk: User, published_service: Service) 
 
 
 def test_users_without_a_role_cannot_read(db: None) -> None:
-    nobody = UserFactory(username="nobody")
+    nobody = UserFactory.create(username="nobody")
     assert client_for(nobody).get(f"{BASE}/services/").status_code == 403
 
 
@@ -231,8 +231,8 @@ def test_list_filters_by_topic_department_status_and_overdue_review(
 
 
 def test_topics_list_the_tree(agent: User) -> None:
-    parent = TopicFactory(name="Meldewesen")
-    TopicFactory(name="Ausweise", parent=parent)
+    parent = TopicFactory.create(name="Meldewesen")
+    TopicFactory.create(name="Ausweise", parent=parent)
     body = client_for(agent).get(f"{BASE}/topics/").json()
     assert [(t["name"], t["parent"]) for t in body] == [
         ("Ausweise", parent.pk),

@@ -42,7 +42,7 @@ def dog_tax(editor: User) -> Service:
             "fees": "120 Euro",
             "forms": [{"title": "Anmeldung", "url": "https://example.org/hund.pdf"}],
             "search_terms": ["Hundesteuer", "Hundemarke"],
-            "topic": TopicFactory(name="Tiere"),
+            "topic": TopicFactory.create(name="Tiere"),
         },
     )
 

@@ -43,7 +43,7 @@ def test_demo_ids_exist_in_the_dldb_export() -> None:
 
 
 def test_loading_twice_publishes_each_article_once() -> None:
-    DepartmentFactory(office_type="buergeramt")
+    DepartmentFactory.create(office_type="buergeramt")
     loaded = knowledge_demo_load()
     assert len(loaded) == len(ARTICLES)
     assert all(s.is_demo and s.status == Service.Status.PUBLISHED for s in loaded)

@@ -31,7 +31,9 @@ def services() -> dict[str, Service]:
         short_text="Den Personalausweis beantragen Sie im Bürgeramt.",
         search_terms=["Perso", "Ausweis"],
     )
-    ResponsibilityFactory(service=perso, department=DepartmentFactory(name="Bürgeramt Mitte"))
+    ResponsibilityFactory.create(
+        service=perso, department=DepartmentFactory.create(name="Bürgeramt Mitte")
+    )
     dog = published("Hundesteuer anmelden", short_text="Hunde müssen angemeldet werden.")
     draft = service_create(actor=None, content={"title": "Geheimer Entwurf Personalausweis"})
     return {"perso": perso, "dog": dog, "draft": draft}

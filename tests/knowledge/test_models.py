@@ -27,8 +27,8 @@ def test_database_refuses_validity_ending_before_it_starts() -> None:
 
 @pytest.mark.django_db
 def test_admin_pages_of_the_knowledge_base_render() -> None:
-    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    ServiceFactory()
+    admin_user = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    ServiceFactory.create()
     client = Client()
     client.force_login(admin_user)
     for page in ("service", "topic", "serviceversion", "knowledgeevent"):

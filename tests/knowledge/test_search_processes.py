@@ -118,7 +118,7 @@ def test_four_processes_search_without_errors_and_see_each_new_article_on_their_
         return all(process.is_alive() for process in workers)
 
     try:
-        wait_for(lambda: all(ready), what="all four processes searching", alive=all_alive)
+        wait_for(lambda: all(ready[:]), what="all four processes searching", alive=all_alive)
         for i, word in enumerate(NEW_WORDS):
             with django_capture_on_commit_callbacks(execute=True):
                 ids[i] = published(f"{word} genehmigen").pk
@@ -127,7 +127,7 @@ def test_four_processes_search_without_errors_and_see_each_new_article_on_their_
                 search_index_rebuild()  # a new generation while they search
             time.sleep(0.2)  # let them search between publications
         wait_for(
-            lambda: all(count == len(NEW_WORDS) for count in seen),
+            lambda: all(count == len(NEW_WORDS) for count in seen[:]),
             what="every process to find every new article",
             alive=all_alive,
         )

@@ -181,9 +181,9 @@ def test_default_department_is_the_flagged_one_or_the_only_one(
     published_service: Service,
 ) -> None:
     assert selectors.service_default_department(published_service) is None
-    only = ResponsibilityFactory(service=published_service).department
+    only = ResponsibilityFactory.create(service=published_service).department
     assert selectors.service_default_department(published_service) == only
-    second = ResponsibilityFactory(service=published_service).department
+    second = ResponsibilityFactory.create(service=published_service).department
     assert selectors.service_default_department(published_service) is None
     services.service_responsibilities_set(
         service=published_service, actor=None, departments=[only, second], default=second
@@ -195,8 +195,8 @@ def test_default_department_is_the_flagged_one_or_the_only_one(
 
 
 def test_departments_of_delivering_locations_are_responsible(published_service: Service) -> None:
-    department = DepartmentFactory()
-    location = LocationFactory(department=department, authority=department.authority)
+    department = DepartmentFactory.create()
+    location = LocationFactory.create(department=department, authority=department.authority)
     services.service_responsibilities_set(
         service=published_service, actor=None, departments=[], locations=[location]
     )

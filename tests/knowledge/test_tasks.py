@@ -35,14 +35,16 @@ def test_beat_schedule_runs_the_reminder_weekly() -> None:
 
 
 def test_editors_get_the_services_whose_review_is_overdue(agent: User) -> None:
-    UserFactory(username="redaktion", email="redaktion@example.org", roles=[Role.KNOWLEDGE_EDITOR])
-    UserFactory(username="ohne-mail", roles=[Role.KNOWLEDGE_EDITOR])
+    UserFactory.create(
+        username="redaktion", email="redaktion@example.org", roles=[Role.KNOWLEDGE_EDITOR]
+    )
+    UserFactory.create(username="ohne-mail", roles=[Role.KNOWLEDGE_EDITOR])
     agent.email = "agent@example.org"
     agent.save()
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    ServiceFactory(title="Hund anmelden", review_due=yesterday, external_id="121494")
-    ServiceFactory(title="Noch aktuell", review_due=dt.date.today() + dt.timedelta(days=30))
-    ServiceFactory(title="Archiviert", review_due=yesterday, status=Service.Status.ARCHIVED)
+    ServiceFactory.create(title="Hund anmelden", review_due=yesterday, external_id="121494")
+    ServiceFactory.create(title="Noch aktuell", review_due=dt.date.today() + dt.timedelta(days=30))
+    ServiceFactory.create(title="Archiviert", review_due=yesterday, status=Service.Status.ARCHIVED)
 
     result = mail_review_due_services.delay()
 
@@ -55,7 +57,9 @@ def test_editors_get_the_services_whose_review_is_overdue(agent: User) -> None:
 
 
 def test_nothing_is_sent_when_no_review_is_due() -> None:
-    UserFactory(username="redaktion", email="redaktion@example.org", roles=[Role.KNOWLEDGE_EDITOR])
-    ServiceFactory(review_due=dt.date.today())
+    UserFactory.create(
+        username="redaktion", email="redaktion@example.org", roles=[Role.KNOWLEDGE_EDITOR]
+    )
+    ServiceFactory.create(review_due=dt.date.today())
     assert mail_review_due_services.delay().get() == 0
     assert mail.outbox == []

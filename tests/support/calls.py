@@ -13,6 +13,7 @@ from typing import Any
 from telephony.acd_events import CallAnswered, CallEnded, CallJoined, OfferStarted
 from telephony.models import Call
 from telephony.services import device_map, domain_event_apply
+from tickets.models import Ticket
 
 _ids = itertools.count(1)
 
@@ -128,3 +129,9 @@ def hang_up(uniqueid: str, *, interface: str, answered_at: float, at: float) -> 
             agent_interface=interface,
         )
     )
+
+
+def ticket_of(call: Call) -> Ticket:
+    """The call's ticket, fresh from the database (an answered call always has one)."""
+    assert call.ticket_id is not None, f"call {call.uniqueid} has no ticket"
+    return Ticket.objects.get(pk=call.ticket_id)

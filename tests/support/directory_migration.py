@@ -170,7 +170,8 @@ def main() -> None:
 
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE_MOVE)
-    old_apps = executor.loader.project_state([t for t in BEFORE_MOVE if t[1]]).apps
+    applied = [(app, name) for app, name in BEFORE_MOVE if name]
+    old_apps = executor.loader.project_state(applied).apps
     _fill(old_apps)
     before = _dump(old_apps, {name: f"knowledge.{name}" for name in MOVED}, "knowledge")
 

@@ -41,5 +41,5 @@ def article_of(department: Department, **content: Any) -> Service:
     editor = UserFactory.create(roles=[Role.KNOWLEDGE_EDITOR])
     reviewer = UserFactory.create(roles=[Role.KNOWLEDGE_EDITOR])
     service = draft(editor, **content)
-    ResponsibilityFactory(service=service, department=department, is_default=True)
+    ResponsibilityFactory.create(service=service, department=department, is_default=True)
     return publish(service, author=editor, reviewer=reviewer)

@@ -48,13 +48,13 @@ class SyncFold(Fold):
             return self.changed.wait_for(predicate, timeout)
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
         time.sleep(0.01)
-    return predicate()
+    return bool(predicate())
 
 
 @pytest.fixture

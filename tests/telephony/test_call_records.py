@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def mapped_agents() -> dict[str, User]:
     users = {}
     for interface, username in DEVICES.items():
-        users[username] = UserFactory(username=username, roles=[Role.CALL_AGENT])
+        users[username] = UserFactory.create(username=username, roles=[Role.CALL_AGENT])
         device_map(username=username, interface=interface)
     return users
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def agent() -> User:
-    return UserFactory(username="petra", roles=[Role.CALL_AGENT])
+    return UserFactory.create(username="petra", roles=[Role.CALL_AGENT])
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ def test_the_pop_is_sent_before_the_answer_is_written_and_the_ticket_follows(
     assert pop["data"]["caller_number"] == "+49 30 1234567"
     assert pop["data"]["caller_name"] == "Müller, Jürgen"
     assert (pop["data"]["queue"], pop["data"]["wait_seconds"]) == ("115", 7)
+    assert call.answered_at is not None
     assert pop["data"]["answered_at"] == call.answered_at.isoformat()
 
     assert follow_up["type"] == "call.ticket" and follow_up["groups"] == [f"user.{agent.pk}"]

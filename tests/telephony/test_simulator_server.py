@@ -7,11 +7,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from telephony.acd_events import CallEnded, CallJoined
+from telephony.acd_events import CallEnded, CallJoined, DomainEvent
 from telephony.ami.framing import FrameParser, Message
 from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, QueueStatusSnapshot
@@ -45,7 +46,7 @@ class RecordingMachine(StateMachine):
         super().__init__("sim")
         self.items: list[Item] = []
 
-    def handle(self, item: Item) -> list:  # type: ignore[type-arg]
+    def handle(self, item: Item) -> list[DomainEvent]:
         self.items.append(item)
         return super().handle(item)
 
@@ -68,7 +69,7 @@ def adapter(
         listener.stop()
 
 
-def finished(fold: SyncFold, outcome: str) -> list[dict]:  # type: ignore[type-arg]
+def finished(fold: SyncFold, outcome: str) -> list[dict[str, Any]]:
     return [c for c in list(fold.calls.values()) if c["outcome"] == outcome]
 
 
@@ -210,7 +211,7 @@ class RawClient:
     def listing(self, action_id: str) -> list[Message]:
         start = self.answer(action_id)
         assert start.get("EventList") == "start"
-        items = []
+        items: list[Message] = []
         while True:
             message = self.read_until(lambda m: m.action_id == action_id)
             if message.get("EventList") == "Complete":
@@ -231,7 +232,7 @@ def test_the_wire_speaks_ami_9(simulator: AcdServer) -> None:
     pong = client.answer("p1")
     assert pong.headers[:3] == (("Response", "Success"), ("ActionID", "p1"), ("Ping", "Pong"))
     client.send(Action="Bogus", ActionID="b1")
-    assert client.answer("b1").get("Message", "").startswith("Invalid/unknown command: Bogus.")
+    assert (client.answer("b1").get("Message") or "").startswith("Invalid/unknown command: Bogus.")
     client.send(Action="QueueStatus", ActionID="qs")
     items = client.listing("qs")
     params = [m for m in items if m.event == "QueueParams"]
@@ -271,7 +272,7 @@ def test_events_go_to_every_client_that_wants_them(simulator: AcdServer) -> None
     assert clients[0].read_until(lambda m: m == called) == called
     clients[1].send(Action="Ping", ActionID="p")
     clients[1].answer("p")
-    assert all(m.get("Privilege", "").startswith("agent") for m in clients[1].inbox if m.event)
+    assert all((m.get("Privilege") or "").startswith("agent") for m in clients[1].inbox if m.event)
     clients[2].send(Action="Ping", ActionID="p")
     clients[2].answer("p")
     assert not [m for m in clients[2].inbox if m.event]

@@ -17,7 +17,7 @@ from knowledge.models import SearchUse
 from knowledge.search.index import search_index_rebuild
 from telephony.models import Call
 from tests.factories import UserFactory
-from tests.support.calls import put_call_through
+from tests.support.calls import put_call_through, ticket_of
 from tests.support.clock import MONDAY_10
 from tests.support.knowledge import article_of
 from tickets.models import Ticket
@@ -57,7 +57,7 @@ def test_first_contact_closes_the_ticket_and_records_after_call_work(
     ended_call.refresh_from_db()
     assert ended_call.after_call_work_seconds == 42
     assert ended_call.wrap_up_outcome == "first_contact"
-    ticket = Ticket.objects.get(pk=ended_call.ticket_id)
+    ticket = ticket_of(ended_call)
     assert ticket.status == Status.RESOLVED
     assert "Termin online gebucht." in ticket.resolution
     assert ticket.timeline.filter(code="tickets.ticket.closed").exists()
@@ -70,7 +70,7 @@ def test_wrap_up_while_still_talking_records_no_after_call_work(
     response = wrap_up(agent_client, call, outcome="not_115")
     assert response.status_code == 200, response.json()
     assert response.json()["after_call_work_seconds"] == 0
-    assert Ticket.objects.get(pk=call.ticket_id).status == Status.RESOLVED
+    assert ticket_of(call).status == Status.RESOLVED
 
 
 def test_escalation_goes_to_the_chosen_department_with_a_deadline(
@@ -95,7 +95,7 @@ def test_escalation_goes_to_the_chosen_department_with_a_deadline(
 
     assert response.status_code == 200, response.json()
     assert response.json()["ticket"]["department"] == other_department.pk
-    ticket = Ticket.objects.get(pk=ended_call.ticket_id)
+    ticket = ticket_of(ended_call)
     assert ticket.status == Status.ESCALATED
     assert ticket.department == other_department
     assert ticket.service == service
@@ -115,7 +115,7 @@ def test_escalation_without_a_department_takes_the_articles_responsible_one(
         agent_client, ended_call, outcome="escalated", service=service.pk, note="Bitte prüfen."
     )
     assert response.status_code == 200, response.json()
-    assert Ticket.objects.get(pk=ended_call.ticket_id).department == department
+    assert ticket_of(ended_call).department == department
 
 
 def test_escalation_needs_a_note(
@@ -124,7 +124,7 @@ def test_escalation_needs_a_note(
     response = wrap_up(agent_client, ended_call, outcome="escalated", department=department.pk)
     assert response.status_code == 400
     assert response.json()["code"]
-    assert Ticket.objects.get(pk=ended_call.ticket_id).status == Status.OPEN
+    assert ticket_of(ended_call).status == Status.OPEN
     ended_call.refresh_from_db()
     assert ended_call.wrapped_up_at is None
 
@@ -142,7 +142,7 @@ def test_contact_data_without_consent_is_refused(
     )
     assert response.status_code == 400
     assert list(response.json()["extra"]["fields"]) == ["caller.consent"]
-    ticket = Ticket.objects.get(pk=ended_call.ticket_id)
+    ticket = ticket_of(ended_call)
     assert ticket.status == Status.OPEN and ticket.caller_email == ""
 
 
@@ -173,7 +173,7 @@ def test_callback_needs_phone_and_consent_and_stores_them(
         caller={"consent": True, "phone": "030 7654321"},
     )
     assert response.status_code == 200, response.json()
-    ticket = Ticket.objects.get(pk=ended_call.ticket_id)
+    ticket = ticket_of(ended_call)
     assert ticket.status == Status.RESOLVED
     assert ticket.caller_consent and ticket.response_channel == "callback"
     assert ticket.caller_phone == "030 7654321"
@@ -182,7 +182,7 @@ def test_callback_needs_phone_and_consent_and_stores_them(
 def test_a_stale_ticket_version_is_a_conflict(agent_client: Client, ended_call: Call) -> None:
     assert ended_call.ticket is not None
     stale = ended_call.ticket.version
-    Ticket.objects.filter(pk=ended_call.ticket_id).update(version=stale + 1)
+    Ticket.objects.filter(pk=ended_call.ticket.pk).update(version=stale + 1)
     response = wrap_up(agent_client, ended_call, outcome="first_contact", version=stale)
     assert response.status_code == 409
     assert response.json()["code"] == "stale_version"
@@ -197,13 +197,13 @@ def test_a_call_is_wrapped_up_once(agent_client: Client, ended_call: Call) -> No
 
 
 def test_another_agent_gets_404(ended_call: Call) -> None:
-    other = UserFactory(username="other-agent", roles=[Role.CALL_AGENT])
+    other = UserFactory.create(username="other-agent", roles=[Role.CALL_AGENT])
     client = Client()
     client.force_login(other)
     response = wrap_up(client, ended_call, outcome="first_contact")
     assert response.status_code == 404
     assert response.json()["code"] == "call_not_found"
-    assert Ticket.objects.get(pk=ended_call.ticket_id).status == Status.OPEN
+    assert ticket_of(ended_call).status == Status.OPEN
 
 
 def test_a_clerk_may_not_wrap_up(ended_call: Call, clerk: User) -> None:

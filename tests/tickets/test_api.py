@@ -122,10 +122,10 @@ def test_list_shows_clerks_only_their_departments_with_filters(
     clerk: User, agent: User, department: Department, other_department: Department
 ) -> None:
     now = dt.datetime.now(tz=BERLIN)
-    mine = TicketFactory(
+    mine = TicketFactory.create(
         department=department, status=Status.ESCALATED, due_at=now - dt.timedelta(hours=1)
     )
-    TicketFactory(department=other_department, status=Status.ESCALATED)
+    TicketFactory.create(department=other_department, status=Status.ESCALATED)
     body = client_for(clerk).get("/api/v1/tickets/").json()
     assert [t["id"] for t in body["results"]] == [mine.pk]
     assert body["results"][0]["overdue"] is True
@@ -185,7 +185,7 @@ def test_list_pages_keep_the_deadline_order_and_the_query_count(
 ) -> None:
     now = dt.datetime.now(tz=BERLIN)
     tickets = [
-        TicketFactory(
+        TicketFactory.create(
             department=department,
             status=Status.ESCALATED,
             due_at=now + dt.timedelta(hours=h),
@@ -216,9 +216,9 @@ def test_list_rows_are_the_declared_fields(
     clerk.first_name, clerk.last_name = "Karla", "Klar"
     clerk.save()
     now = dt.datetime.now(tz=BERLIN)
-    TicketFactory(department=department, assignee=clerk, due_at=now - dt.timedelta(hours=1))
-    TicketFactory(department=department, status=Status.IN_PROGRESS, due_at=now)
-    TicketFactory(department=None, due_at=None)
+    TicketFactory.create(department=department, assignee=clerk, due_at=now - dt.timedelta(hours=1))
+    TicketFactory.create(department=department, status=Status.IN_PROGRESS, due_at=now)
+    TicketFactory.create(department=None, due_at=None)
     context = {"now": now}
     rows = Ticket.objects.select_related("department", "assignee").only(*io.LIST_COLUMNS)
     assert len(rows) == 3

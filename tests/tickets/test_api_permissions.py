@@ -96,7 +96,7 @@ MATRIX: list[tuple[str, str, Payload | None, tuple[int, ...]]] = [
     (
         "forward-to-participant",
         "open_ticket",
-        with_version(participant=lambda r: VerbundParticipantFactory().pk),
+        with_version(participant=lambda r: VerbundParticipantFactory.create().pk),
         (200, 200, 404, 404, 404, 403, 403),
     ),
     ("notes", "escalated", lambda r, t: {"text": "Notiz"}, (201, 201, 201, 201, 404, 403, 403)),

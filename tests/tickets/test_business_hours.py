@@ -140,7 +140,7 @@ def test_department_without_calendar_gets_the_default_week_and_region(
     settings: Settings,
 ) -> None:
     settings.CALLCENTER_HOLIDAY_REGION = "BE"
-    spec = calendar_spec_for_department(DepartmentFactory(calendar=None))
+    spec = calendar_spec_for_department(DepartmentFactory.create(calendar=None))
     assert spec.weekly == DEFAULT_WEEKLY
     assert spec.holiday_region == "BE"
     assert spec.time_zone == "Europe/Berlin"
@@ -152,7 +152,7 @@ def test_department_calendar_is_loaded_with_intervals_region_and_closures() -> N
     OpeningHours.objects.create(calendar=calendar, weekday=0, opens=dt.time(13), closes=dt.time(16))
     OpeningHours.objects.create(calendar=calendar, weekday=0, opens=dt.time(8), closes=dt.time(12))
     ClosureDay.objects.create(calendar=calendar, date=dt.date(2026, 3, 9))
-    spec = calendar_spec_for_department(DepartmentFactory(calendar=calendar))
+    spec = calendar_spec_for_department(DepartmentFactory.create(calendar=calendar))
     assert spec.weekly == {0: ((dt.time(8), dt.time(12)), (dt.time(13), dt.time(16)))}
     assert spec.holiday_region == "BE"
     assert spec.closures == frozenset({dt.date(2026, 3, 9)})
@@ -164,6 +164,6 @@ def test_department_calendar_is_loaded_with_intervals_region_and_closures() -> N
 def test_calendar_region_falls_back_to_the_centre_setting(settings: Settings) -> None:
     settings.CALLCENTER_HOLIDAY_REGION = "NW"
     calendar = BusinessCalendar.objects.create(name="Ohne Region")
-    spec = calendar_spec_for_department(DepartmentFactory(calendar=calendar))
+    spec = calendar_spec_for_department(DepartmentFactory.create(calendar=calendar))
     assert spec.holiday_region == "NW"
     assert spec.weekly == DEFAULT_WEEKLY

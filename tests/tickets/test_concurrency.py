@@ -46,10 +46,10 @@ def race(worker: Callable[[int], Any], n: int = ATTEMPTS) -> list[Any]:
 def test_twenty_concurrent_takes_exactly_one_wins(
     on_postgres: None, transactional_db: None, department: Department
 ) -> None:
-    clerks = [UserFactory(roles=[Role.DEPARTMENT_CLERK]) for _ in range(ATTEMPTS)]
+    clerks = [UserFactory.create(roles=[Role.DEPARTMENT_CLERK]) for _ in range(ATTEMPTS)]
     for clerk in clerks:
-        MembershipFactory(user=clerk, department=department)
-    agent = UserFactory(roles=[Role.CALL_AGENT])
+        MembershipFactory.create(user=clerk, department=department)
+    agent = UserFactory.create(roles=[Role.CALL_AGENT])
     ticket = services.ticket_create(actor=agent, subject="Wer nimmt mich?")
     ticket = services.ticket_escalate(ticket=ticket, actor=agent, department=department)
 
@@ -102,7 +102,7 @@ def test_twenty_concurrent_escalations_through_the_api_one_200_the_rest_409(
 ) -> None:
     from rest_framework.test import APIClient
 
-    agents = [UserFactory(roles=[Role.CALL_AGENT]) for _ in range(ATTEMPTS)]
+    agents = [UserFactory.create(roles=[Role.CALL_AGENT]) for _ in range(ATTEMPTS)]
     ticket = services.ticket_create(actor=agents[0], subject="Wohin damit?")
     url = f"/api/v1/tickets/{ticket.pk}/escalate"
 

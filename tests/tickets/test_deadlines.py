@@ -30,7 +30,7 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
 @pytest.fixture
 def berlin_department() -> Department:
     calendar = BusinessCalendar.objects.create(name="Bezirksamt Mitte", holiday_region="BE")
-    return DepartmentFactory(calendar=calendar)
+    return DepartmentFactory.create(calendar=calendar)
 
 
 def escalate_at(moment: dt.datetime, agent: User, department: Department) -> Ticket:

@@ -22,7 +22,7 @@ NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 def _ticket(department: Department | None, due_hours: float | None, **fields: object) -> Ticket:
     due = NOW + dt.timedelta(hours=due_hours) if due_hours is not None else None
     fields.setdefault("status", Status.ESCALATED if department else Status.OPEN)
-    return TicketFactory(department=department, due_at=due, **fields)
+    return TicketFactory.create(department=department, due_at=due, **fields)
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ def test_escalation_sets_department_deadline_and_reminder(
 def test_escalation_proposes_the_department_responsible_for_the_service(
     agent: User, department: Department, other_department: Department
 ) -> None:
-    responsibility = ResponsibilityFactory(department=department, is_default=True)
+    responsibility = ResponsibilityFactory.create(department=department, is_default=True)
     ticket = services.ticket_create(actor=agent, subject="x", service=responsibility.service)
     escalated = services.ticket_escalate(ticket=ticket, actor=agent)
     assert escalated.department == department
@@ -129,7 +129,7 @@ def test_escalation_proposes_the_department_responsible_for_the_service(
 def test_choosing_another_department_than_the_responsible_one_needs_a_note(
     agent: User, department: Department, other_department: Department
 ) -> None:
-    responsibility = ResponsibilityFactory(department=department, is_default=True)
+    responsibility = ResponsibilityFactory.create(department=department, is_default=True)
     ticket = services.ticket_create(actor=agent, subject="x", service=responsibility.service)
     with pytest.raises(TicketInvalid) as info:
         services.ticket_escalate(ticket=ticket, actor=agent, department=other_department)
@@ -244,7 +244,7 @@ def test_return_and_reescalate_gives_a_fresh_deadline(
     assert returned.department is None
     assert returned.timeline.last().data["from_department"] == department.pk  # type: ignore[union-attr]
     frozen.move_to(at(3, 3, 10))
-    target = DepartmentFactory()
+    target = DepartmentFactory.create()
     ticket = services.ticket_reescalate(ticket=returned, actor=agent, department=target)
     assert ticket.status == Status.ESCALATED
     assert ticket.department == target
@@ -288,7 +288,7 @@ def test_forward_to_another_115_participant_sends_a_structured_mail(
     agent: User,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    participant = VerbundParticipantFactory(name="115 Hamburg", email="hh@example.invalid")
+    participant = VerbundParticipantFactory.create(name="115 Hamburg", email="hh@example.invalid")
     with django_capture_on_commit_callbacks(execute=True):
         ticket = services.ticket_forward_to_participant(
             ticket=open_ticket, actor=agent, participant=participant, note="Hamburger Anliegen"
@@ -358,7 +358,7 @@ def test_deleting_an_actor_keeps_their_timeline_rows(open_ticket: Ticket, agent:
 def test_a_ticket_handed_to_another_participant_cannot_be_reopened(
     open_ticket: Ticket, agent: User
 ) -> None:
-    participant = VerbundParticipantFactory()
+    participant = VerbundParticipantFactory.create()
     ticket = services.ticket_forward_to_participant(
         ticket=open_ticket, actor=agent, participant=participant
     )

@@ -111,7 +111,7 @@ def test_a_new_deadline_brings_a_new_reminder(
     frozen.move_to(at(3, 3, 18))
     assert run_notify(django_capture_on_commit_callbacks) == 1
     returned = services.ticket_return(ticket=in_progress, actor=clerk, reason="Falsches Amt")
-    services.ticket_reescalate(ticket=returned, actor=agent, department=DepartmentFactory())
+    services.ticket_reescalate(ticket=returned, actor=agent, department=DepartmentFactory.create())
     frozen.move_to(at(3, 5, 16))  # 18 service hours after Tuesday 18:00
     assert run_notify(django_capture_on_commit_callbacks) == 1
     assert len(mail.outbox) == 2

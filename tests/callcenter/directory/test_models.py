@@ -30,16 +30,16 @@ def test_malformed_opening_hours_are_reported(value: object) -> None:
 
 @pytest.mark.django_db
 def test_location_full_clean_validates_opening_hours() -> None:
-    location = LocationFactory(opening_hours=[{"weekday": 1, "opens": "x", "closes": "y"}])
+    location = LocationFactory.create(opening_hours=[{"weekday": 1, "opens": "x", "closes": "y"}])
     with pytest.raises(ValidationError):
         location.full_clean()
 
 
 @pytest.mark.django_db
 def test_admin_pages_of_the_directory_render() -> None:
-    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    DepartmentFactory()
-    LocationFactory()
+    admin_user = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    DepartmentFactory.create()
+    LocationFactory.create()
     client = Client()
     client.force_login(admin_user)
     for page in ("authority", "department", "businesscalendar", "location"):
