@@ -14,7 +14,7 @@ from telephony.models import Call
 from telephony.queue_log import parse_queue_log, reconcile
 from tests.asterisk.conftest import RunningAdapter
 from tests.support.asterisk import Asterisk
-from tests.telephony.conftest import wait_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.asterisk
 
@@ -41,8 +41,7 @@ def test_a_crash_with_calls_up_is_survived_without_duplicates(
                 number=f"+4930889{index}", name="Wartend", hold=90, qmax=90, queue="115-nacht"
             )
     assert wait_until(
-        lambda: sum(c.answered_at is not None for c in _calls()) == 3 and len(_calls()) == 5,
-        timeout=20,
+        lambda: sum(c.answered_at is not None for c in _calls()) == 3 and len(_calls()) == 5
     )
     before = {c.uniqueid for c in _calls()}
 
@@ -51,10 +50,8 @@ def test_a_crash_with_calls_up_is_survived_without_duplicates(
     time.sleep(1.0)  # the adapter backs off against a closed port meanwhile
     asterisk.start()
     # Reconnected once, with the resync closing what Asterisk lost.
-    assert wait_until(lambda: client.sessions == 2, timeout=20)
-    assert wait_until(
-        lambda: all(c.ended_at is not None for c in _calls() if c.uniqueid in before), timeout=15
-    )
+    assert wait_until(lambda: client.sessions == 2)
+    assert wait_until(lambda: all(c.ended_at is not None for c in _calls() if c.uniqueid in before))
     lost = [c for c in _calls() if c.uniqueid in before]
     assert all(c.end_inferred for c in lost)
     assert sorted(c.outcome for c in lost) == ["answered"] * 3 + ["unknown"] * 2
@@ -64,9 +61,7 @@ def test_a_crash_with_calls_up_is_survived_without_duplicates(
             driver.call(number=f"+4930890{index}", name="Danach", hold=30, talk=1, ring=0.5)
         driver.call(number="+49308910", name="Danach", hold=1, queue="115-nacht")
         driver.call(number="+49308911", name="Danach", hold=30, qmax=3, queue="115-nacht")
-    assert wait_until(
-        lambda: len(_calls()) == 9 and all(c.ended_at is not None for c in _calls()), timeout=30
-    )
+    assert wait_until(lambda: len(_calls()) == 9 and all(c.ended_at is not None for c in _calls()))
     after = [c for c in _calls() if c.uniqueid not in before]
     assert sorted(c.outcome for c in after) == ["abandoned", "answered", "answered", "timeout"]
     assert not any(c.end_inferred for c in after)

@@ -19,7 +19,7 @@ from telephony.models import AgentStatus, Call
 from tests.asterisk.conftest import ADAPTER, RunningAdapter
 from tests.factories import TicketFactory
 from tests.support.asterisk import DRIVER, Asterisk
-from tests.telephony.conftest import wait_until
+from tests.support.waiting import wait_until
 from tickets.models import TimelineEntry
 
 pytestmark = pytest.mark.asterisk
@@ -99,8 +99,7 @@ def test_pause_from_the_desk_pauses_the_member_with_its_reason_and_the_queue_ski
         assert wait_until(
             lambda: (
                 Call.objects.filter(system_id="asterisk-pause", ended_at__isnull=False).count() == 3
-            ),
-            timeout=30,
+            )
         )
         calls = Call.objects.filter(system_id="asterisk-pause").prefetch_related("offers")
         assert {c.agent_interface for c in calls} == {"Local/2103@agents/n"}
@@ -172,7 +171,7 @@ def test_callback_rings_the_agents_member_first_then_dials_the_citizen(
         def citizen_dialled(e: AmiEvent) -> bool:
             return e.header.name == "Newexten" and _field(e, "Context") == "callback"
 
-        assert wait_until(lambda: tap.first(citizen_dialled) is not None, timeout=15)
+        assert wait_until(lambda: tap.first(citizen_dialled) is not None)
         agent_rang = tap.first(lambda e: e.header.name == "Newchannel")
         agent_answered, citizen = tap.first(answered_by_agent), tap.first(citizen_dialled)
         assert agent_rang is not None and agent_answered is not None and citizen is not None

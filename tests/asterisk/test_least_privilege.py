@@ -22,7 +22,7 @@ from telephony.models import AgentStatus, Call
 from tests.asterisk.conftest import ADAPTER, ADAPTER_USER, RunningAdapter
 from tests.factories import TicketFactory
 from tests.support.asterisk import Asterisk, ManagerUser
-from tests.telephony.conftest import wait_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.asterisk
 
@@ -98,8 +98,7 @@ def test_the_adapter_needs_and_sends_only_what_the_readme_grants(
         )
         assert response.status_code == 202, response.json()
     assert wait_until(
-        lambda: Call.objects.filter(system_id=SYSTEM_ID, ended_at__isnull=False).count() == 3,
-        timeout=30,
+        lambda: Call.objects.filter(system_id=SYSTEM_ID, ended_at__isnull=False).count() == 3
     )
     outcomes = sorted(Call.objects.filter(system_id=SYSTEM_ID).values_list("outcome", flat=True))
     assert outcomes == ["abandoned", "answered", "timeout"]

@@ -14,7 +14,7 @@ from telephony.models import Call
 from telephony.queue_log import Difference, LoggedCall, parse_queue_log, reconcile
 from tests.asterisk.conftest import AGENTS, Desks, RunningAdapter
 from tests.support.asterisk import Asterisk
-from tests.telephony.conftest import wait_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.asterisk
 
@@ -71,13 +71,12 @@ def test_fifty_four_calls_match_the_queue_log_and_pop_once_at_the_right_desk(
                 talk=call.talk,
             )
             time.sleep(0.6)  # arrivals spread over half a minute
-    assert wait_until(lambda: _finished(asterisk, len(plan)), timeout=120)
+    assert wait_until(lambda: _finished(asterisk, len(plan)))
     logged = _finished(asterisk, len(plan))
     assert wait_until(
         lambda: (
             Call.objects.filter(system_id=SYSTEM_ID, ended_at__isnull=False).count() >= len(logged)
-        ),
-        timeout=30,
+        )
     )
     elapsed = time.monotonic() - started
 
@@ -115,7 +114,7 @@ def test_fifty_four_calls_match_the_queue_log_and_pop_once_at_the_right_desk(
         pops = [e for name in desks.received for e in desks.events(name, "call.answered")]
         return len(pops) >= len(answered)
 
-    assert wait_until(all_popped, timeout=10)
+    assert wait_until(all_popped)
     for username in AGENTS:
         pops = Counter(e["data"]["uniqueid"] for e in desks.events(username, "call.answered"))
         mine = {callid for callid, c in answered.items() if MEMBER_USERS[c.agent or ""] == username}

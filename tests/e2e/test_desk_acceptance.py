@@ -46,7 +46,8 @@ from tests.factories import UserFactory
 from tests.support.browser import log_in, screenshot
 from tests.support.calls import ticket_of
 from tests.support.locale import Labels, hand_off
-from tests.telephony.conftest import fast_config, wait_until
+from tests.support.waiting import wait_until
+from tests.telephony.conftest import fast_config
 from tickets.workflow import Status
 
 pytestmark = [
@@ -164,7 +165,7 @@ def acd(asgi_server: str, desk_agent: User) -> Iterator[Acd]:
         thread = threading.Thread(target=run, name="ami-adapter", daemon=True)
         thread.start()
         try:
-            assert wait_until(lambda: runtime.status.connected, timeout=10), "no AMI session"
+            assert wait_until(lambda: runtime.status.connected), "no AMI session"
             yield acd
         finally:
             runtime.stop()
@@ -181,7 +182,7 @@ def ring(acd: Acd) -> Call:
     uniqueid = acd.server.call_put_through(
         interface=INTERFACE, caller_number=CALLER_NUMBER, caller_name=CALLER_NAME
     )
-    assert wait_until(lambda: Call.objects.filter(uniqueid=uniqueid).exists(), timeout=5)
+    assert wait_until(lambda: Call.objects.filter(uniqueid=uniqueid).exists())
     return Call.objects.get(uniqueid=uniqueid)
 
 

@@ -31,6 +31,19 @@ def wait_for(
         time.sleep(poll)
 
 
+def wait_until(condition: Callable[[], object]) -> bool:
+    """Whether ``condition()`` came true (polled); false only after the hang guard.
+
+    For ``assert wait_until(...)`` where the assertion's own message says enough.
+    """
+    guard = time.monotonic() + HANG_GUARD_S
+    while not condition():
+        if time.monotonic() > guard:
+            return False
+        time.sleep(POLL_S / 5)
+    return True
+
+
 def port_open(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):

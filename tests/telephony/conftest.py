@@ -11,6 +11,7 @@ from telephony.acd_events import DomainEvent
 from telephony.ami.client import AmiConfig
 from telephony.ami.listener import AmiListener
 from tests.support.ami_replay import AmiReplayServer, Script, running_in_thread
+from tests.support.waiting import HANG_GUARD_S, POLL_S
 from tests.telephony.helpers import Fold
 
 
@@ -43,18 +44,16 @@ class SyncFold(Fold):
             self.feed([event])
             self.changed.notify_all()
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    def wait_for(self, predicate: Callable[[], bool]) -> bool:
+        """Whether the folded events came to satisfy ``predicate`` (false only on a hang)."""
+        # Woken by every folded event, and polling too: some predicates read other state.
+        guard = time.monotonic() + HANG_GUARD_S
         with self.changed:
-            return self.changed.wait_for(predicate, timeout)
-
-
-def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
+            while not predicate():
+                if time.monotonic() > guard:
+                    return False
+                self.changed.wait(POLL_S)
             return True
-        time.sleep(0.01)
-    return bool(predicate())
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.utils import timezone
 from telephony.models import Call, ListenerLease
 from telephony.runtime import LEASE_SECONDS, lease_acquire, lease_release
 from tests.support.ami_replay import AmiReplayServer, Script
-from tests.telephony.conftest import wait_until
+from tests.support.waiting import wait_until
 from tests.telephony.helpers import transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,10 +66,9 @@ def test_ami_listen_records_calls_reports_health_and_stops_on_sigterm(
     )
     process = _ami_listen(simulator.port)
     try:
-        assert wait_until(lambda: Call.objects.filter(ended_at__isnull=False).exists(), 30)
+        assert wait_until(lambda: Call.objects.filter(ended_at__isnull=False).exists())
         assert wait_until(
-            lambda: ListenerLease.objects.filter(connected=True, events_processed__gt=0).exists(),
-            15,
+            lambda: ListenerLease.objects.filter(connected=True, events_processed__gt=0).exists()
         )
         ami = client.get("/healthz").json()["ami"]
         assert ami[0]["system_id"] == "asterisk-test"

@@ -17,7 +17,8 @@ from telephony.models import Call
 from telephony.services import device_map, domain_event_apply
 from tests.factories import UserFactory
 from tests.support.ami_replay import AmiReplayServer
-from tests.telephony.conftest import fast_config, wait_until
+from tests.support.waiting import wait_until
+from tests.telephony.conftest import fast_config
 from tests.telephony.helpers import DEVICES, EXPECTED, SCENARIOS
 from tests.telephony.test_replay import scripts_for
 
@@ -53,10 +54,9 @@ def _replay_into_database(
             lambda: (
                 Call.objects.filter(uniqueid__in=wanted, ended_at__isnull=False).count()
                 == len(wanted)
-            ),
-            timeout=30,
+            )
         ), f"{scenario}: calls did not end"
-        assert wait_until(lambda: simulator.streams_finished == len(simulator.scripts), timeout=20)
+        assert wait_until(lambda: simulator.streams_finished == len(simulator.scripts))
     finally:
         listener.stop()
     assert listener.client.error is None

@@ -15,7 +15,8 @@ from telephony.ami.framing import Message
 from telephony.ami.session import Item, SessionLost, SessionStarted
 from telephony.exceptions import AmiError
 from tests.support.ami_replay import Script
-from tests.telephony.conftest import fast_config, wait_until
+from tests.support.waiting import wait_until
+from tests.telephony.conftest import fast_config
 from tests.telephony.helpers import EXPECTED, transcript
 
 D = "d_simple_answered_agent_hangs_up.txt"
@@ -44,7 +45,7 @@ def test_a_silent_server_is_detected_by_the_ping_watchdog(simulator_factory: Any
     client = AmiClient(config, items.append)
     client.start()
     try:
-        assert wait_until(lambda: client.sessions == 2, timeout=5)
+        assert wait_until(lambda: client.sessions == 2)
         lost = [i for i in items if isinstance(i, SessionLost)]
         assert lost and lost[0].reason == "connection closed by us"
         assert simulator.connections == 2
@@ -84,11 +85,11 @@ def test_a_slow_consumer_never_stops_the_reader_draining_the_socket(
     client.start()
     try:
         total = 53 + 2  # the transcript's messages plus the two resync lists' answers
-        assert wait_until(lambda: client.received_messages >= total, timeout=5)
+        assert wait_until(lambda: client.received_messages >= total)
         assert len(handled) < 20  # the consumer is still far behind...
         assert simulator.streams_finished == 1  # ...and the server wrote everything
         release.set()
-        assert wait_until(lambda: len(handled) >= 52, timeout=5)
+        assert wait_until(lambda: len(handled) >= 52)
     finally:
         release.set()
         client.stop()
@@ -106,7 +107,7 @@ def test_an_overflowing_queue_drops_the_connection_and_resyncs(simulator_factory
     client = AmiClient(fast_config(simulator.port, queue_size=5), stuck)
     client.start()
     try:
-        assert wait_until(lambda: simulator.connections == 2, timeout=5)
+        assert wait_until(lambda: simulator.connections == 2)
         assert client.dropped_events > 0
         release.set()
         assert wait_until(lambda: sum(isinstance(i, SessionStarted) for i in items) == 2)
@@ -220,7 +221,7 @@ def test_reconnect_backoff_doubles_up_to_the_cap_with_a_fresh_transport_each_tim
     client = AmiClient(config, lambda item: None)
     client.start()
     try:
-        assert wait_until(lambda: len(attempts) >= 7, timeout=5)
+        assert wait_until(lambda: len(attempts) >= 7)
     finally:
         client.stop()
     gaps = [b - a for a, b in itertools.pairwise(attempts[:7])]

@@ -146,8 +146,7 @@ def test_the_adapter_learns_state_interfaces_and_offers_reach_the_phone_owner(
             lambda: any(
                 isinstance(e, OfferStarted) and e.interface == "Local/2101@from-queue/n"
                 for e in fold.events
-            ),
-            timeout=15,
+            )
         )
     finally:
         listener.stop()

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.support.ami_replay import AmiReplayServer, Script
-from tests.telephony.conftest import SyncFold, wait_until
+from tests.support.waiting import wait_until
+from tests.telephony.conftest import SyncFold
 from tests.telephony.helpers import EXPECTED, SCENARIOS, parts, transcript
 
 
@@ -39,8 +40,8 @@ def replay(
     scripts = scripts_for(scenario, times=times, **options)
     simulator = simulator_factory(*scripts)
     listener, fold = listener_factory(simulator.port, read_size=read_size)
-    assert fold.wait_for(all_ended(fold, scenario), timeout=20)
-    assert wait_until(lambda: simulator.streams_finished == len(scripts), timeout=20)
+    assert fold.wait_for(all_ended(fold, scenario))
+    assert wait_until(lambda: simulator.streams_finished == len(scripts))
     listener.stop()
     assert listener.client.error is None
     return fold, simulator

@@ -22,7 +22,8 @@ from telephony.exceptions import AmiError
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
-from tests.telephony.conftest import SyncFold, fast_config, wait_until
+from tests.support.waiting import wait_until
+from tests.telephony.conftest import SyncFold, fast_config
 
 # 10:00 in Berlin: peak hour. 240x speed: a 4-minute call takes 1 s, the 60-s queue
 # timeout a quarter second; 1 call/min x 1.5 peak factor x 240 = 6 calls per wall second.
@@ -78,7 +79,7 @@ def test_the_adapter_sees_calls_join_get_answered_and_end(
 ) -> None:
     listener, fold, _ = adapter()
     listener.start()
-    assert fold.wait_for(lambda: len(finished(fold, "answered")) >= 3, timeout=12)
+    assert fold.wait_for(lambda: len(finished(fold, "answered")) >= 3)
     for call in finished(fold, "answered"):
         assert call["wait_seconds"] >= 0 and 30 <= call["talk_seconds"] <= 1500
         assert call["agent_interface"].startswith("PJSIP/21")
@@ -102,10 +103,10 @@ def test_after_a_dropped_connection_the_adapter_resyncs_without_duplicates(
 ) -> None:
     listener, fold, machine = adapter()
     listener.start()
-    assert fold.wait_for(lambda: bool(finished(fold, "answered")), timeout=10)
+    assert fold.wait_for(lambda: bool(finished(fold, "answered")))
     simulator.drop_sessions()
-    assert wait_until(lambda: listener.client.sessions >= 2, timeout=5)
-    assert fold.wait_for(lambda: len(finished(fold, "answered")) >= 4, timeout=10)
+    assert wait_until(lambda: listener.client.sessions >= 2)
+    assert fold.wait_for(lambda: len(finished(fold, "answered")) >= 4)
     snapshots = [i for i in list(machine.items) if isinstance(i, QueueStatusSnapshot)]
     assert len(snapshots) >= 2 and len(snapshots[-1].members) == 10
     joined = Counter(e.uniqueid for e in list(fold.events) if isinstance(e, CallJoined))
@@ -134,9 +135,9 @@ def test_queue_pause_through_the_client_pauses_the_member(
             and item.paused_reason == "Teamrunde"
         }
 
-    assert fold.wait_for(lambda: pause_events() == {"115", "115-kfz"}, timeout=5)
+    assert fold.wait_for(lambda: pause_events() == {"115", "115-kfz"})
     # In a call the agent stays in_call; once it ends, the pause shows.
-    assert fold.wait_for(lambda: fold.agents.get("PJSIP/2101") == ("paused", "Teamrunde"), 8)
+    assert fold.wait_for(lambda: fold.agents.get("PJSIP/2101") == ("paused", "Teamrunde"))
     with pytest.raises(AmiError) as error:
         listener.client.queue_pause(interface="PJSIP/9999", paused=True)
     assert "Interface not found" in error.value.message
@@ -164,7 +165,7 @@ def test_originate_is_queued_and_answered_with_an_originate_response(
             and item.header.message.action_id == action_id
         ]
 
-    assert fold.wait_for(lambda: bool(responses()), timeout=5)
+    assert fold.wait_for(lambda: bool(responses()))
     assert responses()[0].get("Response") in {"Success", "Failure"}
 
 
