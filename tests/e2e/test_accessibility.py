@@ -18,17 +18,19 @@ from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
 from knowledge.models import Service
 from tests.e2e.conftest import axe_core_script
-from tests.e2e.test_desk import open_desk, pop_of, t
-from tests.e2e.test_inbox import escalate_as_agent
 from tests.factories import UserFactory
-from tests.support.browser import log_in
+from tests.support.browser import log_in, open_desk, pop_of
 from tests.support.calls import hang_up, put_call_through
+from tests.support.locale import Labels, hand_off
+from tests.support.tickets import escalate_as_agent
 from tickets import services as ticket_services
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
+
+t = Labels(hand_off("desk"))
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -24,7 +24,7 @@ from telephony.acd_events import AgentStateChanged
 from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
 from tests.factories import UserFactory
-from tests.support.browser import log_in, screenshot
+from tests.support.browser import UNNAMED_CONTROLS, WATCH_POP, log_in, open_desk, pop_of, screenshot
 from tests.support.calls import answered_event, hang_up, join_and_ring, put_call_through, ticket_of
 from tests.support.locale import Labels, hand_off
 from tickets.workflow import Status
@@ -35,36 +35,6 @@ pytestmark = [
 ]
 
 t = Labels(hand_off("desk"))
-
-
-def open_desk(page: Any, base: str) -> None:
-    page.goto(f"{base}/desk/")
-    page.wait_for_selector("#desk-connection[data-connection='online']", timeout=10000)
-
-
-# Visible controls without an accessible name (a label, aria-label/-labelledby or text).
-UNNAMED_CONTROLS = """() => [
-  ...document.querySelectorAll("input, select, textarea, button, a[href]")]
-  .filter((el) => el.offsetParent !== null)
-  .filter((el) => !((el.labels && el.labels.length) || el.getAttribute("aria-label")
-    || el.getAttribute("aria-labelledby") || el.textContent.trim()))
-  .map((el) => el.outerHTML.slice(0, 80))"""
-
-WATCH_POP = """(callId) => {
-  window.__popObserver?.disconnect();
-  window.__popShownAt = null;
-  const pop = document.getElementById("pop");
-  window.__popObserver = new MutationObserver(() => {
-    if (window.__popShownAt === null && !pop.hidden && pop.dataset.callId === String(callId)) {
-      window.__popShownAt = performance.timeOrigin + performance.now();
-    }
-  });
-  window.__popObserver.observe(pop, { attributes: true });
-}"""
-
-
-def pop_of(call_id: int) -> str:
-    return f"#pop[data-call-id='{call_id}']:not([hidden])"
 
 
 @pytest.fixture

@@ -41,9 +41,8 @@ from telephony.services import device_map
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
-from tests.e2e.test_desk import WATCH_POP, open_desk, pop_of, t
 from tests.factories import UserFactory
-from tests.support.browser import log_in, screenshot
+from tests.support.browser import WATCH_POP, log_in, open_desk, pop_of, screenshot
 from tests.support.calls import ticket_of
 from tests.support.locale import Labels, hand_off
 from tests.support.waiting import wait_until
@@ -54,6 +53,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
+
+t = Labels(hand_off("desk"))
 
 inbox_label = Labels(hand_off("inbox"))
 

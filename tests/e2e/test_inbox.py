@@ -15,12 +15,9 @@ import pytest
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
-from tests.e2e.test_desk import UNNAMED_CONTROLS
-from tests.support.browser import log_in, screenshot
+from tests.support.browser import UNNAMED_CONTROLS, log_in, screenshot
 from tests.support.locale import Labels, hand_off
-from tickets import services
-from tickets.models import ResponseChannel, Ticket
-from tickets.services import CallerData
+from tests.support.tickets import escalate_as_agent
 from tickets.workflow import Status
 
 pytestmark = [
@@ -29,20 +26,6 @@ pytestmark = [
 ]
 
 t = Labels(hand_off("inbox"))
-
-
-def escalate_as_agent(agent: User, department: Department) -> Ticket:
-    ticket = services.ticket_create(
-        actor=agent,
-        subject="Meldebescheinigung fehlt",
-        caller=CallerData(
-            consent=True,
-            name="Erika Mustermann",
-            email="erika@example.org",
-            response_channel=ResponseChannel.EMAIL,
-        ),
-    )
-    return services.ticket_escalate(ticket=ticket, actor=agent, department=department)
 
 
 def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
