@@ -23,8 +23,8 @@ from telephony.ami.client import AmiConfig
 from telephony.interfaces import state_interfaces_clear
 from telephony.runtime import AdapterRuntime
 from telephony.services import device_map
-from tests.e2e.conftest import _ServerThread
 from tests.factories import UserFactory
+from tests.support.asgi import asgi_server_running
 from tests.support.asterisk import Asterisk, ManagerUser, asterisk_prefix
 from tests.support.live import session_cookie
 
@@ -119,12 +119,8 @@ def adapter_factory(transactional_db: None) -> Iterator[Callable[..., RunningAda
 def live_server_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """uvicorn in a thread of this process: websockets share the in-memory channel layer
     with the adapter thread, as in the embedded mode."""
-    with django_db_blocker.unblock():
-        thread = _ServerThread()
-        thread.start_and_wait()
-        yield f"http://127.0.0.1:{thread.port}"
-        thread.server.should_exit = True
-        thread.join(timeout=10)
+    with django_db_blocker.unblock(), asgi_server_running() as url:
+        yield url
 
 
 class Desks:

@@ -168,7 +168,7 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
     from telephony.runtime import AdapterRuntime
     from telephony.services import device_map
     from tests.benchmarks.ami_traffic import render_call
-    from tests.e2e.conftest import _ServerThread
+    from tests.support.asgi import AsgiServerThread
 
     interfaces = [f"PJSIP/{3000 + k}" for k in range(agents)]
     cookies: dict[str, str] = {}
@@ -179,7 +179,7 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         client.force_login(user)
         cookies[interface] = f"sessionid={client.cookies['sessionid'].value}"
 
-    server = _ServerThread()
+    server = AsgiServerThread()
     server.start_and_wait()
     ws_url = f"ws://127.0.0.1:{server.port}/ws/live/"
     context = multiprocessing.get_context("spawn")
@@ -287,8 +287,7 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         stop.set()
         arrivals, tickets = results.get(timeout=60)
         clients.join(30)
-        server.server.should_exit = True
-        server.join(timeout=10)
+        server.stop()
     latencies = [(arrivals[u][0] - sent[u]) * 1000 for u in sent if u in arrivals]
     ticket_latencies = [(tickets[u] - sent[u]) * 1000 for u in sent if u in tickets]
     wrong = sum(

@@ -7,21 +7,20 @@ layer with the test; data a test writes must be committed (``transactional_db``)
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from playwright.sync_api import Browser, sync_playwright
 
 from callcenter.directory.models import Department
 from knowledge.models import Service
 from knowledge.search.index import search_index_rebuild
+from tests.support.asgi import asgi_server_running
 from tests.support.browser import ARTIFACTS
 from tests.support.knowledge import article_of
 from tests.support.services import chromium_path
-from tests.support.waiting import wait_for
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are ordinary synchronous calls, so Django's async-safety guard must stand aside.
@@ -54,48 +53,17 @@ def axe_core_script() -> Path:
     return AXE_CORE
 
 
-class _ServerThread(threading.Thread):
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        from callcenter.asgi import application
-
-        config = uvicorn.Config(
-            application,
-            host="127.0.0.1",
-            port=0,
-            ws="websockets-sansio",
-            lifespan="on",  # binds the server loop for live updates, as in production
-            log_level="warning",
-        )
-        self.server = uvicorn.Server(config)
-        self.port = 0
-
-    def run(self) -> None:
-        self.server.run()
-
-    def start_and_wait(self) -> None:
-        self.start()
-        wait_for(lambda: self.server.started, what="the ASGI test server", alive=self.is_alive)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock():
-        thread = _ServerThread()
-        thread.start_and_wait()
-        yield f"http://127.0.0.1:{thread.port}"
-        thread.server.should_exit = True
-        thread.join(timeout=10)
+    with django_db_blocker.unblock(), asgi_server_running() as url:
+        yield url
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     # Per test: Playwright's sync API keeps an event loop running in this thread while it is
     # open, which would break the asyncio tests that pytest-django schedules in between.
     executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser

@@ -15,7 +15,7 @@ from callcenter.accounts.models import User
 from telephony.cti import cti_system_create
 from telephony.models import Call
 from telephony.services import device_map
-from tests.e2e.conftest import _ServerThread
+from tests.support.asgi import asgi_server_running
 
 COMMON = {"from": "+4930123456", "to": "115", "direction": "in"}
 
@@ -81,11 +81,8 @@ def test_our_own_url_takes_the_form_encodings_too(token: str, agent: User) -> No
 
 @pytest.fixture
 def server_url(transactional_db: None) -> Iterator[str]:
-    thread = _ServerThread()
-    thread.start_and_wait()
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.server.should_exit = True
-    thread.join(timeout=10)
+    with asgi_server_running() as url:
+        yield url
 
 
 def test_the_py_zammad_cti_client_package_drives_a_whole_call(server_url: str, agent: User) -> None:
