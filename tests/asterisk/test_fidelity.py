@@ -32,7 +32,7 @@ from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
 from tests.asterisk.conftest import ADAPTER
 from tests.support.asterisk import Asterisk
-from tests.telephony.conftest import wait_until
+from tests.support.waiting import HANG_GUARD_S, wait_until
 
 pytestmark = pytest.mark.asterisk
 
@@ -67,11 +67,11 @@ class Tap:
                     self.shapes[item.header.name].add(frozenset(keys))
             self.domain += self.machine.handle(item)
 
-    def run(self, until: Callable[[Tap], bool], timeout: float) -> None:
+    def run(self, until: Callable[[Tap], bool]) -> None:
         self.client.start()
         try:
-            assert self.client.logged_in.wait(10)
-            assert wait_until(lambda: until(self), timeout=timeout)
+            assert self.client.logged_in.wait(HANG_GUARD_S)
+            assert wait_until(lambda: until(self))
         finally:
             self.client.stop(2)
 
@@ -121,7 +121,7 @@ def test_the_simulator_sends_what_the_real_acd_sends(
             )
 
     threading.Timer(0.5, drive).start()
-    real.run(lambda tap: len(tap.ended()) >= 4, timeout=30)
+    real.run(lambda tap: len(tap.ended()) >= 4)
 
     # The wire: every event shape the real ACD sent is one the simulator sends.
     for name, shapes in real.shapes.items():
@@ -182,5 +182,5 @@ def sim_kinds() -> tuple[set[tuple[str, str | None]], Tap]:
                 and "QueueMemberPause" in t.shapes
             )
 
-        tap.run(complete, timeout=60)
+        tap.run(complete)
     return wanted, tap

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_authority_entered_by_hand_is_adopted_not_duplicated() -> None:
-    by_hand = AuthorityFactory(name="Bezirksamt Mitte", external_id=None)
+    by_hand = AuthorityFactory.create(name="Bezirksamt Mitte", external_id=None)
     result = authorities_sync(
         wanted={
             "1": {"external_id": "1", "name": "Bezirksamt Mitte", "website": ""},
@@ -26,7 +26,7 @@ def test_an_authority_entered_by_hand_is_adopted_not_duplicated() -> None:
 
 
 def test_an_existing_department_keeps_the_office_type_an_editor_gave_it() -> None:
-    department = DepartmentFactory(name="Bürgeramt", office_type="standesamt")
+    department = DepartmentFactory.create(name="Bürgeramt", office_type="standesamt")
     key = (department.authority_id, "Bürgeramt")
     result = departments_sync(
         wanted={
