@@ -17,6 +17,16 @@ from callcenter.celery import app as celery_app
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
+# Status reports of long-running parts that live in apps above the ground floor (the AMI
+# listeners), registered by those apps in ``AppConfig.ready()``: shown, never deciding the status.
+StatusReport = Callable[[], list[dict[str, object]]]
+_status_reports: dict[str, StatusReport] = {}
+
+
+def status_report_register(name: str, report: StatusReport) -> None:
+    """Show ``report()`` under ``name`` in ``/healthz`` (an app's extension point)."""
+    _status_reports[name] = report
+
 
 def _check_database() -> dict[str, Any]:
     with connection.cursor() as cursor:
@@ -56,13 +66,14 @@ async def _run(check: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]
     return result
 
 
-def _ami_listeners() -> list[dict[str, object]]:
-    from telephony.runtime import listener_health
-
-    try:
-        return listener_health()
-    except Exception as exc:  # reported, not raised: the database check says why
-        return [{"error": f"{type(exc).__name__}: {exc}"[:300]}]
+def _status_reports_collect() -> dict[str, list[dict[str, object]]]:
+    reports: dict[str, list[dict[str, object]]] = {}
+    for name, report in _status_reports.items():
+        try:
+            reports[name] = report()
+        except Exception as exc:  # reported, not raised: the database check says why
+            reports[name] = [{"error": f"{type(exc).__name__}: {exc}"[:300]}]
+    return reports
 
 
 async def healthz(request: HttpRequest) -> JsonResponse:
@@ -75,8 +86,8 @@ async def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(check["ok"] for check in checks.values())
     # The AMI listeners run as their own processes: reported here, but a web process stays
     # healthy (and in the load balancer) while an adapter reconnects.
-    ami = await sync_to_async(_ami_listeners, thread_sensitive=True)()
+    reports = await sync_to_async(_status_reports_collect, thread_sensitive=True)()
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks, "ami": ami},
+        {"status": "ok" if healthy else "unavailable", "checks": checks, **reports},
         status=200 if healthy else 503,
     )

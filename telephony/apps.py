@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class TelephonyConfig(AppConfig):
     name = "telephony"
     verbose_name = _("Telephony")
+
+    def ready(self) -> None:
+        # Models are loaded only now; /healthz shows the AMI listeners' leases.
+        from callcenter.health import status_report_register
+        from telephony.runtime import listener_health
+
+        status_report_register("ami", listener_health)
