@@ -12,6 +12,7 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
 
 from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
@@ -26,6 +27,7 @@ from callcenter.realtime import (
 CLOSE_UNAUTHENTICATED = 4401
 # Messages whose handlers touch no database (forwarding an event, answering a ping).
 _NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, "websocket.receive"})
+_NOT_JSON = object()
 
 
 def groups_for_user(user: User) -> list[str]:
@@ -67,6 +69,26 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        # A client's malformed frame is the client's problem: answer it and keep the
+        # connection, rather than let the decoding error tear the socket down.
+        try:
+            content = await self.decode_json(text_data) if text_data else _NOT_JSON
+        except (ValueError, RecursionError):
+            content = _NOT_JSON
+        if content is _NOT_JSON:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "version": 1,
+                    "data": {"code": "frame_invalid", "message": _("Expected a JSON text frame.")},
+                }
+            )
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":

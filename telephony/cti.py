@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from telephony import selectors
 from telephony.acd_events import CallAnswered, CallEnded, CallJoined, EndedBy, Outcome
-from telephony.exceptions import CtiTokenInvalid
+from telephony.exceptions import CtiSystemNameTaken, CtiTokenInvalid
 from telephony.models import Call, CtiSystem
 from telephony.services import domain_event_apply
 
@@ -41,6 +41,9 @@ def _hash(token: str) -> str:
 @transaction.atomic
 def cti_system_create(*, name: str) -> tuple[CtiSystem, str]:
     """Register an ACD; returns the system and its token (shown this once)."""
+    if CtiSystem.objects.filter(name=name).exists():
+        message = _("A CTI system named %(name)s already exists.") % {"name": name}
+        raise CtiSystemNameTaken(message, extra={"fields": {"name": message}})
     token = secrets.token_urlsafe(32)
     system = CtiSystem.objects.create(name=name, token_hash=_hash(token))
     return system, token

@@ -42,6 +42,10 @@ class CtiTokenInvalid(NotFound):
     code = "cti_token_invalid"
 
 
+class CtiSystemNameTaken(Conflict):
+    code = "cti_system_name_taken"
+
+
 class TelephonyUnavailable(Unavailable):
     code = "telephony_unavailable"
 

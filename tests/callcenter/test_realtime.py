@@ -104,3 +104,18 @@ async def test_supervisors_hear_the_supervisor_group_and_ping_is_answered(superv
     await _broadcast([SUPERVISORS_GROUP], 2)
     assert (await asyncio.wait_for(ws.receive_json_from(), 2))["data"] == {"n": 2}
     await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_frame_that_is_not_json_gets_an_error_frame_and_keeps_the_connection(
+    agent: User,
+) -> None:
+    ws, _ = await _connect(agent)
+    await ws.send_to(text_data="this is { not json")
+    error = await ws.receive_json_from(timeout=2)
+    assert error["type"] == "error" and error["data"]["code"] == "frame_invalid"
+    await ws.send_to(bytes_data=b"\xff\x00")
+    assert (await ws.receive_json_from(timeout=2))["type"] == "error"
+    await ws.send_json_to({"type": "ping"})
+    assert (await ws.receive_json_from(timeout=2))["type"] == "pong"
+    await ws.disconnect()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
@@ -108,3 +111,10 @@ def test_outbound_calls_are_ignored(system_token: tuple[CtiSystem, str]) -> None
         _post(token, event="newCall", callId="o1", direction="out", **{"from": "2101"}).json() == {}
     )
     assert not Call.objects.exists()
+
+
+def test_cti_system_create_command_with_a_taken_name_fails_with_one_line() -> None:
+    call_command("cti_system_create", "starface", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="starface"):
+        call_command("cti_system_create", "starface", stdout=io.StringIO())
+    assert CtiSystem.objects.count() == 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from callcenter.errors import DomainError
 from telephony.cti import cti_system_create
 
 
@@ -16,5 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("name")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        system, token = cti_system_create(name=options["name"])
+        try:
+            system, token = cti_system_create(name=options["name"])
+        except DomainError as error:
+            raise CommandError(error.message) from error
         self.stdout.write(f"CTI system {system.name!r} created. Token (shown once): {token}")
