@@ -15,7 +15,11 @@ from typing import Any
 
 from django.core.asgi import get_asgi_application
 
+from callcenter.startup import load_settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
+# One line instead of a traceback when uvicorn imports this with a misconfigured environment.
+load_settings_or_exit()
 
 logger = logging.getLogger(__name__)
 

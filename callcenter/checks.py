@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
-from django.core.exceptions import ImproperlyConfigured
 
 
 def register_all() -> None:
@@ -17,18 +16,6 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
     if not settings.PRODUCTION:
         return []
     messages: list[CheckMessage] = []
-    try:
-        secret_key = settings.SECRET_KEY
-    except ImproperlyConfigured:
-        secret_key = ""
-    if not secret_key:
-        messages.append(
-            Error(
-                "SECRET_KEY is not set in production mode.",
-                hint="Set SECRET_KEY or SECRET_KEY_FILE.",
-                id="callcenter.E001",
-            )
-        )
     if not settings.ALLOWED_HOSTS:
         messages.append(
             Error(

@@ -75,6 +75,28 @@ def env_secret(name: str) -> str | None:
     return value if value else None
 
 
+# Django's own thresholds (security.W009) for length, plus more distinct characters than its
+# five: "abababab…" passes Django's check but is no secret.
+SECRET_MIN_LENGTH = 50
+SECRET_MIN_DISTINCT_CHARACTERS = 10
+_PLACEHOLDER_SECRETS = {"x", "changeme", "change-me", "secret", "insecure", "development"}
+
+
+def secret_key_weakness(value: str | None) -> str | None:
+    """Why ``value`` is no usable signing key (a phrase after "SECRET_KEY"), or ``None``."""
+    if not value:
+        return "is not set"
+    if value.strip().lower() in _PLACEHOLDER_SECRETS:
+        return "is a placeholder"
+    if value.startswith("django-insecure-"):
+        return "is a django-insecure- development key"
+    if len(value) < SECRET_MIN_LENGTH:
+        return f"is shorter than {SECRET_MIN_LENGTH} characters"
+    if len(set(value)) < SECRET_MIN_DISTINCT_CHARACTERS:
+        return f"has fewer than {SECRET_MIN_DISTINCT_CHARACTERS} distinct characters"
+    return None
+
+
 def writable_dir(name: str, default: Path) -> Path:
     """Return the directory named by ``name``, creating it and proving it is writable."""
     raw = os.environ.get(name)

@@ -16,12 +16,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from callcenter.env import (
+    SECRET_MIN_LENGTH,
     env_bool,
     env_choice,
     env_int,
     env_list,
     env_secret,
     env_str,
+    secret_key_weakness,
     writable_dir,
 )
 
@@ -40,11 +42,17 @@ DATA_DIR = writable_dir("CALLCENTER_DATA_DIR", BASE_DIR / "var")
 
 def _secret_key() -> str:
     configured = env_secret("SECRET_KEY")
+    if PRODUCTION:
+        # Refused here, not in a system check: uvicorn and Celery import the settings without
+        # running the checks, and would sign sessions with a guessable key.
+        weakness = secret_key_weakness(configured)
+        if weakness:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY {weakness} in production mode "
+                f"(set SECRET_KEY or SECRET_KEY_FILE to {SECRET_MIN_LENGTH}+ random characters)"
+            )
     if configured:
         return configured
-    if PRODUCTION:
-        # Left empty on purpose: the system check callcenter.E001 reports it.
-        return ""
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")

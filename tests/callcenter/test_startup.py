@@ -73,17 +73,66 @@ def test_read_only_data_dir_exits_with_one_line(tmp_path: Path) -> None:
     _assert_one_line_error(result, "CALLCENTER_DATA_DIR", str(mount_point / "data"))
 
 
-def test_production_mode_without_secret_key_fails_the_system_check(tmp_path: Path) -> None:
-    result = _manage(
-        {
-            "CALLCENTER_MODE": "production",
-            "CALLCENTER_DATA_DIR": str(tmp_path),
-            "ALLOWED_HOSTS": "115.example",
-        },
-        "check",
-    )
-    assert result.returncode != 0
-    assert "callcenter.E001" in result.stderr
+# A key as `secrets.token_urlsafe(50)` makes it: long, and many distinct characters.
+STRONG_KEY = "k3Vq9-Zx_7bLmP2wRt8YhN4sJdC6fGa1uEoW5iTzXyQrBvMnHjKlSdFgAqWeRtYuIoP"
+
+WEAK_KEYS = {
+    "missing": None,
+    "x": "x",
+    "changeme": "changeme",
+    "django-insecure": "django-insecure-" + STRONG_KEY,
+    "short": STRONG_KEY[:20],
+    "low-entropy": "ab" * 40,
+}
+
+# Each entry point a deployment starts: the ASGI app uvicorn imports, the Celery app the
+# worker and beat import, and manage.py.
+ENTRY_POINTS = {
+    "asgi": [sys.executable, "-c", "import callcenter.asgi"],
+    "celery": [
+        sys.executable,
+        "-c",
+        "from callcenter.celery import app; app.loader.import_default_modules()",
+    ],
+    "manage": [sys.executable, str(ROOT / "manage.py"), "check"],
+}
+
+
+def _start(command: list[str], env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    unset = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(env_overrides)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.mark.parametrize("entry_point", sorted(ENTRY_POINTS))
+@pytest.mark.parametrize("weakness", sorted(WEAK_KEYS))
+def test_production_mode_refuses_to_start_without_a_strong_secret_key(
+    tmp_path: Path, entry_point: str, weakness: str
+) -> None:
+    env = {
+        "CALLCENTER_MODE": "production",
+        "CALLCENTER_DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "115.example",
+    }
+    key = WEAK_KEYS[weakness]
+    if key is not None:
+        env["SECRET_KEY"] = key
+    result = _start(ENTRY_POINTS[entry_point], env)
+    _assert_one_line_error(result, "SECRET_KEY")
+    assert key is None or key not in result.stderr  # the secret itself is never printed
+
+
+@pytest.mark.parametrize("entry_point", ["asgi", "celery"])
+def test_production_mode_starts_with_a_strong_secret_key(tmp_path: Path, entry_point: str) -> None:
+    env = {
+        "CALLCENTER_MODE": "production",
+        "CALLCENTER_DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "115.example",
+        "SECRET_KEY": STRONG_KEY,
+    }
+    result = _start(ENTRY_POINTS[entry_point], env)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("variable", ["CALLCENTER_DEBUG", "CALLCENTER_SECURE_COOKIES"])
