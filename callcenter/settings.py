@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 import tempfile
 import warnings
@@ -227,20 +229,47 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 
 # --- Channels and Redis ---------------------------------------------------------------------
 
+
+def _installation() -> str:
+    configured = env_str("CALLCENTER_INSTALLATION", "").strip()
+    if configured:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", configured):
+            raise ImproperlyConfigured(
+                f"CALLCENTER_INSTALLATION={configured!r} must be 1-40 letters, digits, - or _"
+            )
+        return configured
+    # The database is what makes an installation: processes sharing it are one installation
+    # (same name), two installations never share it (different names), with no setup needed.
+    database = DATABASES["default"]
+    identity = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "cc-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
+# Prefixes every Redis key and pub/sub channel: Redis pub/sub ignores the database number, so
+# two installations on one Redis server would otherwise receive each other's screen pops.
+CALLCENTER_INSTALLATION = _installation()
+
+
+def redis_channel_layer(url: str, *, installation: str) -> dict[str, Any]:
+    """The channel layer of ``installation`` on the Redis server at ``url``."""
+    # Pub/sub: one subscription per process and one PUBLISH per group send, which carries the
+    # fan-out of screen pops and inbox updates to hundreds of websockets better than the list-
+    # based core layer (that one timed out with 200 agents connected). The prefix starts every
+    # channel and group name (`<prefix>specific.…`, `<prefix>__group__…`).
+    return {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [url], "prefix": f"{installation}."},
+    }
+
+
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
             f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://"
         )
-    # Pub/sub: one subscription per process and one PUBLISH per group send, which carries the
-    # fan-out of screen pops and inbox updates to hundreds of websockets better than the list-
-    # based core layer (that one timed out with 200 agents connected).
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
+        "default": redis_channel_layer(REDIS_URL, installation=CALLCENTER_INSTALLATION)
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -262,6 +291,9 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_control_dir),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    # Queues, bindings and the workers' control pub/sub under the installation's name, too.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{CALLCENTER_INSTALLATION}:"}
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_IGNORE_RESULT = True

@@ -139,3 +139,34 @@ def test_production_mode_starts_with_a_strong_secret_key(tmp_path: Path, entry_p
 def test_malformed_boolean_exits_with_one_line(tmp_path: Path, variable: str) -> None:
     result = _manage({variable: "sometimes", "CALLCENTER_DATA_DIR": str(tmp_path)}, "check")
     _assert_one_line_error(result, variable)
+
+
+def _channel_prefix(tmp_path: Path, env_overrides: dict[str, str]) -> str:
+    show = (
+        "import callcenter; from django.conf import settings; "
+        "print(settings.CHANNEL_LAYERS['default']['CONFIG']['prefix'], "
+        "settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix'])"
+    )
+    env = {"CALLCENTER_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    env.update(env_overrides)
+    result = _start([sys.executable, "-c", show], env)
+    assert result.returncode == 0, result.stderr
+    layer_prefix, broker_prefix = result.stdout.split()
+    assert layer_prefix.rstrip(".") == broker_prefix.rstrip(":")
+    return layer_prefix
+
+
+def test_redis_names_carry_the_installation_derived_from_its_database(tmp_path: Path) -> None:
+    bonn = {"DATABASE_URL": "postgresql://postgres@db.example:5432/bonn"}
+    koeln = {"DATABASE_URL": "postgresql://postgres@db.example:5432/koeln"}
+    assert _channel_prefix(tmp_path, bonn) == _channel_prefix(tmp_path, bonn)
+    assert _channel_prefix(tmp_path, bonn) != _channel_prefix(tmp_path, koeln)
+    named = {**bonn, "CALLCENTER_INSTALLATION": "bonn-115"}
+    assert _channel_prefix(tmp_path, named) == "bonn-115."
+
+
+def test_malformed_installation_name_exits_with_one_line(tmp_path: Path) -> None:
+    result = _manage(
+        {"CALLCENTER_INSTALLATION": "bonn 115!", "CALLCENTER_DATA_DIR": str(tmp_path)}, "check"
+    )
+    _assert_one_line_error(result, "CALLCENTER_INSTALLATION")
