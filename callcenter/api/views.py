@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
 from callcenter.accounts.selectors import user_roles
+from callcenter.api.parsers import JSONParser
 from callcenter.directory.selectors import departments_of_user
 
 
@@ -49,3 +51,5 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    # ObtainAuthToken names DRF's own parsers; ours bound the JSON nesting.
+    parser_classes = [FormParser, MultiPartParser, JSONParser]

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from callcenter.api.inputs import DbIntegerField
 from knowledge.exceptions import SearchIndexNotBuilt, SearchQueryInvalid
 from knowledge.search.engine import SearchIndexMissing, SearchQueryError
 from knowledge.search.selectors import knowledge_search
@@ -25,7 +26,7 @@ from knowledge.search.usage import search_observed, search_result_used
 class SearchParamsSerializer(serializers.Serializer[dict[str, Any]]):
     q = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=10_000)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
-    topic = serializers.IntegerField(required=False, min_value=1)
+    topic = DbIntegerField(required=False, min_value=1)
 
 
 class SearchHitSerializer(serializers.Serializer[Any]):
@@ -67,7 +68,7 @@ class KnowledgeSearchView(APIView):
 
 
 class SearchFeedbackSerializer(serializers.Serializer[dict[str, Any]]):
-    service = serializers.IntegerField(min_value=1)
+    service = DbIntegerField(min_value=1)
     action = serializers.ChoiceField(choices=["opened", "linked"])
 
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from rest_framework import serializers
 
 from callcenter.accounts.models import User
+from callcenter.api.inputs import DbIntegerField
 from knowledge.content import (
     CONTENT_FIELDS,
     EDITABLE_FIELDS,
@@ -42,11 +43,11 @@ class ServiceCreateInputSerializer(ServiceContentInputSerializer):
 
 
 class ServiceUpdateInputSerializer(ServiceContentInputSerializer):
-    revision = serializers.IntegerField(min_value=1)
+    revision = DbIntegerField(min_value=1)
 
 
 class TransitionInputSerializer(serializers.Serializer[dict[str, Any]]):
-    revision = serializers.IntegerField(min_value=1, required=False)
+    revision = DbIntegerField(min_value=1, required=False)
 
 
 class RejectInputSerializer(TransitionInputSerializer):
@@ -54,13 +55,13 @@ class RejectInputSerializer(TransitionInputSerializer):
 
 
 class RestoreInputSerializer(TransitionInputSerializer):
-    version = serializers.IntegerField(min_value=1)
+    version = DbIntegerField(min_value=1)
 
 
 class ResponsibilitiesInputSerializer(serializers.Serializer[dict[str, Any]]):
-    departments = serializers.ListField(child=serializers.IntegerField())
-    default = serializers.IntegerField(required=False, allow_null=True)
-    locations = serializers.ListField(child=serializers.IntegerField(), required=False)
+    departments = serializers.ListField(child=DbIntegerField())
+    default = DbIntegerField(required=False, allow_null=True)
+    locations = serializers.ListField(child=DbIntegerField(), required=False)
 
 
 class CsvImportInputSerializer(serializers.Serializer[dict[str, Any]]):

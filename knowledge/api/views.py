@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
 from callcenter.api.actions import ActionView
+from callcenter.api.inputs import query_int
 from callcenter.directory.models import Department, Location
 from callcenter.errors import QueryParameterInvalid
 from knowledge import selectors, services
@@ -49,17 +50,6 @@ def _flag(value: str | None, name: str) -> bool | None:
     if value.lower() in {"0", "false", "no"}:
         return False
     raise QueryParameterInvalid.for_field(name, _("Expected true or false."))
-
-
-def _int(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise QueryParameterInvalid.for_field(
-            name, _("%(name)s must be a number.") % {"name": name}
-        ) from None
 
 
 LIST_PARAMETERS = [
@@ -102,8 +92,8 @@ class ServiceListCreateView(ListAPIView[Service]):
         )
         return selectors.service_filter(
             queryset,
-            topic_id=_int(params.get("topic"), "topic"),
-            department_id=_int(params.get("department"), "department"),
+            topic_id=query_int(params.get("topic"), "topic"),
+            department_id=query_int(params.get("department"), "department"),
             status=params.get("status") if working else None,
             review_overdue=_flag(params.get("review_overdue"), "review_overdue"),
             is_demo=_flag(params.get("is_demo"), "is_demo"),
@@ -306,7 +296,7 @@ class ServiceDiffView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         service = selectors.service_get(pk)
         params = request.query_params
-        from_number = _int(params.get("from"), "from")
+        from_number = query_int(params.get("from"), "from")
         if from_number is None and service.published_version is not None:
             from_number = service.published_version.number
         old = selectors.service_version_get(service, from_number).snapshot if from_number else {}
@@ -314,7 +304,7 @@ class ServiceDiffView(APIView):
         if to_raw == "draft":
             new, to_label = ServiceContent.from_service(service).to_snapshot(), "draft"
         else:
-            to_number = _int(to_raw, "to")
+            to_number = query_int(to_raw, "to")
             assert to_number is not None
             new, to_label = (
                 selectors.service_version_get(service, to_number).snapshot,

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from callcenter.api.inputs import DbIntegerField
 from callcenter.directory.selectors import department_list
 from knowledge.selectors import service_list_published
 from telephony.models import AgentDevice, Call, CallOffer, WrapUpOutcome
@@ -116,7 +117,7 @@ def _json_list(value: str) -> list[Any] | None:
         return None
     try:
         parsed = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return parsed if isinstance(parsed, list) else None
 
@@ -153,12 +154,18 @@ class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
             data = cti_form_fields(data)
         elif hasattr(data, "copy"):
             data = data.copy()
-        # "from" is a Python keyword; accept it on the wire, store it as "from_".
-        if "from" in data and "from_" not in data:
-            data["from_"] = data.pop("from")
-            if isinstance(data["from_"], list):
-                data["from_"] = data["from_"][0]
-        return super().to_internal_value(data)
+        # "from" is a Python keyword; accept it on the wire, store it as "from_", and name it
+        # "from" again in errors. A one-element list is taken as its element; anything else
+        # that is not a string is the field's error.
+        if isinstance(data, dict) and "from" in data and "from_" not in data:
+            value = data.pop("from")
+            data["from_"] = value[0] if isinstance(value, list) and len(value) == 1 else value
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict) and "from_" in error.detail:
+                error.detail["from"] = error.detail.pop("from_")
+            raise
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         users = attrs.get("user")
@@ -202,7 +209,7 @@ class WrapUpInputSerializer(serializers.Serializer[dict[str, Any]]):
         queryset=service_list_published(), required=False, allow_null=True, default=None
     )
     caller = WrapUpCallerInputSerializer(required=False, allow_null=True, default=None)
-    version = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    version = DbIntegerField(min_value=1, required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["outcome"] == WrapUpOutcome.ESCALATED and not attrs["note"].strip():

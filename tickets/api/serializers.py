@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from callcenter.api.inputs import DbIntegerField, in_db_range
 from callcenter.directory.selectors import department_list
 from knowledge.selectors import service_list_published
 from tickets.models import Channel, Priority, ResponseChannel, Ticket, TimelineEntry, Visibility
@@ -17,7 +19,7 @@ from tickets.selectors import is_overdue, participant_list
 
 
 class VersionInput(serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=1)
+    version = DbIntegerField(min_value=1)
 
 
 class CallerInput(serializers.Serializer[Any]):
@@ -67,7 +69,7 @@ class CloseInput(VersionInput):
 
 
 class AssignInput(VersionInput):
-    assignee = serializers.IntegerField(allow_null=True)
+    assignee = DbIntegerField(allow_null=True)
 
 
 class ParticipantInput(VersionInput):
@@ -84,7 +86,12 @@ class ListFilterInput(serializers.Serializer[Any]):
     status = serializers.CharField(required=False, help_text="Comma-separated statuses.")
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     assignee = serializers.RegexField(r"^(\d+|none|me)$", required=False)
-    department = serializers.IntegerField(required=False)
+    department = DbIntegerField(required=False)
+
+    def validate_assignee(self, value: str) -> str:
+        if value.isdigit() and not in_db_range(int(value)):
+            raise serializers.ValidationError(_("No user has this id."))
+        return value
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -202,7 +209,7 @@ class CallerOutput(serializers.Serializer[Any]):
     email = serializers.CharField(source="caller_email")
     address = serializers.CharField(source="caller_address")
     response_channel = serializers.CharField()
-    anonymised_at = serializers.DateTimeField(source="caller_data_anonymised_at")
+    anonymised_at = serializers.DateTimeField(source="caller_data_anonymised_at", allow_null=True)
 
 
 class TimelineEntryOutput(serializers.ModelSerializer[TimelineEntry]):
