@@ -1,4 +1,9 @@
-"""``/healthz``: database, channel layer and Celery broker, as JSON with 200 or 503."""
+"""``/healthz``: database, channel layer, Celery broker and registered parts, 200 or 503.
+
+Anonymous callers (load balancers, monitoring) get only ``{"status": "ok"|"unavailable"}``
+and the status code; the details (hosts, versions, error texts, listener states) go only to a
+staff session or a user with an API token.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,36 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from rest_framework.authtoken.models import Token
 
 from callcenter.celery import app as celery_app
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A part's state: ``details`` are shown to staff; ``healthy=False`` makes ``/healthz`` 503."""
+
+    details: list[dict[str, object]] = field(default_factory=list)
+    healthy: bool = True
+
+
 # Status reports of long-running parts that live in apps above the ground floor (the AMI
-# listeners), registered by those apps in ``AppConfig.ready()``: shown, never deciding the status.
-StatusReport = Callable[[], list[dict[str, object]]]
-_status_reports: dict[str, StatusReport] = {}
+# listeners), registered by those apps in ``AppConfig.ready()``.
+StatusReporter = Callable[[], StatusReport]
+_status_reports: dict[str, StatusReporter] = {}
 
 
-def status_report_register(name: str, report: StatusReport) -> None:
-    """Show ``report()`` under ``name`` in ``/healthz`` (an app's extension point)."""
+def status_report_register(name: str, report: StatusReporter) -> None:
+    """Show ``report()`` under ``name`` in ``/healthz`` and let it decide the status, too."""
     _status_reports[name] = report
 
 
@@ -66,14 +82,26 @@ async def _run(check: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]
     return result
 
 
-def _status_reports_collect() -> dict[str, list[dict[str, object]]]:
-    reports: dict[str, list[dict[str, object]]] = {}
+def _status_reports_collect() -> dict[str, StatusReport]:
+    reports: dict[str, StatusReport] = {}
     for name, report in _status_reports.items():
         try:
             reports[name] = report()
-        except Exception as exc:  # reported, not raised: the database check says why
-            reports[name] = [{"error": f"{type(exc).__name__}: {exc}"[:300]}]
+        except Exception as exc:  # a report that cannot say how its part is doing: unhealthy
+            reports[name] = StatusReport(
+                details=[{"error": f"{type(exc).__name__}: {exc}"[:300]}], healthy=False
+            )
     return reports
+
+
+async def _may_see_details(request: HttpRequest) -> bool:
+    user = await request.auser()
+    if user.is_authenticated and user.is_staff:
+        return True
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "token" or not key.strip():
+        return False
+    return await Token.objects.filter(key=key.strip(), user__is_active=True).aexists()
 
 
 async def healthz(request: HttpRequest) -> JsonResponse:
@@ -83,11 +111,12 @@ async def healthz(request: HttpRequest) -> JsonResponse:
         _run(sync_to_async(_check_broker, thread_sensitive=False)),
     )
     checks = {"database": database, "channel_layer": channel_layer, "broker": broker}
-    healthy = all(check["ok"] for check in checks.values())
-    # The AMI listeners run as their own processes: reported here, but a web process stays
-    # healthy (and in the load balancer) while an adapter reconnects.
     reports = await sync_to_async(_status_reports_collect, thread_sensitive=True)()
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks, **reports},
-        status=200 if healthy else 503,
+    healthy = all(check["ok"] for check in checks.values()) and all(
+        report.healthy for report in reports.values()
     )
+    body: dict[str, Any] = {"status": "ok" if healthy else "unavailable"}
+    if await _may_see_details(request):
+        body["checks"] = checks
+        body.update({name: report.details for name, report in reports.items()})
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -356,7 +356,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["callcenter.api.docs.ApiDocsAccess"],
 }
+# The schema maps every endpoint and field: only for signed-in users in production.
+CALLCENTER_API_DOCS_LOGIN = env_bool("CALLCENTER_API_DOCS_LOGIN", default=PRODUCTION)
 
 # --- E-mail ---------------------------------------------------------------------------------
 

@@ -9,8 +9,9 @@ class TelephonyConfig(AppConfig):
     verbose_name = _("Telephony")
 
     def ready(self) -> None:
-        # Models are loaded only now; /healthz shows the AMI listeners' leases.
+        # Models are loaded only now; /healthz shows the AMI listeners' leases
+        # and is unavailable while the configured Asterisk's listener is down.
         from callcenter.health import status_report_register
-        from telephony.runtime import listener_health
+        from telephony.runtime import listener_status
 
-        status_report_register("ami", listener_health)
+        status_report_register("ami", listener_status)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from callcenter.health import StatusReport
 from telephony.acd_events import CallAnswered, DomainEvent
 from telephony.ami.client import AmiConfig
 from telephony.ami.listener import AmiListener
@@ -210,6 +211,20 @@ class AdapterRuntime:
 
 def _aware(timestamp: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC) if timestamp is not None else None
+
+
+def listener_status() -> StatusReport:
+    """``/healthz``'s view of the AMI listeners: unhealthy while the configured Asterisk's is down.
+
+    A web process leaves the load balancer then, because it could not pop a caller's screen.
+    """
+    leases = listener_health()
+    if not settings.AMI_HOST:
+        return StatusReport(details=leases)
+    configured = [lease for lease in leases if lease["system_id"] == settings.AMI_SYSTEM_ID]
+    return StatusReport(
+        details=leases, healthy=bool(configured) and configured[0]["connected"] is True
+    )
 
 
 def listener_health() -> list[dict[str, object]]:

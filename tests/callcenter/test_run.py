@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -33,6 +34,29 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+def _healthz(base: str, token: str | None = None) -> tuple[int, str]:
+    headers = {"Authorization": f"Token {token}"} if token else {}
+    request = urllib.request.Request(f"{base}/healthz", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=HANG_GUARD_S) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:  # 503 while a part is still starting
+        return error.code, error.read().decode()
+
+
+def _api_token(env: dict[str, str], username: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "drf_create_token", username],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[2]  # "Generated token <key> for user <name>"
+
+
 def test_run_serves_login_and_api_docs_then_stops_every_process(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in EMBEDDED_UNSET}
@@ -58,14 +82,19 @@ def test_run_serves_login_and_api_docs_then_stops_every_process(tmp_path: Path) 
         status, html = _get(f"{base}/login/")
         assert status == 200 and "Anmelden" in html
         assert _get(f"{base}/api/docs/")[0] == 200
-        assert '"status": "ok"' in _get(f"{base}/healthz")[1]
-        # The embedded AMI adapter (inside the web process) is connected to the simulator.
+        # Anonymous callers learn only up or down; the details need a token.
+        assert _healthz(base)[1] in ('{"status": "ok"}', '{"status": "unavailable"}')
+        token = _api_token(env, "admin")
+        # The embedded AMI adapter (inside the web process) is connected to the simulator, and
+        # with it the whole system is healthy.
         wait_for(
-            lambda: '"connected": true' in _get(f"{base}/healthz")[1],
+            lambda: _healthz(base, token)[0] == 200,
             what="the AMI adapter to connect to the simulator",
             alive=lambda: process.poll() is None,
             poll=0.5,
         )
+        status, details = _healthz(base, token)
+        assert '"status": "ok"' in details and '"connected": true' in details
         # The worker is up once it has bound its queue: the embedded broker's exchange table
         # goes under the data dir, never into the working directory.
         wait_for(

@@ -170,3 +170,17 @@ def test_malformed_installation_name_exits_with_one_line(tmp_path: Path) -> None
         {"CALLCENTER_INSTALLATION": "bonn 115!", "CALLCENTER_DATA_DIR": str(tmp_path)}, "check"
     )
     _assert_one_line_error(result, "CALLCENTER_INSTALLATION")
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("production", "True"), ("development", "False")])
+def test_api_docs_need_a_login_in_production_by_default(
+    tmp_path: Path, mode: str, expected: str
+) -> None:
+    show = (
+        "import callcenter; from django.conf import settings; "
+        "print(settings.CALLCENTER_API_DOCS_LOGIN)"
+    )
+    env = {"CALLCENTER_MODE": mode, "CALLCENTER_DATA_DIR": str(tmp_path), "SECRET_KEY": STRONG_KEY}
+    result = _start([sys.executable, "-c", show], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from telephony.models import Call, ListenerLease
 from telephony.runtime import LEASE_SECONDS, lease_acquire, lease_release
+from tests.factories import UserFactory
 from tests.support.ami_replay import AmiReplayServer, Script
 from tests.support.waiting import wait_until
 from tests.telephony.helpers import transcript
@@ -70,6 +71,7 @@ def test_ami_listen_records_calls_reports_health_and_stops_on_sigterm(
         assert wait_until(
             lambda: ListenerLease.objects.filter(connected=True, events_processed__gt=0).exists()
         )
+        client.force_login(UserFactory.create(username="operator", is_staff=True))
         ami = client.get("/healthz").json()["ami"]
         assert ami[0]["system_id"] == "asterisk-test"
         assert ami[0]["connected"] is True and ami[0]["last_event"]
