@@ -37,13 +37,71 @@ from the adapter's clock):
     Per member ``interface``: ``state`` one of ``available``, ``paused``, ``ringing``,
     ``in_call``, ``unavailable``, ``logged_out``; ``paused_reason`` when paused. Sent only
     when the state or reason changes.
+
+Every text field is bounded to the column that stores it (the ``*_MAX`` constants, which the
+models use as ``max_length``) when the event is built, so no value from an ACD can make a call
+unrecordable. Informational text is cut and ends in :data:`TRUNCATED`; an identifier cannot be
+cut (two calls would share a key), so it becomes :func:`bounded_identifier`, a stable and still
+distinct key, and a warning is logged. The CTI webhook refuses over-long identifiers with a 400
+before they get here; Asterisk cannot be refused, so for the AMI adapter this is the edge.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import logging
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal
+
+logger = logging.getLogger(__name__)
+
+# Column sizes, shared with telephony.models.
+SYSTEM_ID_MAX: Final = 64
+UNIQUEID_MAX: Final = 64
+CHANNEL_MAX: Final = 128
+QUEUE_MAX: Final = 64
+CALLER_NUMBER_MAX: Final = 64
+CALLER_NAME_MAX: Final = 255
+INTERFACE_MAX: Final = 128
+MEMBER_NAME_MAX: Final = 128
+PAUSED_REASON_MAX: Final = 128
+QUEUE_RESULT_MAX: Final = 32
+
+TRUNCATED: Final = "…"
+_DIGEST_CHARS: Final = 16
+
+
+def truncated(value: str, limit: int) -> str:
+    """Informational text cut to ``limit`` characters, the cut marked with :data:`TRUNCATED`."""
+    return value if len(value) <= limit else value[: limit - len(TRUNCATED)] + TRUNCATED
+
+
+def bounded_identifier(value: str, limit: int) -> str:
+    """An identifier of at most ``limit`` characters: as it is if it fits, else its start and a
+    digest of the whole, so equal values stay equal and different ones different."""
+    if len(value) <= limit:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST_CHARS]
+    return f"{value[: limit - _DIGEST_CHARS - 1]}~{digest}"
+
+
+# Field name → (column size, is an identifier). The names mean the same in every event.
+_BOUNDS: Final[dict[str, tuple[int, bool]]] = {
+    "system_id": (SYSTEM_ID_MAX, True),
+    "uniqueid": (UNIQUEID_MAX, True),
+    "agent_uniqueid": (UNIQUEID_MAX, True),
+    "queue": (QUEUE_MAX, True),
+    "interface": (INTERFACE_MAX, True),
+    "agent_interface": (INTERFACE_MAX, True),
+    "channel": (CHANNEL_MAX, False),
+    "agent_channel": (CHANNEL_MAX, False),
+    "caller_number": (CALLER_NUMBER_MAX, False),
+    "caller_name": (CALLER_NAME_MAX, False),
+    "member_name": (MEMBER_NAME_MAX, False),
+    "paused_reason": (PAUSED_REASON_MAX, False),
+    "queue_result": (QUEUE_RESULT_MAX, False),
+}
 
 Outcome = Literal["answered", "abandoned", "timeout", "transferred", "unknown"]
 EndedBy = Literal["caller", "agent", "transfer"]
@@ -56,6 +114,20 @@ class DomainEvent:
     type: ClassVar[str] = ""
     system_id: str
     at: float
+
+    def __post_init__(self) -> None:
+        for name, (limit, identifier) in _BOUNDS.items():
+            value = getattr(self, name, None)
+            if not isinstance(value, str) or len(value) <= limit:
+                continue
+            if identifier:
+                bounded = bounded_identifier(value, limit)
+                logger.warning(
+                    "%s: %s of %d characters bounded to %r", self.type, name, len(value), bounded
+                )
+            else:
+                bounded = truncated(value, limit)
+            object.__setattr__(self, name, bounded)
 
 
 @dataclass(frozen=True, kw_only=True)

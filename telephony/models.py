@@ -6,6 +6,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from telephony.acd_events import (
+    CALLER_NAME_MAX,
+    CALLER_NUMBER_MAX,
+    CHANNEL_MAX,
+    INTERFACE_MAX,
+    MEMBER_NAME_MAX,
+    PAUSED_REASON_MAX,
+    QUEUE_MAX,
+    QUEUE_RESULT_MAX,
+    SYSTEM_ID_MAX,
+    UNIQUEID_MAX,
+    bounded_identifier,
+)
+
 
 class Outcome(models.TextChoices):
     ANSWERED = "answered", _("answered")
@@ -50,7 +64,7 @@ class AgentState(models.TextChoices):
 class AgentDevice(models.Model):
     """Maps a queue member interface (``PJSIP/2101``) to the user working at that phone."""
 
-    interface = models.CharField(_("interface"), max_length=128, unique=True)
+    interface = models.CharField(_("interface"), max_length=INTERFACE_MAX, unique=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -71,14 +85,14 @@ class AgentDevice(models.Model):
 class Call(models.Model):
     """One caller's stay in an ACD queue, keyed by the Asterisk system and caller Uniqueid."""
 
-    system_id = models.CharField(_("ACD system"), max_length=64, default="default")
-    uniqueid = models.CharField(_("Uniqueid"), max_length=64)
-    channel = models.CharField(_("channel"), max_length=128, blank=True)
-    queue = models.CharField(_("queue"), max_length=64, db_index=True)
-    caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
+    system_id = models.CharField(_("ACD system"), max_length=SYSTEM_ID_MAX, default="default")
+    uniqueid = models.CharField(_("Uniqueid"), max_length=UNIQUEID_MAX)
+    channel = models.CharField(_("channel"), max_length=CHANNEL_MAX, blank=True)
+    queue = models.CharField(_("queue"), max_length=QUEUE_MAX, db_index=True)
+    caller_number = models.CharField(_("caller number"), max_length=CALLER_NUMBER_MAX, blank=True)
     # The number in one canonical form (+49…), so the caller history finds every call.
     caller_number_normalized = models.CharField(max_length=64, blank=True, editable=False)
-    caller_name = models.CharField(_("caller name"), max_length=255, blank=True)
+    caller_name = models.CharField(_("caller name"), max_length=CALLER_NAME_MAX, blank=True)
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -87,7 +101,7 @@ class Call(models.Model):
         related_name="calls",
         verbose_name=_("agent"),
     )
-    agent_interface = models.CharField(_("agent interface"), max_length=128, blank=True)
+    agent_interface = models.CharField(_("agent interface"), max_length=INTERFACE_MAX, blank=True)
     joined_at = models.DateTimeField(_("joined queue"), db_index=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -97,7 +111,7 @@ class Call(models.Model):
         _("outcome"), max_length=16, choices=Outcome.choices, blank=True, db_index=True
     )
     ended_by = models.CharField(_("ended by"), max_length=16, choices=EndedBy.choices, blank=True)
-    queue_result = models.CharField(_("queue result"), max_length=32, blank=True)
+    queue_result = models.CharField(_("queue result"), max_length=QUEUE_RESULT_MAX, blank=True)
     ticket = models.ForeignKey(
         "tickets.Ticket",
         on_delete=models.SET_NULL,
@@ -138,9 +152,9 @@ class CallOffer(models.Model):
     """One ring of one agent's phone for a call."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="offers")
-    agent_uniqueid = models.CharField(_("agent leg Uniqueid"), max_length=64)
-    interface = models.CharField(_("interface"), max_length=128)
-    member_name = models.CharField(_("member name"), max_length=128, blank=True)
+    agent_uniqueid = models.CharField(_("agent leg Uniqueid"), max_length=UNIQUEID_MAX)
+    interface = models.CharField(_("interface"), max_length=INTERFACE_MAX)
+    member_name = models.CharField(_("member name"), max_length=MEMBER_NAME_MAX, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -168,11 +182,11 @@ class CallOffer(models.Model):
 class AgentStatus(models.Model):
     """The live ACD state of one queue member interface."""
 
-    interface = models.CharField(_("interface"), max_length=128, unique=True)
+    interface = models.CharField(_("interface"), max_length=INTERFACE_MAX, unique=True)
     state = models.CharField(
         _("state"), max_length=16, choices=AgentState.choices, default=AgentState.LOGGED_OUT
     )
-    paused_reason = models.CharField(_("pause reason"), max_length=128, blank=True)
+    paused_reason = models.CharField(_("pause reason"), max_length=PAUSED_REASON_MAX, blank=True)
     since = models.DateTimeField(_("since"))
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,4 +243,5 @@ class CtiSystem(models.Model):
 
     @property
     def system_id(self) -> str:
-        return f"cti:{self.name}"
+        # Bounded as the ACD events bound it, so lookups find the calls they recorded.
+        return bounded_identifier(f"cti:{self.name}", SYSTEM_ID_MAX)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from rest_framework import serializers
 from callcenter.api.inputs import DbIntegerField
 from callcenter.directory.selectors import department_list
 from knowledge.selectors import service_list_published
+from telephony.acd_events import CALLER_NUMBER_MAX, INTERFACE_MAX, QUEUE_MAX, UNIQUEID_MAX
 from telephony.models import AgentDevice, Call, CallOffer, WrapUpOutcome
 from tickets.models import ResponseChannel
 
@@ -122,15 +123,27 @@ def _json_list(value: str) -> list[Any] | None:
     return parsed if isinstance(parsed, list) else None
 
 
+# "CTI/<agent>" must fit the interface column.
+AGENT_MAX: Final = INTERFACE_MAX - len("CTI/")
+
+
 class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
-    """A generic CTI event (field names as in Zammad's CTI API)."""
+    """A generic CTI event (field names as in Zammad's CTI API).
+
+    Identifiers are refused when longer than the columns that keep them (a 400, rather than a
+    call that cannot be recorded); an agent becomes the interface ``CTI/<agent>``.
+    """
 
     event = serializers.ChoiceField(choices=["newCall", "answer", "hangup"])
-    callId = serializers.CharField(max_length=250)
+    callId = serializers.CharField(max_length=UNIQUEID_MAX)
     direction = serializers.ChoiceField(choices=["in", "out"], default="in")
-    from_ = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    to = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    queue = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    from_ = serializers.CharField(
+        max_length=CALLER_NUMBER_MAX, required=False, allow_blank=True, default=""
+    )
+    to = serializers.CharField(max_length=QUEUE_MAX, required=False, allow_blank=True, default="")
+    queue = serializers.CharField(
+        max_length=QUEUE_MAX, required=False, allow_blank=True, default=""
+    )
     user = serializers.JSONField(required=False, default=None)
     answeringNumber = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default=""
@@ -175,6 +188,10 @@ class CtiEventInputSerializer(serializers.Serializer[dict[str, Any]]):
             isinstance(users, list) and all(isinstance(u, str) for u in users)
         ):
             raise serializers.ValidationError({"user": "a user name or a list of user names"})
+        if any(len(u) > AGENT_MAX for u in users or []):
+            raise serializers.ValidationError(
+                {"user": f"a user name has at most {AGENT_MAX} characters"}
+            )
         attrs["user"] = users or []
         if attrs["event"] == "answer" and not (attrs["answeringNumber"] or attrs["user"]):
             raise serializers.ValidationError(
