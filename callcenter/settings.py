@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No-store for signed-in users, Content-Security-Policy.
+    "callcenter.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires.
@@ -198,7 +200,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("CALLCENTER_SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("CALLCENTER_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env_int("CALLCENTER_HSTS_SECONDS", 0, minimum=0)
+# A year in production (browsers then refuse plain HTTP to the host); 0 turns it off.
+SECURE_HSTS_SECONDS = env_int(
+    "CALLCENTER_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0
+)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("CALLCENTER_BEHIND_TLS_PROXY") else None
 )

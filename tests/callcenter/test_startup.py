@@ -184,3 +184,14 @@ def test_api_docs_need_a_login_in_production_by_default(
     result = _start([sys.executable, "-c", show], env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("production", "31536000"), ("development", "0")])
+def test_hsts_is_on_in_production_by_default(tmp_path: Path, mode: str, expected: str) -> None:
+    show = (
+        "import callcenter; from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"
+    )
+    env = {"CALLCENTER_MODE": mode, "CALLCENTER_DATA_DIR": str(tmp_path), "SECRET_KEY": STRONG_KEY}
+    result = _start([sys.executable, "-c", show], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -72,7 +72,13 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="de-DE")
+    # A module sets BYPASS_CSP when it injects scripts of its own (axe-core goes in as an inline
+    # <script>, which the site's Content-Security-Policy forbids); all others run under it.
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768},
+        locale="de-DE",
+        bypass_csp=getattr(request.module, "BYPASS_CSP", False),
+    )
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

@@ -24,7 +24,15 @@ from telephony.acd_events import AgentStateChanged
 from telephony.models import Call
 from telephony.services import call_wrap_up, device_map, domain_event_apply
 from tests.factories import UserFactory
-from tests.support.browser import UNNAMED_CONTROLS, WATCH_POP, log_in, open_desk, pop_of, screenshot
+from tests.support.browser import (
+    UNNAMED_CONTROLS,
+    WATCH_POP,
+    log_in,
+    open_desk,
+    pop_of,
+    screenshot,
+    wait_for_js,
+)
 from tests.support.calls import answered_event, hang_up, join_and_ring, put_call_through, ticket_of
 from tests.support.locale import Labels, hand_off
 from tickets.workflow import Status
@@ -97,7 +105,8 @@ def test_answer_search_and_wrap_up_at_first_contact(
     assert page.locator("#pop-number").inner_text() == "+49 30 1234567"
     assert "Müller, Jürgen" in page.locator("#pop-name").inner_text()
     # The ticket number follows the pop as its own event (call.ticket): wait for it.
-    page.wait_for_function(
+    wait_for_js(
+        page,
         f"document.getElementById('pop-ticket').textContent.trim() === {call.ticket.number!r}",
         timeout=5000,
     )
@@ -110,14 +119,16 @@ def test_answer_search_and_wrap_up_at_first_contact(
     probe = page.request.get(f"{asgi_server}/api/v1/knowledge/search?q=Ausweis&limit=10")
     page.keyboard.type("Ausweis")
     if probe.status == 200:
-        page.wait_for_function(
+        wait_for_js(
+            page,
             "document.querySelectorAll('#desk-results [role=option]').length > 0"
-            " || /\\S/.test(document.getElementById('desk-search-status').textContent)"
+            " || /\\S/.test(document.getElementById('desk-search-status').textContent)",
         )
     else:
-        page.wait_for_function(
+        wait_for_js(
+            page,
             "document.getElementById('desk-search-status').textContent.trim().length > 0"
-            " && !document.getElementById('desk-search-status').textContent.includes('…')"
+            " && !document.getElementById('desk-search-status').textContent.includes('…')",
         )
     screenshot(page, "desk-pop")
 
@@ -199,7 +210,7 @@ def test_search_article_and_escalation_with_department_note_and_consent(
     page.get_by_label(t("Response by")).select_option("email")
     # No consent yet: the server refuses to store contact data.
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("document.getElementById('wrapup-error').textContent.length > 0")
+    wait_for_js(page, "document.getElementById('wrapup-error').textContent.length > 0")
     assert ticket_of(call).status == Status.OPEN
 
     page.get_by_label(
@@ -237,8 +248,8 @@ def test_reload_restores_the_call_and_the_desk_says_when_it_is_offline(
 
     # Ringing is a notice that blocks nothing; the answer brings the pop.
     uniqueid = join_and_ring("petra", caller_number="+49 30 1234567", at=time.time())
-    page.wait_for_function(
-        "document.getElementById('desk-notice').textContent.includes('+49 30 1234567')"
+    wait_for_js(
+        page, "document.getElementById('desk-notice').textContent.includes('+49 30 1234567')"
     )
     domain_event_apply(
         event=answered_event("petra", uniqueid, interface="PJSIP/2101", at=time.time())

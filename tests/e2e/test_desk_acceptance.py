@@ -42,7 +42,7 @@ from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
 from tests.factories import UserFactory
-from tests.support.browser import WATCH_POP, log_in, open_desk, pop_of, screenshot
+from tests.support.browser import WATCH_POP, log_in, open_desk, pop_of, screenshot, wait_for_js
 from tests.support.calls import ticket_of
 from tests.support.locale import Labels, hand_off
 from tests.support.waiting import wait_until
@@ -193,8 +193,8 @@ def answer(acd: Acd, page: Any, call: Call) -> float:
     acd.server.call_answer(call.uniqueid)
     page.wait_for_selector(pop_of(call.pk), timeout=5000)
     # The ticket number may follow the pop as its own event: wait for it, do not assume it.
-    page.wait_for_function(
-        "/^115-/.test(document.getElementById('pop-ticket').textContent.trim())", timeout=5000
+    wait_for_js(
+        page, "/^115-/.test(document.getElementById('pop-ticket').textContent.trim())", timeout=5000
     )
     with acd.lock:
         sent = acd.connected_at[call.uniqueid]
@@ -241,7 +241,8 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         # 1. The simulator puts the call through: a ringing notice, then the pop on answer.
         pop_latencies = []
         call = ring(acd)
-        agent.wait_for_function(
+        wait_for_js(
+            agent,
             f"document.getElementById('desk-notice').textContent.includes({CALLER_NUMBER!r})",
             timeout=5000,
         )
@@ -261,7 +262,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         for char in "perso verloren":
             pressed = time.monotonic()
             agent.keyboard.type(char)
-            agent.wait_for_function("window.__keys.pending === null", timeout=5000)
+            wait_for_js(agent, "window.__keys.pending === null", timeout=5000)
             agent.wait_for_timeout(max(0.0, 150 - (time.monotonic() - pressed) * 1000))
         keystrokes = agent.evaluate("window.__keys.samples")
         assert len(keystrokes) == len("perso verloren")

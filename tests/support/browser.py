@@ -3,6 +3,7 @@ the agent desk and its screen pop, controls without an accessible name."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -20,6 +21,20 @@ def log_in(page: Page, base: str, username: str, password: str = PASSWORD) -> No
     with page.expect_navigation():
         page.locator("form[action='/login/'] button[type=submit]").click()
     assert not page.url.startswith(f"{base}/login/"), "login failed"
+
+
+def wait_for_js(page: Page, expression: str, *, timeout: float = 30_000) -> None:
+    """Wait until ``expression`` is true in the page, as ``page.wait_for_function`` would.
+
+    Playwright compiles that one's predicate with ``new Function`` inside the page, which the
+    site's Content-Security-Policy (no 'unsafe-eval') forbids; ``page.evaluate`` goes through
+    the DevTools protocol instead.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression!r} stayed false for {timeout:.0f} ms")
+        page.wait_for_timeout(20)
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
