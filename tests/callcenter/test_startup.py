@@ -94,6 +94,8 @@ ENTRY_POINTS = {
         "-c",
         "from callcenter.celery import app; app.loader.import_default_modules()",
     ],
+    # The worker's own command line (`report` needs no broker).
+    "celery-cli": [str(Path(sys.executable).parent / "celery"), "-A", "callcenter", "report"],
     "manage": [sys.executable, str(ROOT / "manage.py"), "check"],
 }
 
