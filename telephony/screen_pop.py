@@ -38,6 +38,10 @@ class PopDrafts:
             while len(self._drafts) > self.maxsize:
                 self._drafts.popitem(last=False)
 
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return key in self._drafts
+
     def take(self, key: tuple[str, str]) -> tuple[Call, dict[str, Any]] | None:
         """The draft, removed: only one answer of a call finds it."""
         with self._lock:

@@ -19,7 +19,7 @@ from callcenter.realtime import (
     register_event,
     user_group,
 )
-from tests.support.live import live_communicator, session_cookie
+from tests.support.live import RECEIVE_GUARD_S, live_communicator, session_cookie
 
 register_event("test.ping", version=3, required={"n"})
 
@@ -28,7 +28,7 @@ async def _connect(user: User) -> tuple[WebsocketCommunicator, dict[str, Any]]:
     communicator = live_communicator(await database_sync_to_async(session_cookie)(user))
     connected, _ = await communicator.connect()
     assert connected
-    hello = await communicator.receive_json_from(timeout=2)
+    hello = await communicator.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert hello["type"] == "hello"
     return communicator, hello
 
@@ -72,7 +72,7 @@ async def test_department_events_reach_its_clerks_and_nobody_else(
 
     await _broadcast([department_group(department.pk)], 7)
 
-    event = await clerk_ws.receive_json_from(timeout=2)
+    event = await clerk_ws.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert event["type"] == "test.ping" and event["data"] == {"n": 7}
     assert await outsider_ws.receive_nothing(timeout=0.3)
     assert await agent_ws.receive_nothing(timeout=0.1)
@@ -100,7 +100,7 @@ async def test_supervisors_hear_the_supervisor_group_and_ping_is_answered(superv
     ws, hello = await _connect(supervisor)
     assert SUPERVISORS_GROUP in hello["data"]["groups"]
     await ws.send_json_to({"type": "ping"})
-    assert (await ws.receive_json_from(timeout=2))["type"] == "pong"
+    assert (await ws.receive_json_from(timeout=RECEIVE_GUARD_S))["type"] == "pong"
     await _broadcast([SUPERVISORS_GROUP], 2)
     assert (await asyncio.wait_for(ws.receive_json_from(), 2))["data"] == {"n": 2}
     await ws.disconnect()
@@ -112,10 +112,10 @@ async def test_a_frame_that_is_not_json_gets_an_error_frame_and_keeps_the_connec
 ) -> None:
     ws, _ = await _connect(agent)
     await ws.send_to(text_data="this is { not json")
-    error = await ws.receive_json_from(timeout=2)
+    error = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert error["type"] == "error" and error["data"]["code"] == "frame_invalid"
     await ws.send_to(bytes_data=b"\xff\x00")
-    assert (await ws.receive_json_from(timeout=2))["type"] == "error"
+    assert (await ws.receive_json_from(timeout=RECEIVE_GUARD_S))["type"] == "error"
     await ws.send_json_to({"type": "ping"})
-    assert (await ws.receive_json_from(timeout=2))["type"] == "pong"
+    assert (await ws.receive_json_from(timeout=RECEIVE_GUARD_S))["type"] == "pong"
     await ws.disconnect()

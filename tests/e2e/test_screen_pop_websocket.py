@@ -13,15 +13,18 @@ from typing import Any
 
 import pytest
 import websockets
+from django.db import connection
 from django.test import Client
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
+from telephony import screen_pop
 from telephony.models import Call
 from telephony.runtime import AdapterRuntime
 from telephony.services import device_map
 from tests.factories import UserFactory
 from tests.support.ami_replay import AmiReplayServer, Script, running_in_thread
+from tests.support.waiting import wait_for
 from tests.telephony.conftest import fast_config
 from tests.telephony.helpers import DEVICES, transcript
 
@@ -48,6 +51,17 @@ async def _collect(
                 received.append(json.loads(await asyncio.wait_for(ws.recv(), 0.2)))
             except TimeoutError:
                 continue
+
+
+def _wait_for_the_pop_draft(system_id: str) -> None:
+    def draft_ready() -> bool:
+        call = Call.objects.filter(system_id=system_id).first()
+        return call is not None and (system_id, call.uniqueid) in screen_pop.drafts
+
+    try:
+        wait_for(draft_ready, what="the pop prepared at the caller's join")
+    finally:
+        connection.close()  # this helper thread's own connection
 
 
 def test_the_screen_pop_reaches_only_the_answering_agent(asgi_server: str) -> None:

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 from tests.frontend.conftest import login
 from tests.support.calls import put_call_through
 from tests.support.knowledge import article_of
-from tests.support.live import live_communicator, session_cookie
+from tests.support.live import RECEIVE_GUARD_S, live_communicator, session_cookie
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ async def _connect(user: User) -> WebsocketCommunicator:
     ws = live_communicator(cookie)
     connected, _ = await ws.connect()
     assert connected
-    hello = await ws.receive_json_from(timeout=2)
+    hello = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert hello["type"] == "hello"
     return ws
 

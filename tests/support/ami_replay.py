@@ -45,6 +45,9 @@ class Script:
     were written, possibly mid-message. ``after`` says what happens at the end of the
     transcript: ``close`` drops the connection, ``stay`` keeps answering actions,
     ``silent`` keeps the socket open but answers nothing (a hung Asterisk).
+    ``gate``, a (marker, event) pair, holds back the first message containing ``marker``
+    until ``event`` is set: a test can let the adapter finish with what came before (as the
+    seconds a caller waits in the queue would) without a wall-clock pause.
     """
 
     transcript: bytes = b""
@@ -53,6 +56,7 @@ class Script:
     after: Literal["close", "stay", "silent"] = "stay"
     answer_pings: bool = True
     drop_after_bytes: int | None = None
+    gate: tuple[bytes, threading.Event] | None = None
 
 
 @dataclass
@@ -278,6 +282,9 @@ class _Connection:
                     self.logged_in.set()
             else:
                 await self.logged_in.wait()
+                gate = self.script.gate
+                if gate is not None and gate[0] in step and not gate[1].is_set():
+                    await asyncio.to_thread(gate[1].wait)
                 await self._write(step, counted=True)
             if self.script.delay:
                 await asyncio.sleep(self.script.delay)

@@ -20,6 +20,11 @@ def session_cookie(user: User) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
+# How long a test waits for a message that must come: only turns a hang into a failure (a
+# loaded machine may take seconds); the absence of a message is checked with receive_nothing.
+RECEIVE_GUARD_S = 60.0
+
+
 def live_communicator(cookie: str | None = None) -> WebsocketCommunicator:
     """A communicator on /ws/live/ from an allowed origin, with the session cookie if given."""
     headers = [(b"origin", b"http://127.0.0.1")]

@@ -21,7 +21,7 @@ from callcenter import realtime
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from callcenter.realtime import department_group, user_group
-from tests.support.live import changes_heard, live_communicator, session_cookie
+from tests.support.live import RECEIVE_GUARD_S, changes_heard, live_communicator, session_cookie
 from tickets import events, services
 from tickets.events import TICKET_CHANGED
 from tickets.models import Ticket
@@ -157,7 +157,7 @@ async def _connect(user: User) -> WebsocketCommunicator:
     communicator = live_communicator(cookie)
     connected, _ = await communicator.connect()
     assert connected
-    assert (await communicator.receive_json_from(timeout=2))["type"] == "hello"
+    assert (await communicator.receive_json_from(timeout=RECEIVE_GUARD_S))["type"] == "hello"
     return communicator
 
 

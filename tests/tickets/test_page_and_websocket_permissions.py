@@ -17,7 +17,7 @@ from django.test import Client
 from callcenter.accounts.models import User
 from callcenter.consumers import CLOSE_UNAUTHENTICATED
 from callcenter.directory.models import Department
-from tests.support.live import changes_heard, live_communicator, session_cookie
+from tests.support.live import RECEIVE_GUARD_S, changes_heard, live_communicator, session_cookie
 from tickets import services
 from tickets.models import Ticket
 
@@ -125,7 +125,7 @@ async def test_websocket_matrix(
         assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
         return
     assert connected
-    hello = await ws.receive_json_from(timeout=2)
+    hello = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert hello["type"] == "hello"
 
     @database_sync_to_async
