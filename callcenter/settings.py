@@ -327,6 +327,42 @@ AMI_SYSTEM_ID = env_str("AMI_SYSTEM_ID", "") or f"{AMI_HOST or '127.0.0.1'}:{AMI
 # Callbacks: the dialplan context the citizen's number is dialled in, and what they see.
 AMI_CALLBACK_CONTEXT = env_str("AMI_CALLBACK_CONTEXT", "from-internal")
 AMI_CALLBACK_CALLER_ID = env_str("AMI_CALLBACK_CALLER_ID", '"115 Servicecenter" <115>')
+# Callbacks dial only numbers that match an allowed prefix and no denied one (deny wins;
+# 110/112 are refused whatever is set here): telephony/dial_policy.py. Prefixes in E.164
+# ("+4930") or bare digits for short numbers. Allowed by default: German landlines (area codes
+# 02-09) and mobiles (015x-017x), so foreign and satellite numbers are refused.
+CALLCENTER_CALLBACK_ALLOW = env_list(
+    "CALLCENTER_CALLBACK_ALLOW",
+    ["+492", "+493", "+494", "+495", "+496", "+497", "+498", "+499", "+4915", "+4916", "+4917"],
+)
+# Inside or near those ranges, numbers that are no citizen's line or that cost money: 0700
+# personal (forwarded anywhere, any price), 0800 free phone (hotlines), 0900 premium rate,
+# 0110/0112 emergency, 0116xxx harmonised services, 0118xx directory enquiries, 012 innovative
+# services, 0137/0138 mass calls, 0180 shared cost, 019x premium/online services. Listed even
+# where the default allow list misses them, so that a wider allow list ("+49") keeps them out.
+CALLCENTER_CALLBACK_DENY = env_list(
+    "CALLCENTER_CALLBACK_DENY",
+    [
+        "+49700",
+        "+49800",
+        "+49900",
+        "+49110",
+        "+49112",
+        "+49116",
+        "+49118",
+        "+4912",
+        "+49137",
+        "+49138",
+        "+49180",
+        "+4919",
+    ],
+)
+# At most this many callbacks per agent in the window (counted in the tickets' timelines, so
+# the limit holds across web processes).
+CALLCENTER_CALLBACK_RATE_LIMIT = env_int("CALLCENTER_CALLBACK_RATE_LIMIT", 10, minimum=1)
+CALLCENTER_CALLBACK_RATE_WINDOW_MINUTES = env_int(
+    "CALLCENTER_CALLBACK_RATE_WINDOW_MINUTES", 10, minimum=1
+)
 # Set by `make run` in the embedded mode: the web process runs the adapter itself, because
 # without Redis only that process can reach the browsers' websockets.
 CALLCENTER_AMI_IN_PROCESS = env_bool("CALLCENTER_AMI_IN_PROCESS", default=False)

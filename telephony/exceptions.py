@@ -8,7 +8,7 @@ services turn it into :class:`TelephonyUnavailable`.
 
 from __future__ import annotations
 
-from callcenter.errors import Conflict, InvalidInput, NotFound, Unavailable
+from callcenter.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, Unavailable
 
 
 class AmiError(Exception):
@@ -56,3 +56,28 @@ class WrapUpInvalid(InvalidInput):
 
 class CallAlreadyWrappedUp(Conflict):
     code = "call_already_wrapped_up"
+
+
+class CallbackNumberMissing(InvalidInput):
+    """No number typed in and none recorded with the ticket."""
+
+    code = "callback_number_missing"
+
+
+class CallbackReasonRequired(InvalidInput):
+    """A number other than the ticket's recorded caller number needs a reason."""
+
+    code = "callback_reason_required"
+
+
+class CallbackNumberRefused(NotAllowed):
+    """The dial policy refuses the number (``extra.reason`` says why: emergency, denied, …)."""
+
+    code = "callback_number_refused"
+
+
+class CallbackRateLimited(DomainError):
+    """The agent started more callbacks in the window than the installation allows."""
+
+    code = "callback_rate_limited"
+    http_status = 429

@@ -16,7 +16,7 @@ from tickets.calendars import calendar_spec_for_department
 from tickets.exceptions import TicketNotFound
 from tickets.models import Ticket, TimelineEntry, VerbundParticipant
 from tickets.phone import normalize_phone
-from tickets.workflow import WITH_DEPARTMENT
+from tickets.workflow import WITH_DEPARTMENT, AuditCode
 
 UNASSIGNED = "none"
 
@@ -96,6 +96,13 @@ def ticket_for_action(*, user: User, ticket_id: int) -> Ticket:
     if ticket is None:
         raise TicketNotFound(_("Ticket not found."))
     return ticket
+
+
+def callbacks_started_count(*, actor: User, since: dt.datetime) -> int:
+    """How many callbacks ``actor`` started since ``since`` (on any ticket, visible or not)."""
+    return TimelineEntry.objects.filter(
+        actor=actor, code=AuditCode.CALLBACK_STARTED, created_at__gte=since
+    ).count()
 
 
 def caller_history(

@@ -261,3 +261,5 @@ class WrapUpOutputSerializer(serializers.ModelSerializer[Call]):
 class CallbackInputSerializer(serializers.Serializer[dict[str, Any]]):
     ticket = serializers.IntegerField(min_value=1)
     number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    # Why a number other than the ticket's recorded caller number is called.
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

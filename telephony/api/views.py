@@ -154,7 +154,12 @@ CanCallBack = capability_permission(Capability.USE_DESK, Capability.WORK_INBOX)
 
 
 class CallbackView(APIView):
-    """``POST /api/v1/telephony/callback/``: call the citizen of a ticket back (AMI Originate)."""
+    """``POST /api/v1/telephony/callback/``: call the citizen of a ticket back (AMI Originate).
+
+    Without ``number`` the ticket's recorded caller number is called; another number needs a
+    ``reason``. Refused numbers are a 403 (``callback_number_refused``), too many callbacks a
+    429 (``callback_rate_limited``).
+    """
 
     permission_classes = [permissions.IsAuthenticated, CanCallBack]
 
@@ -167,5 +172,6 @@ class CallbackView(APIView):
             ticket_id=payload.validated_data["ticket"],
             actor=request.user,
             number=payload.validated_data["number"],
+            reason=payload.validated_data["reason"],
         )
         return Response({"number": number, "interface": interface}, status=status.HTTP_202_ACCEPTED)

@@ -7,16 +7,28 @@ agent's state: the ACD reports it back through the adapter like any other change
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from telephony import acd_commands
 from telephony.acd_members import member_interfaces_for
-from telephony.exceptions import AmiError, DeviceInvalid, TelephonyUnavailable
+from telephony.dial_policy import Refusal, dial_policy
+from telephony.exceptions import (
+    AmiError,
+    CallbackNumberMissing,
+    CallbackNumberRefused,
+    CallbackRateLimited,
+    CallbackReasonRequired,
+    DeviceInvalid,
+    TelephonyUnavailable,
+)
 from telephony.models import AgentDevice
 from tickets.phone import normalize_phone
-from tickets.selectors import ticket_for_action
+from tickets.selectors import callbacks_started_count, ticket_for_action
 from tickets.services import ticket_callback_record
 
 
@@ -47,18 +59,37 @@ def agent_pause_set(*, user: User, paused: bool, reason: str = "") -> list[str]:
     return interfaces
 
 
-def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> tuple[str, str]:
+def ticket_callback_start(
+    *, ticket_id: int, actor: User, number: str = "", reason: str = ""
+) -> tuple[str, str]:
     """Call the citizen back: ring the actor's phone, then dial the citizen (AMI Originate).
 
-    The number is the one typed in, else the contact number stored with the caller's consent.
-    Returns (number, interface). Recorded in the ticket's timeline once the ACD accepted it.
+    Without a number typed in, the ticket's recorded caller number is called. A number other
+    than the recorded one needs a ``reason``; both go into the ticket's timeline. Every number
+    must pass the dial policy (:mod:`telephony.dial_policy`), and an agent starts at most
+    ``CALLCENTER_CALLBACK_RATE_LIMIT`` callbacks per window. Returns (number, interface).
+    Recorded in the ticket's timeline once the ACD accepted it.
     """
     ticket = ticket_for_action(user=actor, ticket_id=ticket_id)
+    reason = reason.strip()
     number = (number or ticket.caller_phone).strip()
-    if not normalize_phone(number):
-        raise DeviceInvalid.for_field(
+    normalized = normalize_phone(number)
+    if not normalized:
+        raise CallbackNumberMissing.for_field(
             "number",
             _("No number to call back: enter one or store the caller's number with consent."),
+        )
+    _check_dial_policy(normalized)
+    recorded = ticket.caller_phone_normalized or normalize_phone(ticket.caller_phone)
+    # Without a recorded number there is nothing to deviate from: the typed one is the contact.
+    other_number = bool(recorded) and normalized != recorded
+    if other_number and not reason:
+        raise CallbackReasonRequired.for_field(
+            "reason",
+            _(
+                "This is not the number the caller gave: say why you call it "
+                "(it is recorded in the ticket)."
+            ),
         )
     interface = (
         AgentDevice.objects.filter(user=actor)
@@ -68,10 +99,11 @@ def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> t
     )
     if interface is None:
         raise DeviceInvalid(_("No phone is mapped to your user; ask a supervisor."))
+    _check_rate_limit(actor)
     try:
         acd_commands.originate(
             agent_device=interface,
-            number=normalize_phone(number),
+            number=normalized,
             context=settings.AMI_CALLBACK_CONTEXT,
             caller_id=settings.AMI_CALLBACK_CALLER_ID,
         )
@@ -79,5 +111,44 @@ def ticket_callback_start(*, ticket_id: int, actor: User, number: str = "") -> t
         raise TelephonyUnavailable(
             _("The phone system did not start the callback: %(error)s") % {"error": exc.message}
         ) from exc
-    ticket_callback_record(ticket=ticket, actor=actor, number=number, interface=interface)
+    ticket_callback_record(
+        ticket=ticket,
+        actor=actor,
+        number=number,
+        interface=interface,
+        reason=reason if other_number else "",
+    )
     return number, interface
+
+
+def _check_dial_policy(normalized: str) -> None:
+    refusal = dial_policy().refusal(normalized)
+    if refusal is None:
+        return
+    messages = {
+        Refusal.EMERGENCY: _("Emergency numbers are never called back."),
+        Refusal.DENIED: _(
+            "Premium-rate and service numbers (such as 0900, 0137, 0180, 0800) are not called back."
+        ),
+        Refusal.INTERNATIONAL: _(
+            "Numbers outside Germany (and satellite numbers) are not called back."
+        ),
+        Refusal.INCOMPLETE: _("The number is incomplete: enter it with the area code."),
+        Refusal.NOT_ALLOWED: _("Only German landline and mobile numbers are called back."),
+    }
+    message = messages[refusal]
+    raise CallbackNumberRefused(
+        message, extra={"reason": str(refusal), "fields": {"number": message}}
+    )
+
+
+def _check_rate_limit(actor: User) -> None:
+    window = settings.CALLCENTER_CALLBACK_RATE_WINDOW_MINUTES
+    limit = settings.CALLCENTER_CALLBACK_RATE_LIMIT
+    since = timezone.now() - dt.timedelta(minutes=window)
+    if callbacks_started_count(actor=actor, since=since) >= limit:
+        raise CallbackRateLimited(
+            _("You started %(limit)s callbacks in the last %(minutes)s minutes: wait a little.")
+            % {"limit": limit, "minutes": window},
+            extra={"limit": limit, "window_minutes": window},
+        )

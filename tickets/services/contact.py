@@ -64,9 +64,16 @@ def caller_fields(caller: CallerData) -> Changes:
 
 
 def ticket_callback_record(
-    *, ticket: Ticket, actor: User, number: str, interface: str
+    *, ticket: Ticket, actor: User, number: str, interface: str, reason: str = ""
 ) -> TimelineEntry:
-    """Record that the ACD was asked to connect ``actor``'s phone with the citizen."""
+    """Record that the ACD was asked to connect ``actor``'s phone with the citizen.
+
+    ``reason`` is why a number other than the recorded caller number was called: free text,
+    scrubbed like a note when the caller data is anonymised.
+    """
+    data = {"number": number, "interface": interface}
+    if reason:
+        data["reason"] = reason
     # Additive like a note: a callback never conflicts with an edit, so no version bump.
     with transaction.atomic():
         locked = locked_visible(ticket, actor)
@@ -74,7 +81,7 @@ def ticket_callback_record(
             ticket=locked,
             actor=actor,
             code=AuditCode.CALLBACK_STARTED,
-            data={"number": number, "interface": interface},
+            data=data,
             visibility=Visibility.INTERNAL,
         )
 
