@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Literal, TypeVar
 
@@ -27,6 +28,12 @@ from telephony.simulator.session import AmiSession
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# How long close() lets connections end by themselves before it cuts them.
+CLOSE_GRACE_S = 2.0
+# How long a caller of running_in_thread waits for the shutdown: only turns a hang into an
+# error (a loaded machine may take a while), no speed requirement.
+SHUTDOWN_GUARD_S = 120.0
 
 
 class AcdServer:
@@ -65,6 +72,8 @@ class AcdServer:
         self._driver: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._closed = asyncio.Event()
+        # Every accepted connection, until it is gone: close() cuts those still open.
+        self._writers: weakref.WeakSet[asyncio.StreamWriter] = weakref.WeakSet()
 
     async def start(self, host: str = "127.0.0.1", port: int = 5038) -> int:
         self._loop = asyncio.get_running_loop()
@@ -92,7 +101,15 @@ class AcdServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._driver
         if self._server is not None:
-            await self._server.wait_closed()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._server.wait_closed()), CLOSE_GRACE_S)
+            except TimeoutError:
+                # A peer that neither reads nor hangs up keeps its connection (and so the
+                # server) open; Asterisk cuts such connections at shutdown, and so do we.
+                logger.info("simulator: cutting connections still open at shutdown")
+                for writer in list(self._writers):
+                    writer.transport.abort()
+                await self._server.wait_closed()
         self._closed.set()
 
     def drop_sessions(self) -> None:
@@ -196,6 +213,7 @@ class AcdServer:
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         session = AmiSession(self, reader, writer)
         self.sessions.add(session)
         try:
@@ -233,7 +251,7 @@ def running_in_thread(server: AcdServer, host: str = "127.0.0.1", port: int = 0)
     try:
         yield server.port
     finally:
-        asyncio.run_coroutine_threadsafe(server.close(), loop).result(10)
+        asyncio.run_coroutine_threadsafe(server.close(), loop).result(SHUTDOWN_GUARD_S)
         loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
+        thread.join(SHUTDOWN_GUARD_S)
         loop.close()
