@@ -25,6 +25,8 @@ from callcenter.realtime import (
 )
 
 CLOSE_UNAUTHENTICATED = 4401
+# The user logged out, was deactivated or changed their password while the socket was open.
+CLOSE_ACCESS_REVOKED = 4403
 # Messages whose handlers touch no database (forwarding an event, answering a ping).
 _NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, "websocket.receive"})
 _NOT_JSON = object()
@@ -37,6 +39,12 @@ def groups_for_user(user: User) -> list[str]:
     if has_capability(user, Capability.SUPERVISE):
         groups.append(SUPERVISORS_GROUP)
     return groups
+
+
+def _current_groups(user_id: int) -> list[str] | None:
+    """The groups of the user as the database has them now; None if they may no longer listen."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    return None if user is None else groups_for_user(user)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -66,9 +74,37 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         await super().dispatch(message)
 
-    async def disconnect(self, code: int) -> None:
+    async def access_revoked(self, message: dict[str, Any]) -> None:
+        session_key = message.get("session_key")
+        if session_key is None or session_key == self._session_key():
+            await self._leave_groups()
+            await self.close(code=CLOSE_ACCESS_REVOKED)
+
+    async def access_changed(self, message: dict[str, Any]) -> None:
+        groups = await database_sync_to_async(_current_groups)(self.scope["user"].pk)
+        if groups is None:
+            await self._leave_groups()
+            await self.close(code=CLOSE_ACCESS_REVOKED)
+            return
+        for group in set(self.groups_joined) - set(groups):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in set(groups) - set(self.groups_joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        # A hello makes the client resynchronise from the REST API, now with its new scope.
+        await self.send_json({"type": "hello", "version": 1, "data": {"groups": groups}})
+
+    def _session_key(self) -> str | None:
+        session = self.scope.get("session")
+        return None if session is None else session.session_key
+
+    async def _leave_groups(self) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def disconnect(self, code: int) -> None:
+        await self._leave_groups()
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any

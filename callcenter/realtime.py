@@ -214,3 +214,34 @@ def broadcast_on_commit(groups: list[str], event_type: str, data: Mapping[str, A
     """Send the event to the groups once the surrounding transaction has committed."""
     event = build_event(event_type, data)
     transaction.on_commit(lambda: send_now(groups, event))
+
+
+# Control messages to a user's own group: handled by the consumer, never forwarded to a browser.
+# ``access.revoked`` closes the user's sockets (those of one session if ``session_key`` is set);
+# ``access.changed`` makes them recompute the groups they listen to.
+ACCESS_REVOKED = "access.revoked"
+ACCESS_CHANGED = "access.changed"
+
+
+def control_now(user_id: int, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        _group_send(layer, user_group(user_id), message)
+    except Exception:
+        # As with events: the committed change stands; a socket left open is closed at the
+        # latest when its next control message or reconnect reaches it.
+        logger.exception("could not send %s to user %s", message["type"], user_id)
+
+
+def access_revoked_on_commit(user_id: int, *, session_key: str | None = None) -> None:
+    """Close the user's websockets (only those of ``session_key`` if given) after commit."""
+    message = {"type": ACCESS_REVOKED, "session_key": session_key}
+    transaction.on_commit(lambda: control_now(user_id, message))
+
+
+def access_changed_on_commit(user_id: int) -> None:
+    """Make the user's websockets recompute their groups after commit."""
+    message = {"type": ACCESS_CHANGED}
+    transaction.on_commit(lambda: control_now(user_id, message))

@@ -11,11 +11,13 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from callcenter.accounts.capabilities import Capability
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from callcenter.realtime import access_changed_on_commit, access_revoked_on_commit
 
 
 def _permission(capability: Capability) -> Permission:
@@ -69,7 +71,62 @@ def user_create_or_update(
             user.set_password(password)
     user.save()
     user.groups.set([groups[role] for role in roles])
+    if not created:
+        if password is not None:
+            access_revoked_on_commit(user.pk)
+        else:
+            access_changed_on_commit(user.pk)
     return user
+
+
+# --- Access changes: every open websocket of the user follows them within seconds ------------
+
+
+def user_access_revoked(*, user: User, session_key: str | None = None) -> None:
+    """Close the user's websockets after commit: those of one session, or all of them."""
+    access_revoked_on_commit(user.pk, session_key=session_key)
+
+
+def user_access_changed(*, user: User) -> None:
+    """Make the user's websockets listen to the groups their roles and memberships give now."""
+    access_changed_on_commit(user.pk)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_access_revoked(user=user)
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_access_revoked(user=user)
+    return user
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: list[Role]) -> User:
+    groups = roles_sync()
+    user.is_staff = any(role in STAFF_ROLES for role in roles)
+    user.save(update_fields=["is_staff"])
+    user.groups.set([groups[role] for role in roles])
+    user_access_changed(user=user)
+    return user
+
+
+def user_logged_out_receiver(
+    *, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
+    """``user_logged_out`` (Django's documented signal): close that session's websockets."""
+    if user is None or not user.pk:
+        return
+    session = getattr(request, "session", None)
+    session_key = None if session is None else session.session_key
+    user_access_revoked(user=user, session_key=session_key)
 
 
 def access_logs_purge(*, now: dt.datetime | None = None) -> int:

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+
+from callcenter.accounts.models import User
+from callcenter.accounts.services import user_access_changed
 from callcenter.directory.models import (
     Authority,
     BusinessCalendar,
@@ -39,6 +45,30 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
     search_fields = ["name", "authority__name", "email"]
     list_select_related = ["authority", "calendar"]
     inlines = [MembershipInline]
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        # Memberships decide which department groups a user's websockets hear: those whose
+        # memberships changed here re-scope their sockets on commit.
+        before = {
+            f.instance.pk: f.instance.user_id
+            for f in formset.initial_forms
+            if isinstance(f.instance, DepartmentMembership)
+        }
+        super().save_formset(request, form, formset, change)
+        if formset.model is not DepartmentMembership:
+            return
+        user_ids = {m.user_id for m in formset.new_objects}
+        user_ids |= {m.user_id for m, _ in formset.changed_objects}
+        user_ids |= {before.get(m.pk, m.user_id) for m in formset.deleted_objects}
+        user_ids |= {before[m.pk] for m, _ in formset.changed_objects if m.pk in before}
+        for user in User.objects.filter(pk__in=user_ids):
+            user_access_changed(user=user)
 
 
 class OpeningHoursInline(admin.TabularInline[OpeningHours, BusinessCalendar]):

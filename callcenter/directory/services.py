@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from callcenter.accounts.models import User
+from callcenter.accounts.services import user_access_changed
 from callcenter.bulk import SyncResult, rows_sync
 from callcenter.directory.models import (
     Authority,
@@ -76,7 +77,14 @@ def membership_set(
     membership, _ = DepartmentMembership.objects.update_or_create(
         user=user, department=department, defaults={"is_lead": is_lead}
     )
+    user_access_changed(user=user)
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, user: User, department: Department) -> None:
+    DepartmentMembership.objects.filter(user=user, department=department).delete()
+    user_access_changed(user=user)
 
 
 # --- Bulk sync for imports: run inside the importer's transaction ------------------------------

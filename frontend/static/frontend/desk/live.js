@@ -4,6 +4,8 @@
 
 const PING_MS = 10000;
 const CLOSE_UNAUTHENTICATED = 4401;
+// Logout, deactivation or a password change while the socket was open.
+const CLOSE_ACCESS_REVOKED = 4403;
 
 export class Live {
   constructor({ path, onEvent, onOnline, onOffline, minDelay = 500, maxDelay = 15000 }) {
@@ -45,7 +47,7 @@ export class Live {
     socket.addEventListener("message", (message) => this.receive(socket, message));
     socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
-      if (event.code === CLOSE_UNAUTHENTICATED) {
+      if (event.code === CLOSE_UNAUTHENTICATED || event.code === CLOSE_ACCESS_REVOKED) {
         // The session has ended: reloading leads to the login page instead of retrying forever.
         window.location.reload();
         return;
