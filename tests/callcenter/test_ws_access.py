@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
@@ -145,4 +146,62 @@ async def test_a_new_membership_adds_the_department_group(
     assert department_group(other_department.pk) in hello["data"]["groups"]
     await _broadcast([department_group(other_department.pk)], 3)
     assert (await ws.receive_json_from(timeout=RECEIVE_GUARD_S))["data"] == {"n": 3}
+    await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_password_set_in_the_django_admin_closes_the_users_sockets(agent: User) -> None:
+    ws = await _socket_of(agent)
+
+    @database_sync_to_async
+    def change_in_admin() -> int:
+        client = _admin_client()
+        url = reverse("admin:auth_user_password_change", args=[agent.pk])
+        password = "n3u-Geheim!x"
+        data = {"password1": password, "password2": password, "usable_password": "true"}
+        return client.post(url, data).status_code
+
+    assert await change_in_admin() == 302
+    await _assert_closed_and_deaf(ws, [user_group(agent.pk)])
+
+
+def _admin_client() -> Client:
+    return _logged_in_client(User.objects.create_superuser("root", password="r00t-Geheim!x"))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_membership_deleted_in_the_django_admin_rescopes_the_users_sockets(
+    clerk: User, department: Department
+) -> None:
+    ws = await _socket_of(clerk)
+
+    @database_sync_to_async
+    def delete_in_admin() -> int:
+        client = _admin_client()
+        url = reverse("admin:directory_department_change", args=[department.pk])
+        page = client.get(url)
+        form = page.context["adminform"].form
+        data: dict[str, Any] = {
+            name: ("" if value is None else getattr(value, "pk", value))
+            for name, value in form.initial.items()
+            if name in form.fields
+        }
+        data["is_active"] = "on" if department.is_active else ""
+        for inline in page.context["inline_admin_formsets"]:
+            formset = inline.formset
+            for name, value in formset.management_form.initial.items():
+                data[f"{formset.prefix}-{name}"] = value
+            for index, member_form in enumerate(formset.initial_forms):
+                prefix = f"{formset.prefix}-{index}"
+                data[f"{prefix}-id"] = member_form.instance.pk
+                data[f"{prefix}-department"] = department.pk
+                data[f"{prefix}-user"] = member_form.instance.user_id
+                data[f"{prefix}-DELETE"] = "on"
+        return client.post(url, data).status_code
+
+    assert await delete_in_admin() == 302
+    hello = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
+    assert hello["type"] == "hello" and hello["data"]["groups"] == [user_group(clerk.pk)]
+    await _broadcast([department_group(department.pk)], 1)
+    assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()
