@@ -23,7 +23,9 @@ LOGIN_TIMEOUT_SECONDS = 5.0
 def ami_session(config: AmiConfig | None = None) -> Iterator[AmiClient]:
     base = config or config_from_settings()
     client = AmiClient(
-        replace(base, events="off", action_timeout=min(base.action_timeout, 5.0)),
+        # No resync: nothing consumes its snapshots, and stop() would close the socket
+        # under the resync's QueueStatus/CoreShowChannels (the "Bad file descriptor").
+        replace(base, events="off", resync=False, action_timeout=min(base.action_timeout, 5.0)),
         lambda item: None,
     )
     client.start()

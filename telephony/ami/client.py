@@ -11,13 +11,28 @@ Threads and why (AMI.md, "Library decision"):
   logged, never fatal. ``on_tick`` is called about every ``tick_interval`` seconds.
 * **supervisor** (one): connects with a fresh transport, logs in, resynchronises
   (``QueueStatus`` + ``CoreShowChannels``, whose answers reach the consumer as snapshots at
-  their place in the stream), runs the Ping watchdog, and reconnects with capped
-  exponential backoff. ``Authentication failed`` stops it with a permanent
-  :class:`~telephony.exceptions.AmiError` instead of looping (Asterisk closes the session
-  after a failed login, so reconnecting would retry forever).
+  their place in the stream), runs the Ping watchdog, and reconnects with capped, jittered
+  exponential backoff. The backoff is reset only by a session that stayed up
+  ``backoff_reset_after`` seconds, so a peer that accepts the login and drops the
+  connection at once is not hammered at the initial delay. ``Authentication failed``
+  stops it with a permanent :class:`~telephony.exceptions.AmiError` instead of looping
+  (Asterisk closes the session after a failed login, so reconnecting would retry forever).
 
-If the consumer falls ``queue_size`` events behind, the connection is dropped on purpose:
-events are lost either way, and the reconnect's resync repairs the state.
+Memory is bounded in bytes, not only in messages:
+
+* one message: ``max_message_bytes`` (framing drops a larger one, see
+  :mod:`telephony.ami.framing`);
+* the event backlog: ``queue_size`` events *and* ``max_backlog_bytes``. If the consumer
+  falls that far behind, the connection is dropped on purpose (one ERROR line): events are
+  lost either way, dropping single events would silently corrupt the call state, and the
+  reconnect's resync repairs it;
+* one list answer (``QueueStatus``, ``CoreShowChannels``): ``max_list_bytes`` (and
+  ``MAX_LIST_ITEMS``). A larger answer fails its action (one ERROR line, no snapshot this
+  session) and its remaining items are discarded by ActionID up to the list's end marker.
+  The stream stays consistent, so no reconnect: it would only fetch the same list again.
+
+Messages that are neither events nor responses are counted and logged as one summary line
+per ``log_summary_interval``.
 """
 
 from __future__ import annotations
@@ -25,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import random
 import threading
 import time
 import uuid
@@ -33,7 +49,7 @@ from dataclasses import dataclass, field
 
 from asterisk.ami.action import Action
 
-from telephony.ami.framing import Message
+from telephony.ami.framing import LogSummary, Message
 from telephony.ami.inbox import Inbox
 from telephony.ami.session import (
     ChannelsSnapshot,
@@ -70,9 +86,18 @@ class AmiConfig:
     connect_timeout: float = 10.0
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
+    backoff_jitter: float = 0.25  # each wait is shortened by up to this fraction
+    backoff_reset_after: float = 60.0  # a session this long resets the backoff
     queue_size: int = 10_000
+    max_message_bytes: int = 64 * 1024
+    max_backlog_bytes: int = 32 * 1024 * 1024
+    max_list_bytes: int = 16 * 1024 * 1024
     read_size: int = 65536
     tick_interval: float = 1.0
+    log_summary_interval: float = 60.0
+    # Resynchronise after login. A short command session (pause, callback) has no state
+    # machine to feed and turns it off.
+    resync: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,9 @@ class _Pending:
     complete: Message | None = None
     error: AmiError | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    max_bytes: int | None = None
+    size: int = 0  # bytes of the list items kept
+    overflowed: bool = False
 
     def accept(self, message: Message) -> bool:
         """Take a message carrying our ActionID; True when the action is complete."""
@@ -106,12 +134,29 @@ class _Pending:
         if marker in {"complete", "cancelled"} or (message.event or "").endswith("Complete"):
             self.complete = message
             return True
+        self.size += message_size(message)
+        if len(self.items) >= MAX_LIST_ITEMS or (
+            self.max_bytes is not None and self.size > self.max_bytes
+        ):
+            self.overflowed = True
+            self.items.clear()
+            return True
         self.items.append(message)
-        return len(self.items) >= MAX_LIST_ITEMS
+        return False
 
     def result(self) -> ActionResult:
         assert self.response is not None
         return ActionResult(self.response, tuple(self.items), self.complete)
+
+
+def message_size(message: Message) -> int:
+    """A message's size as the byte accounting counts it: its text on the wire."""
+    return sum(len(key) + len(value) + 4 for key, value in message.headers) + 2
+
+
+def _ends_list(message: Message) -> bool:
+    marker = (message.get("EventList") or "").lower()
+    return marker in {"complete", "cancelled"} or (message.event or "").endswith("Complete")
 
 
 class AmiClient:
@@ -132,7 +177,15 @@ class AmiClient:
         self.dropped_events = 0
         self.received_messages = 0  # read off the socket, whatever the consumer's pace
         self.logged_in = threading.Event()
-        self._inbox: Inbox[Item | None] = Inbox(config.queue_size)
+        self.peak_list_bytes = 0  # the largest list answer held at once
+        self._inbox: Inbox[Item | None] = Inbox(config.queue_size, config.max_backlog_bytes)
+        self._discarding: set[str] = set()  # ActionIDs of oversized lists still arriving
+        self._ignored = LogSummary(
+            logger,
+            logging.INFO,
+            "ignoring messages with neither Event nor Response",
+            interval=config.log_summary_interval,
+        )
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._pending: dict[str, _Pending] = {}
@@ -175,6 +228,11 @@ class AmiClient:
 
     def wait_stopped(self, timeout: float) -> bool:
         return self._stopped.wait(timeout)
+
+    @property
+    def peak_backlog_bytes(self) -> int:
+        """The most event bytes that waited for the consumer at once."""
+        return self._inbox.peak_bytes
 
     # --- actions ----------------------------------------------------------------------
 
@@ -256,7 +314,7 @@ class AmiClient:
                 # A line break would let the value inject headers into the action.
                 raise AmiError(f"{name}: line break in a field value", permanent=True)
         action_id = self._next_id()
-        pending = _Pending(name, on_done)
+        pending = _Pending(name, on_done, max_bytes=self.config.max_list_bytes)
         # Registered before sending: the answer may arrive before send() returns.
         with self._lock:
             self._pending[action_id] = pending
@@ -281,42 +339,65 @@ class AmiClient:
         self.received_messages += 1
         try:
             action_id = message.action_id
+            if action_id and action_id in self._discarding:
+                if _ends_list(message):
+                    self._discarding.discard(action_id)
+                return  # the rest of an oversized list answer
             with self._lock:
                 pending = self._pending.get(action_id) if action_id else None
             if pending is not None and pending.accept(message):
                 with self._lock:
                     self._pending.pop(action_id or "", None)
+                if pending.overflowed:
+                    self._overflowed(pending, action_id or "", message)
                 self._finish(pending)
                 return
+            if pending is not None:
+                self.peak_list_bytes = max(self.peak_list_bytes, pending.size)
             if pending is not None and (message.response is not None or pending.response):
                 return  # a list item, kept by the pending action
             if message.event is not None:
-                self._put(parse_event(message))
+                self._put(parse_event(message), message_size(message))
             elif message.response is not None:
                 logger.debug("AMI: response nobody waits for: %s", message.headers[:3])
             else:
-                logger.info("AMI: ignoring a message with neither Event nor Response")
+                self._ignored.note(f"{message.headers[0][0][:40]!r}")
         except Exception:
             logger.exception("AMI: failed to route a message")
 
+    def _overflowed(self, pending: _Pending, action_id: str, message: Message) -> None:
+        if not _ends_list(message):
+            self._discarding.add(action_id)
+        logger.error(
+            "AMI: the answer to %s exceeds %d bytes or %d items; discarding it",
+            pending.name,
+            self.config.max_list_bytes,
+            MAX_LIST_ITEMS,
+        )
+        pending.error = AmiError(f"{pending.name}: answer too large, discarded")
+
     def _finish(self, pending: _Pending) -> None:
-        if pending.on_done is not None and pending.response is not None:
+        if pending.on_done is not None and pending.response is not None and not pending.overflowed:
             try:
                 pending.on_done(pending.result())
             except Exception:
                 logger.exception("AMI: completion hook of %s failed", pending.name)
         pending.done.set()
 
-    def _put(self, item: Item) -> None:
+    def _put(self, item: Item, size: int = 0) -> None:
         if self._overflowing:
             self.dropped_events += 1
             return
-        if not self._inbox.put_event(item):
+        if not self._inbox.put_event(item, size):
             self.dropped_events += 1
             self._overflowing = True
             logger.error(
-                "AMI: the consumer is %d events behind; dropping the connection to resync",
+                "AMI: the consumer is behind by %d events (%d bytes; bounds %d events, %d "
+                "bytes); dropping the connection to resync",
+                len(self._inbox),
+                self._inbox.bytes,
                 self.config.queue_size,
+                self.config.max_backlog_bytes,
             )
             self._closed.set()  # the supervisor drops the connection and reconnects
 
@@ -333,31 +414,49 @@ class AmiClient:
     # --- supervisor thread ------------------------------------------------------------
 
     def _supervise(self) -> None:
-        delay = self.config.backoff_initial
+        config = self.config
+        delay = config.backoff_initial
         try:
             while not self._stop.is_set():
+                wait = self._jittered(delay)
+                started = time.monotonic()
                 try:
-                    if self._session():
-                        delay = self.config.backoff_initial
+                    logged_in = self._session()
+                    lasted = time.monotonic() - started
+                    if logged_in and lasted >= config.backoff_reset_after:
+                        delay = config.backoff_initial
+                        wait = self._jittered(delay)
+                    elif logged_in and not self._stop.is_set():
+                        logger.warning(
+                            "AMI: the session ended after %.1f s; reconnecting in %.1f s",
+                            lasted,
+                            wait,
+                        )
                 except AmiError as exc:
                     if exc.permanent:
                         self.error = exc
                         logger.error("AMI: %s; giving up (fix the configuration)", exc.message)
                         return
-                    logger.warning("AMI: %s; retrying in %.1f s", exc.message, delay)
-                if self._stop.wait(delay):
+                    logger.warning("AMI: %s; retrying in %.1f s", exc.message, wait)
+                if self._stop.wait(wait):
                     return
-                delay = min(delay * 2, self.config.backoff_max)
+                delay = min(delay * 2, config.backoff_max)
         finally:
             self._stop.set()
             self._inbox.put_control(None)  # wakes the consumer to finish
             self._stopped.set()
+
+    def _jittered(self, delay: float) -> float:
+        """``delay`` shortened by a random fraction up to ``backoff_jitter``, so many
+        adapters cut off together do not reconnect in lockstep."""
+        return delay * (1.0 - self.config.backoff_jitter * random.random())
 
     def _session(self) -> bool:
         """One connection from connect to loss. Returns whether the login succeeded."""
         config = self.config
         self._closed.clear()
         self._overflowing = False
+        self._discarding.clear()
         transport = AmiTransport(
             config.host,
             config.port,
@@ -365,6 +464,8 @@ class AmiClient:
             on_closed=self._on_closed,
             connect_timeout=config.connect_timeout,
             read_size=config.read_size,
+            max_message=config.max_message_bytes,
+            summary_interval=config.log_summary_interval,
         )
         try:
             transport.connect()
@@ -373,7 +474,8 @@ class AmiClient:
         self._transport = transport
         try:
             self._login(transport)
-            self._resync()
+            if config.resync:
+                self._resync()
             self._watchdog(transport)
             return True
         finally:
@@ -408,6 +510,8 @@ class AmiClient:
             self._request("QueueStatus", {}, on_done=self._queue_status_done)
             self._request("CoreShowChannels", {}, on_done=self._channels_done)
         except AmiError as exc:
+            if self._stop.is_set():
+                return  # stopped while resyncing: nothing is incomplete that matters
             # Not fatal: live events still flow; the next reconnect resyncs again.
             logger.warning("AMI: resync incomplete: %s", exc.message)
 

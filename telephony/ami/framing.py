@@ -13,15 +13,20 @@ parser tolerates, and why:
   space stripped by a proxy) is an empty value. Lines without a separator are skipped.
 * Bytes are decoded only once a message is complete, so a UTF-8 character split across
   TCP reads survives; invalid bytes become U+FFFD instead of raising.
-* Line length, message size and header count are bounded: a hostile or broken peer
-  cannot make us buffer without limit. An oversized message is dropped whole (counted
-  in :attr:`FrameParser.dropped`), the stream resynchronises at the next empty line.
+* Line length, message size (64 KiB by default, ``AMI_MAX_MESSAGE_BYTES``) and header
+  count are bounded: a hostile or broken peer cannot make us buffer without limit. An
+  oversized message is dropped whole (counted in :attr:`FrameParser.dropped`), the stream
+  resynchronises at the next empty line. Dropping rather than reconnecting: the framing
+  stays consistent (the next empty line ends the bad message), real events are about
+  460 bytes, and a reconnect would only fetch the same message again. Drops are logged
+  as one summary line per interval (:class:`LogSummary`), not one per message.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
@@ -32,8 +37,56 @@ BANNER_PREFIX = b"Asterisk Call Manager/"
 # These are generous (the README's hostile transcript has a 5000-byte value and a
 # 200-line message) while still bounding memory per connection.
 DEFAULT_MAX_LINE = 64 * 1024
-DEFAULT_MAX_MESSAGE = 1024 * 1024
+DEFAULT_MAX_MESSAGE = 64 * 1024
 DEFAULT_MAX_HEADERS = 2048
+DEFAULT_SUMMARY_INTERVAL = 60.0
+
+
+class LogSummary:
+    """One log line per ``interval`` for a repeating condition, with the count in between.
+
+    The first occurrence is logged at once (with its detail); later ones are counted and
+    reported by the first occurrence after the interval has passed. A flood of garbage
+    therefore costs a line a minute, not one per message.
+    """
+
+    def __init__(
+        self,
+        log: logging.Logger,
+        level: int,
+        what: str,
+        *,
+        interval: float = DEFAULT_SUMMARY_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.log = log
+        self.level = level
+        self.what = what
+        self.interval = interval
+        self.clock = clock
+        self.total = 0
+        self._count = 0
+        self._last: float | None = None
+
+    def note(self, detail: str = "") -> None:
+        self.total += 1
+        self._count += 1
+        now = self.clock()
+        if self._last is None:
+            self.log.log(self.level, "AMI: %s (%s)", self.what, detail)
+        elif now - self._last >= self.interval:
+            self.log.log(
+                self.level,
+                "AMI: %s: %d times in the last %.0f s (latest: %s)",
+                self.what,
+                self._count,
+                now - self._last,
+                detail,
+            )
+        else:
+            return
+        self._last = now
+        self._count = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +146,19 @@ class FrameParser:
         max_message: int = DEFAULT_MAX_MESSAGE,
         max_headers: int = DEFAULT_MAX_HEADERS,
         expect_banner: bool = True,
+        summary_interval: float = DEFAULT_SUMMARY_INTERVAL,
     ) -> None:
         self.max_line = max_line
         self.max_message = max_message
         self.max_headers = max_headers
         self.banner: str | None = None
         self.dropped = 0
+        self._drops = LogSummary(
+            logger,
+            logging.WARNING,
+            "dropping oversized messages from the server",
+            interval=summary_interval,
+        )
         self._expect_banner = expect_banner
         self._buffer = bytearray()
         self._scan_from = 0
@@ -136,7 +196,7 @@ class FrameParser:
     def _start_discarding(self, why: str) -> None:
         if not self._discarding:
             self.dropped += 1
-            logger.warning("AMI: dropping a message from the server: %s", why)
+            self._drops.note(why)
         self._discarding = True
         self._lines.clear()
         self._size = 0

@@ -31,7 +31,12 @@ from collections.abc import Callable
 from asterisk.ami import AMIClient
 from asterisk.ami.action import Action
 
-from telephony.ami.framing import FrameParser, Message
+from telephony.ami.framing import (
+    DEFAULT_MAX_MESSAGE,
+    DEFAULT_SUMMARY_INTERVAL,
+    FrameParser,
+    Message,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,8 @@ class AmiTransport(AMIClient):
         connect_timeout: float = 10.0,
         send_timeout: float = 10.0,
         read_size: int = 65536,
+        max_message: int = DEFAULT_MAX_MESSAGE,
+        summary_interval: float = DEFAULT_SUMMARY_INTERVAL,
     ) -> None:
         super().__init__(address=host, port=port, timeout=connect_timeout, buffer_size=read_size)
         self._on_message = on_message
@@ -55,7 +62,7 @@ class AmiTransport(AMIClient):
         self._send_lock = threading.Lock()
         self.banner: str | None = None
         self._closing = False
-        self.parser = FrameParser()
+        self.parser = FrameParser(max_message=max_message, summary_interval=summary_interval)
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self._port), timeout=self._timeout)

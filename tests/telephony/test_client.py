@@ -217,7 +217,7 @@ def test_reconnect_backoff_doubles_up_to_the_cap_with_a_fresh_transport_each_tim
             raise ConnectionRefusedError("refused")
 
     monkeypatch.setattr("telephony.ami.client.AmiTransport", Refused)
-    config = fast_config(1, backoff_initial=0.02, backoff_max=0.16)
+    config = fast_config(1, backoff_initial=0.02, backoff_max=0.16, backoff_jitter=0.0)
     client = AmiClient(config, lambda item: None)
     client.start()
     try:
