@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -100,3 +102,23 @@ def test_the_pause_path_closes_its_session_cleanly(
     assert not [m for m in messages if "Bad file descriptor" in m or "resync" in m], messages
     # A command session has no consumer for a resync: it does not ask for one.
     assert not any(a.get("Action") == "QueueStatus" for a in simulator.actions)
+
+
+def test_login_then_drop_backs_off_exponentially(monkeypatch: pytest.MonkeyPatch) -> None:
+    connects: list[float] = []
+    config = fast_config(1, backoff_initial=0.02, backoff_max=0.16, backoff_jitter=0.0)
+    client = AmiClient(config, lambda item: None)
+
+    def logged_in_then_dropped() -> bool:
+        connects.append(time.monotonic())
+        return True  # the login succeeded, the peer closed at once
+
+    monkeypatch.setattr(client, "_session", logged_in_then_dropped)
+    client.start()
+    try:
+        assert wait_until(lambda: len(connects) >= 5)
+    finally:
+        client.stop()
+    gaps = [b - a for a, b in itertools.pairwise(connects[:5])]
+    for gap, planned in zip(gaps, [0.02, 0.04, 0.08, 0.16], strict=True):
+        assert planned * 0.9 <= gap < planned + 0.1
