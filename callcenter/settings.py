@@ -324,6 +324,11 @@ AMI_USERNAME = env_str("AMI_USERNAME", "callcenter")
 AMI_SECRET = env_secret("AMI_SECRET") or ""
 # Identifies the Asterisk in call keys; two Asterisks must never share it.
 AMI_SYSTEM_ID = env_str("AMI_SYSTEM_ID", "") or f"{AMI_HOST or '127.0.0.1'}:{AMI_PORT}"
+# Memory bounds of the AMI reader, in bytes: one message, the event backlog waiting for
+# the consumer, one list answer (QueueStatus, CoreShowChannels).
+AMI_MAX_MESSAGE_BYTES = env_int("AMI_MAX_MESSAGE_BYTES", 64 * 1024, minimum=4096)
+AMI_MAX_BACKLOG_BYTES = env_int("AMI_MAX_BACKLOG_BYTES", 32 * 1024 * 1024, minimum=65536)
+AMI_MAX_LIST_BYTES = env_int("AMI_MAX_LIST_BYTES", 16 * 1024 * 1024, minimum=65536)
 # Callbacks: the dialplan context the citizen's number is dialled in, and what they see.
 AMI_CALLBACK_CONTEXT = env_str("AMI_CALLBACK_CONTEXT", "from-internal")
 AMI_CALLBACK_CALLER_ID = env_str("AMI_CALLBACK_CALLER_ID", '"115 Servicecenter" <115>')

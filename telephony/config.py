@@ -13,4 +13,7 @@ def config_from_settings() -> AmiConfig:
         port=settings.AMI_PORT,
         username=settings.AMI_USERNAME,
         secret=settings.AMI_SECRET,
+        max_message_bytes=settings.AMI_MAX_MESSAGE_BYTES,
+        max_backlog_bytes=settings.AMI_MAX_BACKLOG_BYTES,
+        max_list_bytes=settings.AMI_MAX_LIST_BYTES,
     )
