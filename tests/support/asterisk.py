@@ -22,7 +22,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from telephony.ami.client import ActionResult, AmiClient, AmiConfig
 from tests.support.services import unavailable
+from tests.support.waiting import wait_for, wait_for_port
 
 DEFAULT_PREFIX = Path("/var/cache/callcenter/asterisk-20.20.1")
 PORTS = range(25100, 25200)  # reserved for these tests on the CI machine
@@ -230,18 +230,20 @@ class Asterisk:
             stdin=subprocess.DEVNULL,
             env=self._env(),
         )
-        deadline = time.monotonic() + BOOT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"asterisk exited: {self.console_tail()}")
-            if (self.run / "run/asterisk.ctl").exists() and self.cli("core waitfullybooted"):
-                break
-            time.sleep(0.1)
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f"asterisk did not open AMI on {self.port}: {self.console_tail()}")
+        process = self.process
+        try:
+            wait_for(
+                lambda: (
+                    (self.run / "run/asterisk.ctl").exists()
+                    and bool(self.cli("core waitfullybooted"))
+                ),
+                what="Asterisk to be fully booted",
+                alive=lambda: process.poll() is None,
+                poll=0.1,
+            )
+            wait_for_port("127.0.0.1", self.port, process=process)
+        except AssertionError as exc:
+            raise RuntimeError(f"{exc}: {self.console_tail()}") from exc
 
     def cli(self, command: str) -> str:
         """Run a CLI command through the control socket; '' when it is not up."""

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable
+from typing import Any
 
 HANG_GUARD_S = 600.0
 POLL_S = 0.05
@@ -59,7 +60,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(host: str, port: int, *, process: subprocess.Popen[str]) -> None:
+def wait_for_port(host: str, port: int, *, process: subprocess.Popen[Any]) -> None:
     """Wait until ``process`` (or a child of it) accepts connections on ``host:port``."""
     wait_for(
         lambda: port_open(host, port),
