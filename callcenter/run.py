@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from types import FrameType
 
-from callcenter.env import env_int, env_str
+from callcenter.env import env_int, env_list, env_str
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,17 @@ def _telephony() -> Telephony:
             "AMI_SECRET": "callcenter-demo",
         },
     )
+
+
+def uvicorn_proxy_args(trusted_proxies: list[str]) -> list[str]:
+    """uvicorn believes X-Forwarded-* only from the configured proxies, never by default.
+
+    uvicorn's own default trusts 127.0.0.1: anything on the host (or a proxy that passes the
+    header on unchecked) could then choose the client address the lockout counts.
+    """
+    if not trusted_proxies:
+        return ["--no-proxy-headers"]
+    return ["--proxy-headers", "--forwarded-allow-ips", ",".join(trusted_proxies)]
 
 
 def _processes(host: str, port: int, telephony: Telephony) -> list[ProcessSpec]:
@@ -93,6 +104,7 @@ def _processes(host: str, port: int, telephony: Telephony) -> list[ProcessSpec]:
                 "--lifespan",
                 "on",
                 "--no-access-log",
+                *uvicorn_proxy_args(env_list("CALLCENTER_TRUSTED_PROXIES", [])),
             ],
         )
     )

@@ -17,6 +17,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.clientip import parse_proxies
 from callcenter.env import (
     SECRET_MIN_LENGTH,
     env_bool,
@@ -185,10 +186,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Brute-force protection: lock a username from one address after repeated failures.
+
+def _trusted_proxies() -> list[str]:
+    try:
+        return parse_proxies(env_list("CALLCENTER_TRUSTED_PROXIES", []))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CALLCENTER_TRUSTED_PROXIES: {exc}") from None
+
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by default,
+# so the peer's address is the client's (callcenter/clientip.py). Used by the lockout, the
+# throttles and `make run`'s uvicorn (--forwarded-allow-ips).
+CALLCENTER_TRUSTED_PROXIES = _trusted_proxies()
+
+# Brute-force protection (callcenter/accounts/lockout.py): an account is locked after this
+# many failures from any address; an address after its own, higher count across accounts
+# (password spraying), without locking a whole office behind one NAT address at the first typos.
 AXES_FAILURE_LIMIT = env_int("CALLCENTER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+CALLCENTER_LOGIN_IP_FAILURE_LIMIT = env_int("CALLCENTER_LOGIN_IP_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = env_int("CALLCENTER_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters: AccountAndAddressHandler reads the account's count, then the address's.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "callcenter.accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "callcenter.accounts.lockout.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -391,6 +411,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "callcenter.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    # Throttles identify clients by callcenter/clientip.py (callcenter/api/throttling.py);
+    # DRF's own get_ident would believe any X-Forwarded-For without NUM_PROXIES.
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
