@@ -150,9 +150,8 @@ def test_behind_a_trusted_proxy_the_real_client_address_is_counted(
 
 
 def _token_request(client: APIClient, **extra: str) -> int:
-    response = client.post(
-        "/api/v1/auth/token/", {"username": "agent", "password": PASSWORD}, **extra
-    )
+    data = {"username": "agent", "password": PASSWORD}
+    response = client.post("/api/v1/auth/token/", data, **extra)  # type: ignore[arg-type]
     return response.status_code
 
 
