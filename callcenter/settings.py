@@ -502,3 +502,32 @@ CELERY_BEAT_SCHEDULE["telephony-anonymise-call-data"] = {
     "task": "telephony.tasks.anonymise_call_data",
     "schedule": 6 * 3600,
 }
+
+# --- Reports and KPIs (telephony/kpis/) ------------------------------------------------------
+
+# Service level: answered within this many seconds of joining the queue ("75/30").
+CALLCENTER_SL_THRESHOLD_SECONDS = env_int("CALLCENTER_SL_THRESHOLD_SECONDS", 30, minimum=1)
+# Callers who hang up sooner than this are "short abandons" (misdials, changed minds).
+CALLCENTER_SHORT_ABANDON_SECONDS = env_int("CALLCENTER_SHORT_ABANDON_SECONDS", 5, minimum=0)
+# False (default): short abandons leave the denominators of service level, answer and
+# abandonment rate. True: they stay in (offered calls as they are).
+CALLCENTER_SHORT_ABANDONS_IN_DENOMINATOR = env_bool(
+    "CALLCENTER_SHORT_ABANDONS_IN_DENOMINATOR", default=False
+)
+# Figures per named agent need an agreement with the staff council: off by default (team and
+# queue figures only, agents on the wallboard without names; everyone still sees their own).
+CALLCENTER_REPORTS_PER_AGENT = env_bool("CALLCENTER_REPORTS_PER_AGENT", default=False)
+# Targets the wallboard and reports compare against (percent; seconds for the ASA).
+CALLCENTER_TARGET_SERVICE_LEVEL_PERCENT = env_int(
+    "CALLCENTER_TARGET_SERVICE_LEVEL_PERCENT", 75, minimum=0, maximum=100
+)
+CALLCENTER_TARGET_FIRST_CONTACT_PERCENT = env_int(
+    "CALLCENTER_TARGET_FIRST_CONTACT_PERCENT", 65, minimum=0, maximum=100
+)
+CALLCENTER_TARGET_ABANDONMENT_PERCENT = env_int(
+    "CALLCENTER_TARGET_ABANDONMENT_PERCENT", 10, minimum=0, maximum=100
+)
+CALLCENTER_TARGET_ASA_SECONDS = env_int("CALLCENTER_TARGET_ASA_SECONDS", 30, minimum=0)
+CALLCENTER_TARGET_ON_TIME_PERCENT = env_int(
+    "CALLCENTER_TARGET_ON_TIME_PERCENT", 90, minimum=0, maximum=100
+)

@@ -81,3 +81,15 @@ class CallbackRateLimited(DomainError):
 
     code = "callback_rate_limited"
     http_status = 429
+
+
+class ReportInvalid(InvalidInput):
+    """A report's period, interval or filter is malformed (``extra.fields`` names it)."""
+
+    code = "report_invalid"
+
+
+class ReportNotAllowed(NotAllowed):
+    """The user's rights do not cover the figures asked for (another agent, department, …)."""
+
+    code = "report_not_allowed"
