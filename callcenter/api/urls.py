@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from callcenter.api import views
 from knowledge.api.search import KnowledgeSearchView
-from telephony.api.urls import call_urlpatterns, telephony_urlpatterns
+from telephony.api.urls import call_urlpatterns, report_urlpatterns, telephony_urlpatterns
 from telephony.api.views import ZammadCtiWebhookView
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("knowledge/", include("knowledge.api.urls")),
     path("calls/", include(call_urlpatterns)),
     path("telephony/", include(telephony_urlpatterns)),
+    path("reports/", include(report_urlpatterns)),
     # Zammad's generic CTI URL, token in the path: a PBX set up for Zammad only changes host.
     re_path(r"^cti/(?P<token>[^/]+)/?$", ZammadCtiWebhookView.as_view(), name="cti-zammad"),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from telephony.api import views
+from telephony.api import reports, views
 
 call_urlpatterns = [
     path("", views.CallListView.as_view(), name="call-list"),
@@ -17,4 +17,9 @@ telephony_urlpatterns = [
     path("status/", views.DeskStatusView.as_view(), name="desk-status"),
     path("pause/", views.PauseView.as_view(), name="pause"),
     path("callback/", views.CallbackView.as_view(), name="callback"),
+]
+
+report_urlpatterns = [
+    path("kpis/", reports.KpiSummaryView.as_view(), name="report-kpis"),
+    path("kpis/series/", reports.KpiSeriesView.as_view(), name="report-kpi-series"),
 ]
