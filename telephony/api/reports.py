@@ -141,7 +141,8 @@ class KpiSummaryView(APIView):
 
     @extend_schema(parameters=[ReportFilterSerializer], responses=KpiSummarySerializer)
     def get(self, request: Request) -> Response:
-        scope, period = _scope_and_period(request, ReportFilterSerializer(data=request.query_params))
+        filters = ReportFilterSerializer(data=request.query_params)
+        scope, period = _scope_and_period(request, filters)
         summary = kpi_summary(scope=scope, period=period, now=timezone.now())
         return Response(KpiSummarySerializer(summary).data)
 
