@@ -18,8 +18,8 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from rest_framework.authtoken.models import Token
 
+from callcenter.accounts.selectors import api_tokens_valid
 from callcenter.celery import app as celery_app
 
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -101,7 +101,7 @@ async def _may_see_details(request: HttpRequest) -> bool:
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "token" or not key.strip():
         return False
-    return await Token.objects.filter(key=key.strip(), user__is_active=True).aexists()
+    return await api_tokens_valid(key.strip()).aexists()
 
 
 async def healthz(request: HttpRequest) -> JsonResponse:

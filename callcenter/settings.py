@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -213,6 +212,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# API tokens (callcenter/accounts/tokens.py): lifetime of a new token unless its creator picks
+# another, the longest allowed, and how many valid tokens one user may hold.
+CALLCENTER_API_TOKEN_DAYS = env_int("CALLCENTER_API_TOKEN_DAYS", 90, minimum=1)
+CALLCENTER_API_TOKEN_MAX_DAYS = env_int(
+    "CALLCENTER_API_TOKEN_MAX_DAYS", max(365, CALLCENTER_API_TOKEN_DAYS), minimum=1
+)
+CALLCENTER_API_TOKEN_MAX_PER_USER = env_int("CALLCENTER_API_TOKEN_MAX_PER_USER", 20, minimum=1)
+if CALLCENTER_API_TOKEN_DAYS > CALLCENTER_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "CALLCENTER_API_TOKEN_DAYS must not exceed CALLCENTER_API_TOKEN_MAX_DAYS"
+    )
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("CALLCENTER_SESSION_HOURS", 10, minimum=1) * 3600
@@ -334,6 +345,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "callcenter.accounts.tasks.purge_access_logs",
         "schedule": 6 * 3600,
     },
+    "purge-expired-api-tokens": {
+        "task": "callcenter.accounts.tasks.purge_expired_api_tokens",
+        "schedule": 6 * 3600,
+    },
 }
 
 # --- Telephony (Asterisk Manager Interface) ------------------------------------------------
@@ -397,7 +412,8 @@ CALLCENTER_AMI_IN_PROCESS = env_bool("CALLCENTER_AMI_IN_PROCESS", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, named, expiring tokens (callcenter/accounts/tokens.py), same header as DRF's.
+        "callcenter.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

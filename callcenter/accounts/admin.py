@@ -4,24 +4,16 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from callcenter.accounts.models import User
+from callcenter.accounts.models import ApiToken, User
 from callcenter.accounts.services import user_access_changed, user_access_revoked
 
 
-class PasswordChangeForm(AdminPasswordChangeForm):
-    def save(self, commit: bool = True) -> Any:
-        user = super().save(commit=commit)
-        user_access_revoked(user=user)
-        return user
-
-
 class CallcenterUserAdmin(UserAdmin):
-    # The admin saves users itself; the services' access hooks keep open websockets in step.
-    change_password_form = PasswordChangeForm
+    # The admin saves users itself; the services' access hooks keep open websockets in step
+    # (a password set here is caught by User.save, like every other password change).
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
@@ -39,3 +31,22 @@ class CallcenterUserAdmin(UserAdmin):
 
 
 admin.site.register(User, CallcenterUserAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Tokens are listed and revoked (deleted) here, never made: their secret is shown once,
+    to their owner (``/api/v1/auth/tokens/`` or ``manage.py api_token_create``)."""
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False

@@ -40,6 +40,10 @@ class Capability(models.TextChoices):
     EDIT_KNOWLEDGE = "accounts.edit_knowledge", _("Can draft and edit knowledge articles")
     REVIEW_KNOWLEDGE = "accounts.review_knowledge", _("Can review and publish knowledge articles")
     SUPERVISE = "accounts.supervise", _("Can watch service level, reports and agent devices")
+    MANAGE_USERS = (
+        "accounts.manage_users",
+        _("Can manage users: their API tokens and sessions"),
+    )
 
     @property
     def app_label(self) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+import datetime as dt
 
-from callcenter.accounts.models import User
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from callcenter.accounts.models import ApiToken, User
 from callcenter.accounts.roles import Role
+from callcenter.accounts.tokens import token_digest
 
 
 def user_roles(user: User | AnonymousUser) -> list[Role]:
@@ -13,3 +18,26 @@ def user_roles(user: User | AnonymousUser) -> list[Role]:
         return []
     names = set(user.groups.values_list("name", flat=True))
     return [role for role in Role if role.value in names]
+
+
+def api_tokens_valid(secret: str, *, now: dt.datetime | None = None) -> QuerySet[ApiToken]:
+    """The unexpired token with this secret, of an active user (zero or one row)."""
+    return ApiToken.objects.select_related("user").filter(
+        digest=token_digest(secret),
+        expires_at__gt=now or timezone.now(),
+        user__is_active=True,
+    )
+
+
+def api_tokens_of_user(user: User, *, now: dt.datetime | None = None) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, expires_at__gt=now or timezone.now()).order_by(
+        "-created_at", "-id"
+    )
+
+
+def api_token_get(token_id: int) -> ApiToken | None:
+    return ApiToken.objects.select_related("user").filter(pk=token_id).first()
+
+
+def user_get(user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id).first()

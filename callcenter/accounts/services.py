@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.apps import apps
@@ -13,11 +14,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callcenter.accounts.capabilities import Capability
-from callcenter.accounts.models import User
+from callcenter.accounts.exceptions import ApiTokenInvalid, ApiTokenLimitReached
+from callcenter.accounts.models import ApiToken, User
 from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from callcenter.accounts.tokens import PREFIX_LENGTH, token_digest, token_secret_new
 from callcenter.realtime import access_changed_on_commit, access_revoked_on_commit
+
+logger = logging.getLogger(__name__)
 
 
 def _permission(capability: Capability) -> Permission:
@@ -71,11 +77,9 @@ def user_create_or_update(
             user.set_password(password)
     user.save()
     user.groups.set([groups[role] for role in roles])
-    if not created:
-        if password is not None:
-            access_revoked_on_commit(user.pk)
-        else:
-            access_changed_on_commit(user.pk)
+    # A new password closes the user's websockets by itself (User.save).
+    if not created and password is None:
+        access_changed_on_commit(user.pk)
     return user
 
 
@@ -102,9 +106,9 @@ def user_deactivate(*, user: User) -> User:
 
 @transaction.atomic
 def user_password_set(*, user: User, password: str) -> User:
+    """Set a password; ``User.save`` revokes the user's tokens and closes their websockets."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    user_access_revoked(user=user)
     return user
 
 
@@ -144,3 +148,70 @@ def access_logs_purge(*, now: dt.datetime | None = None) -> int:
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     deleted += AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
     return deleted
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+# A token's last use is written at most this often (not on every request).
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def api_token_create(
+    *, user: User, name: str, days: int | None = None, now: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new token of ``user``; the secret is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ApiTokenInvalid.for_field("name", _("Give the token a name."))
+    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ApiTokenInvalid.for_field("name", _("The name is too long."))
+    lifetime = settings.CALLCENTER_API_TOKEN_DAYS if days is None else days
+    if not 1 <= lifetime <= settings.CALLCENTER_API_TOKEN_MAX_DAYS:
+        raise ApiTokenInvalid.for_field(
+            "days",
+            _("A token is valid for 1 to %(max)d days.")
+            % {"max": settings.CALLCENTER_API_TOKEN_MAX_DAYS},
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The row lock serialises concurrent creations, so the limit holds.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+        if ApiToken.objects.filter(user=user).count() >= settings.CALLCENTER_API_TOKEN_MAX_PER_USER:
+            raise ApiTokenLimitReached(
+                _("You have %(count)d valid API tokens; revoke one first.")
+                % {"count": settings.CALLCENTER_API_TOKEN_MAX_PER_USER}
+            )
+        secret = token_secret_new()
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=secret[:PREFIX_LENGTH],
+            digest=token_digest(secret),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=lifetime),
+        )
+    logger.info("API token %s (%s) created for user %s", token.pk, token.prefix, user.pk)
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken, actor: User) -> None:
+    token.delete()
+    logger.info("API token of user %s revoked by user %s", token.user_id, actor.pk)
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    count, _ = ApiToken.objects.filter(user=user).delete()
+    return count
+
+
+def api_token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def api_tokens_purge_expired(*, now: dt.datetime | None = None) -> int:
+    count, _ = ApiToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return count

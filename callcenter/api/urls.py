@@ -9,7 +9,7 @@ from telephony.api.views import ZammadCtiWebhookView
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
-    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/", include("callcenter.accounts.api.urls")),
     path("organisation/", include("callcenter.directory.api.urls")),
     path("tickets/", include("tickets.api.urls")),
     path("knowledge/search", KnowledgeSearchView.as_view(), name="knowledge-search"),

@@ -4,16 +4,12 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
 from callcenter.accounts.selectors import user_roles
-from callcenter.api.parsers import JSONParser
-from callcenter.api.throttling import ClientScopedRateThrottle
 from callcenter.directory.selectors import departments_of_user
 
 
@@ -44,12 +40,3 @@ class MeView(APIView):
             "departments": [{"id": d.pk, "name": d.name} for d in departments_of_user(user)],
         }
         return Response(MeOutputSerializer(data).data)
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange username and password for an API token (throttled against guessing)."""
-
-    throttle_classes = [ClientScopedRateThrottle]
-    throttle_scope = "login"
-    # ObtainAuthToken names DRF's own parsers; ours bound the JSON nesting.
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
