@@ -8,6 +8,7 @@ pops from memory; domain events go to ``telephony.services``, in order, on one w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -18,7 +19,14 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from callcenter.health import StatusReport
@@ -32,8 +40,14 @@ from telephony.services import call_answer_announce, domain_event_apply
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 20.0
-HEARTBEAT_SECONDS = 5.0
+# A standby takes over within about LEASE_SECONDS + STANDBY_POLL_SECONDS of the active
+# listener's last heartbeat (plus its login and resync).
+LEASE_SECONDS = 6.0
+HEARTBEAT_SECONDS = 2.0
+STANDBY_POLL_SECONDS = 1.0
+# While the database is unreachable: how often the writer retries the event it holds, and
+# how often the active listener tries to renew its lease.
+DB_RETRY_SECONDS = 0.5
 # How long the consumer thread keeps one database connection (see AdapterRuntime._sink).
 DB_RECYCLE_SECONDS = 600.0
 # Domain events waiting for the writer thread (a few per call; see AdapterRuntime._sink).
@@ -65,6 +79,48 @@ def lease_acquire(*, system_id: str, holder: str, now: dt.datetime | None = None
     return True
 
 
+@dataclass(frozen=True)
+class LeaseSeen:
+    holder: str
+    heartbeat_at: dt.datetime
+    connected: bool
+
+
+def lease_peek(*, system_id: str) -> LeaseSeen | None:
+    lease = ListenerLease.objects.filter(system_id=system_id).first()
+    if lease is None:
+        return None
+    return LeaseSeen(lease.holder, lease.heartbeat_at, lease.connected)
+
+
+class StandbyWatch:
+    """A standby's judgement of the active listener, on its own clock.
+
+    The lease's timestamp alone would hand the lease over after any database outage longer
+    than ``LEASE_SECONDS`` (the active listener could not renew either). So a standby takes a
+    lease held by a connected listener only after *it* has watched the lease, in successful
+    reads, make no progress for ``LEASE_SECONDS``; a lease released or never connected is
+    taken at once. Pure: the caller reads the lease and the clock.
+    """
+
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        self._seen: LeaseSeen | None = None
+        self._since = 0.0
+
+    def may_take(self, lease: LeaseSeen | None, now: float) -> bool:
+        if lease is None or lease.holder == self.holder or not lease.connected:
+            return True
+        if lease != self._seen:
+            self._seen, self._since = lease, now
+            return False
+        return now - self._since >= LEASE_SECONDS
+
+    def database_lost(self) -> None:
+        """The lease could not be read: watch again from the next successful read."""
+        self._seen = None
+
+
 def lease_release(*, system_id: str, holder: str) -> None:
     ListenerLease.objects.filter(system_id=system_id, holder=holder).update(
         connected=False, heartbeat_at=timezone.now() - dt.timedelta(seconds=LEASE_SECONDS + 1)
@@ -77,6 +133,7 @@ class _Status:
     connected_since: float | None = None
     last_event_at: float | None = None
     events: int = 0
+    database_down: bool = False
 
 
 class _TrackedListener(AmiListener):
@@ -104,6 +161,8 @@ class AdapterRuntime:
         self._stop = threading.Event()
         self._connected_at = time.monotonic()
         self._writes: queue.Queue[DomainEvent | None] = queue.Queue(WRITE_QUEUE_SIZE)
+        # Set when the writer must give up an event it holds (stopping, database down).
+        self._abandon = threading.Event()
 
     def _sink(self, event: DomainEvent) -> None:
         """On the listener's event thread: announce an answer at once, queue the writes.
@@ -124,14 +183,56 @@ class AdapterRuntime:
     def _write_loop(self) -> None:
         try:
             while (event := self._writes.get()) is not None:
-                try:
-                    self._apply(event)
-                except Exception:
-                    # One failing write must not stop the stream; the record can be repaired
-                    # from the call log, a stalled adapter cannot.
-                    logger.exception("AMI: applying %s failed", event.type)
+                self._write(event)
         finally:
             connection.close()
+
+    def _write(self, event: DomainEvent) -> None:
+        """Apply ``event``; while the database is unreachable, hold it and try again.
+
+        Meanwhile the events behind it wait in the write queue and, once that is full, in
+        the AMI reader's backlog (bounded by ``AMI_MAX_BACKLOG_BYTES``; past it the reader
+        says so in an error and reconnects). Nothing is lost within those bounds: every
+        service is idempotent, so retrying a half-applied event is safe.
+        """
+        outage_started: float | None = None
+        while True:
+            try:
+                self._apply(event)
+            except (OperationalError, InterfaceError):
+                if _database_reachable():
+                    # The event itself failed (a constraint, a deadlock): log, go on.
+                    logger.exception("AMI: applying %s failed", event.type)
+                    break
+                if outage_started is None:
+                    outage_started = time.monotonic()
+                    self.status.database_down = True
+                    logger.error(
+                        "AMI: database unavailable; holding events (%d queued, reader backlog "
+                        "bound %d bytes) until it is back",
+                        self._writes.qsize(),
+                        self.config.max_backlog_bytes,
+                    )
+                if self._abandon.wait(DB_RETRY_SECONDS):
+                    logger.error(
+                        "AMI: stopping with the database unavailable: %d events not written "
+                        "(the next listener's resync restores the current calls)",
+                        self._writes.qsize() + 1,
+                    )
+                    return
+                continue
+            except Exception:
+                # One failing write must not stop the stream; the record can be repaired
+                # from the call log, a stalled adapter cannot.
+                logger.exception("AMI: applying %s failed", event.type)
+            break
+        if outage_started is not None:
+            self.status.database_down = False
+            logger.warning(
+                "AMI: database back after %.1f s; writing the %d events held meanwhile",
+                time.monotonic() - outage_started,
+                self._writes.qsize() + 1,
+            )
 
     def _apply(self, event: DomainEvent) -> None:
         # The writer thread keeps its database connection across events: with the
@@ -177,36 +278,89 @@ class AdapterRuntime:
         )
         return True
 
+    def _standby(self) -> bool:
+        """Wait until this process may work; False when stopped first."""
+        watch = StandbyWatch(self.holder)
+        announced = False
+        while not self._stop.is_set():
+            try:
+                close_old_connections()
+                if (
+                    watch.may_take(lease_peek(system_id=self.system_id), time.monotonic())
+                    and self._heartbeat()
+                ):
+                    return True
+            except DatabaseError:
+                watch.database_lost()
+                _connection_drop()
+                logger.warning("AMI %s: database unavailable; standing by", self.system_id)
+            if not announced:
+                announced = True
+                logger.info("AMI %s: another listener holds the lease; standing by", self.system_id)
+            self._stop.wait(STANDBY_POLL_SECONDS)
+        return False
+
+    def _renew(self) -> bool | None:
+        """Renew the lease: True, False when lost, None while the database is unreachable."""
+        try:
+            return self._heartbeat()
+        except DatabaseError:
+            _connection_drop()
+            return None
+
     def run(self) -> None:
         """Block until :meth:`stop`; raise the adapter's permanent error, if any."""
-        while not self._heartbeat():
-            logger.info("AMI %s: another listener holds the lease; standing by", self.system_id)
-            if self._stop.wait(HEARTBEAT_SECONDS):
-                return
+        if not self._standby():
+            return
+        logger.info("AMI %s: lease taken by %s", self.system_id, self.holder)
         writer = threading.Thread(target=self._write_loop, name="ami-writer", daemon=True)
         writer.start()
         listener = _TrackedListener(self.config, self._sink, system_id=self.system_id)
         listener.status = self.status
         self.listener = listener
         listener.start()
+        wait = HEARTBEAT_SECONDS
         try:
-            while not self._stop.wait(HEARTBEAT_SECONDS):
+            while not self._stop.wait(wait):
                 if listener.client.wait_stopped(0):
                     break
-                if not self._heartbeat():
+                renewed = self._renew()
+                if renewed is False:
                     logger.error("AMI %s: lease lost to another listener; stopping", self.system_id)
                     break
+                # Keep reading while the database is away; renew as soon as it is back.
+                wait = HEARTBEAT_SECONDS if renewed else DB_RETRY_SECONDS
         finally:
             listener.stop()
             self._writes.put(None)  # after the listener's last event: drain, then stop
             writer.join(WRITER_STOP_SECONDS)
-            lease_release(system_id=self.system_id, holder=self.holder)
+            self._abandon.set()
+            writer.join(WRITER_STOP_SECONDS)
+            try:
+                lease_release(system_id=self.system_id, holder=self.holder)
+            except DatabaseError:
+                logger.warning("AMI %s: could not release the lease (database)", self.system_id)
             close_old_connections()
         if listener.client.error is not None:
             raise listener.client.error
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _database_reachable() -> bool:
+    _connection_drop()
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _connection_drop() -> None:
+    # Closing a dead connection may complain; it is gone either way.
+    with contextlib.suppress(DatabaseError):
+        connection.close()
 
 
 def _aware(timestamp: float | None) -> dt.datetime | None:

@@ -16,7 +16,13 @@ from django.test import Client
 from django.utils import timezone
 
 from telephony.models import Call, ListenerLease
-from telephony.runtime import LEASE_SECONDS, lease_acquire, lease_release
+from telephony.runtime import (
+    LEASE_SECONDS,
+    LeaseSeen,
+    StandbyWatch,
+    lease_acquire,
+    lease_release,
+)
 from tests.factories import UserFactory
 from tests.support.ami_replay import AmiReplayServer, Script
 from tests.support.waiting import wait_until
@@ -106,3 +112,22 @@ def test_a_second_listener_stands_by_until_the_lease_expires() -> None:
     assert ListenerLease.objects.get(system_id="a").holder == "two"
     lease_release(system_id="a", holder="two")
     assert lease_acquire(system_id="a", holder="three")
+
+
+def test_a_standby_takes_a_silent_lease_only_after_watching_it_stand_still() -> None:
+    at = timezone.now()
+    live = LeaseSeen("one", at, connected=True)
+    watch = StandbyWatch("two")
+    assert not watch.may_take(live, 100.0)
+    assert not watch.may_take(live, 100.0 + LEASE_SECONDS - 0.1)
+    assert watch.may_take(live, 100.0 + LEASE_SECONDS)
+    # Progress resets the watch; so does a database outage (the holder could not renew).
+    renewed = LeaseSeen("one", at + dt.timedelta(seconds=2), connected=True)
+    assert not watch.may_take(renewed, 200.0)
+    watch.database_lost()
+    assert not watch.may_take(renewed, 200.0 + LEASE_SECONDS)
+    assert not watch.may_take(renewed, 200.0 + 2 * LEASE_SECONDS - 0.1)
+    # Released, never connected, or absent: at once.
+    assert watch.may_take(LeaseSeen("one", at, connected=False), 0.0)
+    assert watch.may_take(None, 0.0)
+    assert watch.may_take(LeaseSeen("two", at, connected=True), 0.0)
