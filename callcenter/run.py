@@ -3,10 +3,15 @@
 Starts the ASGI server (HTTP + websockets) and a Celery worker with an embedded beat, each as a
 child process, prefixes their output, and stops every child on Ctrl-C or SIGTERM. Later parts
 of the system (ACD simulator, AMI adapter) register their processes in ``_processes``.
+
+``python -m callcenter.run --production`` starts the production arrangement instead
+(``callcenter.topology``): several web workers, an AMI listener with a standby, a Celery
+worker and beat, on PostgreSQL and Redis, each process with its own log file.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -14,9 +19,16 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 from callcenter.env import env_int, env_list, env_str
+from callcenter.topology import (
+    Supervisor,
+    TopologyRefused,
+    production_processes,
+    production_requirements,
+)
 
 
 @dataclass(frozen=True)
@@ -153,8 +165,92 @@ def _pump(name: str, stream: object) -> None:
         sys.stdout.flush()
 
 
+def _prepare_production() -> None:
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    print("» Migrating the database …", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if not (Path(settings.CALLCENTER_SEARCH_DIR) / "CURRENT").exists():
+        print("» Building the search index …", flush=True)
+        call_command("rebuild_search_index")
+
+
+def production_main() -> None:
+    """Start the production arrangement and supervise it until SIGTERM or Ctrl-C."""
+    try:
+        production_requirements(os.environ)
+    except TopologyRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    from callcenter.startup import load_settings_or_exit
+
+    load_settings_or_exit()
+    from django.conf import settings
+
+    try:
+        host = env_str("CALLCENTER_HOST", "127.0.0.1")
+        port = env_int("CALLCENTER_PORT", 8000, minimum=1, maximum=65535)
+        web_workers = env_int("CALLCENTER_WEB_WORKERS", 2, minimum=1, maximum=64)
+        concurrency = env_int("CALLCENTER_WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
+    except Exception as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    log_dir = Path(env_str("CALLCENTER_LOG_DIR", "") or settings.DATA_DIR / "log")
+    _prepare_production()
+    with_ami = bool(settings.AMI_HOST)
+    specs = production_processes(
+        host=host,
+        port=port,
+        web_workers=web_workers,
+        worker_concurrency=concurrency,
+        with_ami=with_ami,
+        schedule_file=Path(settings.CELERY_BEAT_SCHEDULE_FILENAME),
+        proxy_args=uvicorn_proxy_args(env_list("CALLCENTER_TRUSTED_PROXIES", [])),
+    )
+    supervisor = Supervisor(
+        specs, log_dir=log_dir, cwd=Path(__file__).resolve().parents[1], announce=sys.stdout
+    )
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    supervisor.start()
+    ports = ", ".join(str(port + index) for index in range(web_workers))
+    print(f"» {web_workers} web workers on {host} ports {ports} (put nginx in front)", flush=True)
+    if with_ami:
+        print(
+            f"» AMI listener and standby for {settings.AMI_HOST}:{settings.AMI_PORT} "
+            f"(system {settings.AMI_SYSTEM_ID}); the lease decides which one works",
+            flush=True,
+        )
+    else:
+        print("» AMI_HOST is not set: no AMI listener (CTI webhook only)", flush=True)
+    print("» Stop with Ctrl-C or SIGTERM.", flush=True)
+    stopping.wait()
+    print("» Stopping …", flush=True)
+    supervisor.stop()
+    print("» Stopped.", flush=True)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m callcenter.run")
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="several web workers, AMI listener + standby, Celery worker and beat "
+        "(needs DATABASE_URL and REDIS_URL)",
+    )
+    args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
+    if args.production:
+        production_main()
+        return
     from callcenter.startup import load_settings_or_exit
 
     load_settings_or_exit()
