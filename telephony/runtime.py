@@ -36,6 +36,7 @@ from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, SessionLost, SessionStarted
 from telephony.config import config_from_settings
 from telephony.models import ListenerLease
+from telephony.selectors import calls_unfinished
 from telephony.services import call_answer_announce, domain_event_apply
 
 logger = logging.getLogger(__name__)
@@ -300,6 +301,29 @@ class AdapterRuntime:
             self._stop.wait(STANDBY_POLL_SECONDS)
         return False
 
+    def _adopt_unfinished(self, listener: AmiListener) -> None:
+        """Take over the calls a previous listener recorded but did not see end."""
+        try:
+            calls = list(calls_unfinished(system_id=self.system_id))
+        except DatabaseError:
+            logger.warning("AMI %s: cannot read unfinished calls (database)", self.system_id)
+            _connection_drop()
+            return
+        for call in calls:
+            listener.machine.calls.adopt(
+                uniqueid=call.uniqueid,
+                channel=call.channel,
+                queue=call.queue,
+                caller_number=call.caller_number or None,
+                caller_name=call.caller_name or None,
+                joined_at=call.joined_at.timestamp(),
+                answered_at=call.answered_at.timestamp() if call.answered_at else None,
+                interface=call.agent_interface or None,
+                wait_seconds=call.wait_seconds,
+            )
+        if calls:
+            logger.info("AMI %s: took over %d unfinished calls", self.system_id, len(calls))
+
     def _renew(self) -> bool | None:
         """Renew the lease: True, False when lost, None while the database is unreachable."""
         try:
@@ -318,6 +342,7 @@ class AdapterRuntime:
         listener = _TrackedListener(self.config, self._sink, system_id=self.system_id)
         listener.status = self.status
         self.listener = listener
+        self._adopt_unfinished(listener)
         listener.start()
         wait = HEARTBEAT_SECONDS
         try:

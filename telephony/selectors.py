@@ -93,6 +93,11 @@ def agent_status_list() -> QuerySet[AgentStatus]:
     return AgentStatus.objects.order_by("interface")
 
 
+def calls_unfinished(*, system_id: str) -> QuerySet[Call]:
+    """Calls of ``system_id`` recorded without an end: what a listener taking over adopts."""
+    return Call.objects.filter(system_id=system_id, ended_at__isnull=True).order_by("joined_at")
+
+
 def call_list(
     *,
     user: User | AnonymousUser,

@@ -123,6 +123,31 @@ class CallTracker:
             joined_at,
         )  # fmt: skip
 
+    def adopt(
+        self,
+        *,
+        uniqueid: str,
+        channel: str,
+        queue: str,
+        caller_number: str | None,
+        caller_name: str | None,
+        joined_at: float,
+        answered_at: float | None,
+        interface: str | None,
+        wait_seconds: int | None,
+    ) -> None:
+        """Know a call that another listener recorded and did not finish (a takeover).
+
+        Emits nothing: the record exists. It belongs to no session yet, so the resync's
+        channel list ends it (inferred) unless the channel is still up; then its own
+        ``AgentComplete``/``Hangup`` end it as usual.
+        """
+        if uniqueid in self._calls or uniqueid in self._ended:
+            return
+        call = _Call(uniqueid, channel, queue, caller_number, caller_name, joined_at, -1)
+        call.answered_at, call.interface, call.wait_seconds = answered_at, interface, wait_seconds
+        self._calls[uniqueid] = call
+
     def _create(
         self,
         uniqueid: str,

@@ -258,3 +258,31 @@ def test_an_agent_complete_without_any_snapshot_completes_the_members_call() -> 
     )
     call = fold.calls[CALLER]
     assert (call["outcome"], call["ended_by"], call["talk_seconds"]) == ("answered", "agent", 95)
+
+
+def test_calls_adopted_at_a_takeover_end_by_the_resync_or_by_their_own_events() -> None:
+    machine = StateMachine(clock=Clock())
+    for uniqueid in ("7.1", "7.2"):
+        machine.calls.adopt(
+            uniqueid=uniqueid,
+            channel=f"PJSIP/trunk-{uniqueid}",
+            queue="115",
+            caller_number="+4930111",
+            caller_name=None,
+            joined_at=100.0,
+            answered_at=105.0,
+            interface="PJSIP/2101",
+            wait_seconds=5,
+        )
+    machine.calls.adopt(  # adopting twice changes nothing
+        uniqueid="7.1", channel="x", queue="115", caller_number=None, caller_name=None,
+        joined_at=0.0, answered_at=None, interface=None, wait_seconds=None,
+    )  # fmt: skip
+    events = machine.handle(SessionStarted(generation=1, banner=None, at=0))
+    events += machine.handle(ChannelsSnapshot(channels=(_channel("7.2"),), at=500.0))
+    # 7.1 hung up while no listener worked: ended at the resync, marked inferred, once.
+    ended = [e for e in events if isinstance(e, CallEnded)]
+    assert [(e.uniqueid, e.outcome, e.answered_at, e.inferred) for e in ended] == [
+        ("7.1", "answered", 105.0, True)
+    ]
+    assert machine.calls.active_uniqueids == frozenset({"7.2"})
