@@ -139,7 +139,9 @@ class Supervisor:
         cwd: Path,
         restart: bool = True,
         announce: IO[str] | None = None,
+        environ: dict[str, str] | None = None,
     ) -> None:
+        self.environ = dict(os.environ) if environ is None else environ
         self.specs = {spec.name: spec for spec in specs}
         self.log_dir = log_dir
         self.cwd = cwd
@@ -164,7 +166,7 @@ class Supervisor:
             return subprocess.Popen(
                 spec.argv,
                 cwd=self.cwd,
-                env={**os.environ, **spec.env},
+                env={**self.environ, **spec.env},
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

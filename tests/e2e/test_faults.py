@@ -1,0 +1,160 @@
+"""Faults of a real day, on the production arrangement (short versions, run on every submission).
+
+The arrangement is ``python -m callcenter.run --production``'s: two web workers, an AMI
+listener and its standby, Celery worker and beat, each its own process, on PostgreSQL and Redis
+(``tests.support.topology``); the ACD simulator puts directed calls through. The longer
+faults (Redis restart, PostgreSQL outage, Celery worker killed, index deleted) are in
+``tests/benchmarks/fault_harness.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websockets
+
+from tests.support.services import postgres_url, redis_url
+from tests.support.topology import Running, production_running
+from tests.support.waiting import wait_for
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+TAKEOVER_LIMIT_S = 10.0
+RESYNC_LIMIT_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def arrangement(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    server = postgres_url().rsplit("/", 1)[0]
+    with production_running(
+        postgres_server=server,
+        redis_url=redis_url(),
+        workdir=Path(tmp_path_factory.mktemp("topology")),
+        agents=3,
+    ) as running:
+        yield running
+
+
+def _call_rows(running: Running, uniqueid: str) -> list[tuple[Any, ...]]:
+    return running.query(
+        "SELECT id, answered_at, ended_at, ticket_id FROM telephony_call WHERE uniqueid = %s",
+        uniqueid,
+    )
+
+
+def _answered_with_ticket(running: Running, uniqueid: str) -> bool:
+    rows = _call_rows(running, uniqueid)
+    return len(rows) == 1 and rows[0][1] is not None and rows[0][3] is not None
+
+
+def _ended(running: Running, uniqueid: str) -> bool:
+    rows = _call_rows(running, uniqueid)
+    return len(rows) == 1 and rows[0][2] is not None
+
+
+def test_the_standby_takes_over_a_killed_listener_mid_call(arrangement: Running) -> None:
+    running, acd = arrangement, arrangement.acd
+    first = acd.call_put_through(interface="PJSIP/2101", caller_number="+4930111", caller_name="A")
+    acd.call_answer(first)
+    wait_for(lambda: _answered_with_ticket(running, first), what="the first call's ticket")
+    tickets_before = running.query("SELECT count(*) FROM tickets_ticket")[0][0]
+
+    active = running.active_listener()
+    assert active is not None
+    standby = "ami-b" if active == "ami-a" else "ami-a"
+    standby_pid = running.supervisor.pid(standby)
+    killed_at = time.monotonic()
+    running.supervisor.kill(active, signal.SIGKILL)
+    # While no listener works, a second caller joins the queue (the resync finds them waiting).
+    second = acd.call_put_through(interface="PJSIP/2102", caller_number="+4930222", caller_name="B")
+
+    def taken_over() -> bool:
+        lease = running.lease()
+        return lease is not None and lease[1] and lease[0].endswith(f":{standby_pid}")
+
+    wait_for(taken_over, what="the standby's lease", poll=0.1)
+    takeover = time.monotonic() - killed_at
+    wait_for(lambda: len(_call_rows(running, second)) == 1, what="the waiting caller's record")
+    acd.call_answer(second)
+    wait_for(lambda: _answered_with_ticket(running, second), what="the second call's ticket")
+    acd.call_hang_up(first)
+    acd.call_hang_up(second, ended_by="caller")
+    wait_for(lambda: _ended(running, first) and _ended(running, second), what="both calls ended")
+    print(f"\nstandby takeover after kill -9: {takeover:.2f} s")
+
+    assert takeover <= TAKEOVER_LIMIT_S, f"takeover took {takeover:.1f} s"
+    for uniqueid in (first, second):
+        [(_, answered, ended, ticket)] = _call_rows(running, uniqueid)  # exactly one record
+        assert answered is not None and ended is not None and ticket is not None
+    # One ticket per call: the first call's was not opened twice by the standby's resync.
+    assert running.query("SELECT count(*) FROM tickets_ticket")[0][0] == tickets_before + 1
+    assert running.query(
+        "SELECT count(*) FROM telephony_call WHERE uniqueid IN (%s, %s)", first, second
+    ) == [(2,)]
+
+
+async def _resync(port: int, cookie: str) -> dict[str, Any]:
+    """What the desk does after a reconnect: the socket's hello, then the status snapshot."""
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/live/",
+        additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"},
+        open_timeout=5,
+    ) as ws:
+        hello = json.loads(await ws.recv())
+        assert hello["type"] == "hello"
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/telephony/status/", headers={"Cookie": cookie}
+    )
+    response = await asyncio.to_thread(urllib.request.urlopen, request, None, 5)
+    return dict(json.loads(response.read()))
+
+
+def test_desks_of_a_killed_web_worker_reconnect_to_the_other_and_resync(
+    arrangement: Running,
+) -> None:
+    running, acd = arrangement, arrangement.acd
+    interface = "PJSIP/2103"
+    cookie = running.agents[interface]
+    first_port, other_port = running.web_ports[0], running.web_ports[1]
+    uniqueid = acd.call_put_through(interface=interface, caller_number="+4930333", caller_name="C")
+
+    async def scenario() -> tuple[float, dict[str, Any], str]:
+        async with websockets.connect(
+            f"ws://127.0.0.1:{first_port}/ws/live/",
+            additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"},
+        ) as ws:
+            assert json.loads(await ws.recv())["type"] == "hello"
+            await asyncio.to_thread(acd.call_answer, uniqueid)
+            while (event := json.loads(await asyncio.wait_for(ws.recv(), 60)))["type"] != (
+                "call.answered"
+            ):
+                pass
+            popped = str(event["data"]["uniqueid"])
+            killed_at = time.monotonic()
+            running.supervisor.kill("web1", signal.SIGKILL)
+            with pytest.raises(websockets.ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), 30)
+        # The proxy sends the reconnect to the worker that is alive (the list stands for it).
+        for port in (first_port, other_port):
+            try:
+                status = await _resync(port, cookie)
+                break
+            except OSError:
+                continue
+        return time.monotonic() - killed_at, status, popped
+
+    elapsed, status, popped = asyncio.run(scenario())
+    print(f"\ndesk resync on the other web worker after kill -9: {elapsed:.2f} s")
+    assert popped == uniqueid
+    assert status["current_call"]["uniqueid"] == uniqueid
+    assert elapsed <= RESYNC_LIMIT_S, f"resync took {elapsed:.1f} s"
+    acd.call_hang_up(uniqueid)
+    wait_for(lambda: _ended(running, uniqueid), what="the call's end")
