@@ -193,6 +193,7 @@ def production_running(
                 worker_concurrency=1,
                 with_ami=True,
                 schedule_file=workdir / "celerybeat-schedule",
+                proxy_args=["--no-proxy-headers"],
             )
             supervisor = Supervisor(specs, log_dir=log_dir, cwd=ROOT, environ=environ)
             supervisor.start()
