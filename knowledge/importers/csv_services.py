@@ -6,7 +6,7 @@ import checks every row first and reports errors with the spreadsheet row number
 is row 1); only a file without errors is applied, in one transaction, through the same
 services an editor uses (new rows become drafts, existing ones a new draft revision).
 Text that a spreadsheet would run as a formula is exported behind an apostrophe, which the
-import strips again (``neutralise_cell``/``restore_cell``).
+import strips again (``callcenter.csvcells``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -23,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
+from callcenter.csvcells import neutralise_cell, restore_cell
 from callcenter.errors import DomainError
 from knowledge import services
 from knowledge.content import (
@@ -54,23 +54,6 @@ COLUMNS: Final[tuple[str, ...]] = (
 # Informational columns: exported, ignored on import.
 READ_ONLY: Final = frozenset({"external_id", "status", "topic"})
 DELIMITER: Final = ";"
-
-
-# A cell a spreadsheet program would run as a formula (OWASP "CSV injection"). Such a cell is
-# exported behind one apostrophe, which spreadsheets read as "text" and hide. Cells that start
-# with apostrophes before such a character get one more, so that the import can strip exactly
-# one and every value survives the round trip unchanged.
-_FORMULA_START: Final = re.compile(r"'*[=+\-@\t\r]")
-
-
-def neutralise_cell(value: str) -> str:
-    """The cell as exported: formula-like text behind an apostrophe."""
-    return "'" + value if _FORMULA_START.match(value) else value
-
-
-def restore_cell(value: str) -> str:
-    """Undo :func:`neutralise_cell`; other cells (hand-written ones too) stay as they are."""
-    return value[1:] if value.startswith("'") and _FORMULA_START.match(value, 1) else value
 
 
 def _date_out(value: dt.date | None) -> str:
