@@ -5,7 +5,8 @@ A row is written once and never changed or deleted through the application: ``sa
 existing row, ``delete``, and ``update``/``delete`` on the default manager's querysets (also the
 related managers, e.g. ``ticket.timeline``) raise ``AppendOnlyError``. The one permitted rewrite
 is data protection: ``redact`` on the queryset, used by the retention job to remove personal data
-from rows past their retention period (and that job records it in a new row).
+from rows past their retention period, and ``expire``, which deletes rows whose whole content is
+past its retention (the audit log); both jobs record what they did in a new row.
 
 Django's own cascade handling (``on_delete=SET_NULL`` when an actor is deleted) goes through the
 plain base manager and keeps working: the row stays, only the link goes.
@@ -35,6 +36,10 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
     def redact(self, **kwargs: Any) -> int:
         """Overwrite fields to remove personal data (DSGVO retention); nothing else may."""
         return super().update(**kwargs)
+
+    def expire(self) -> int:
+        """Delete rows past their retention period (DSGVO); nothing else may delete."""
+        return super().delete()[0]
 
 
 AppendOnlyManager = models.Manager.from_queryset(AppendOnlyQuerySet)

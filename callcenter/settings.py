@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "callcenter.accounts",
     "callcenter.directory",
+    "callcenter.audit",
     "knowledge",
     "tickets",
     "telephony",
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # No-store for signed-in users, Content-Security-Policy.
     "callcenter.security.SecurityHeadersMiddleware",
+    # The request as audit context for rows written by services and model signals.
+    "callcenter.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires.
@@ -480,6 +483,13 @@ CALLCENTER_HOLIDAY_REGION = env_str("CALLCENTER_HOLIDAY_REGION", "NW")
 CALLCENTER_ACCESS_LOG_RETENTION_DAYS = env_int(
     "CALLCENTER_ACCESS_LOG_RETENTION_DAYS", 30, minimum=1
 )
+# The audit log (who read callers' data, exported, logged in, changed access or master data)
+# names staff and IP addresses: rows are deleted after this many days.
+CALLCENTER_AUDIT_RETENTION_DAYS = env_int("CALLCENTER_AUDIT_RETENTION_DAYS", 365, minimum=1)
+CELERY_BEAT_SCHEDULE["audit-purge"] = {
+    "task": "callcenter.audit.tasks.purge_audit_log",
+    "schedule": 6 * 3600,
+}
 CALLCENTER_REQUIRE_SERVICES = env_bool("CALLCENTER_REQUIRE_SERVICES", default=False)
 # Knowledge base: publishing needs a second person's approval (four-eyes principle).
 CALLCENTER_KB_FOUR_EYES = env_bool("CALLCENTER_KB_FOUR_EYES", default=True)

@@ -11,7 +11,12 @@ class TelephonyConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now; /healthz shows the AMI listeners' leases
         # and is unavailable while the configured Asterisk's listener is down.
+        from callcenter.audit.changes import audit_track_changes
         from callcenter.health import status_report_register
+        from telephony.models import AgentDevice, CtiSystem
         from telephony.runtime import listener_status
 
         status_report_register("ami", listener_status)
+        # Which phone rings for whom, which ACD may report calls: master data on the audit log.
+        audit_track_changes(AgentDevice)
+        audit_track_changes(CtiSystem)

@@ -13,4 +13,9 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from callcenter.audit.changes import audit_track_changes
+        from tickets.models import VerbundParticipant
+
         register(checks.holiday_region)
+        # Where requests may be forwarded to (with the caller's data): on the audit log.
+        audit_track_changes(VerbundParticipant)

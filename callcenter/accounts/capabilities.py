@@ -44,6 +44,7 @@ class Capability(models.TextChoices):
         "accounts.manage_users",
         _("Can manage users: their API tokens and sessions"),
     )
+    READ_AUDIT_LOG = "accounts.read_audit_log", _("Can search and export the audit log")
 
     @property
     def app_label(self) -> str:

@@ -10,6 +10,7 @@ from telephony.api.views import ZammadCtiWebhookView
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("auth/", include("callcenter.accounts.api.urls")),
+    path("audit/", include("callcenter.audit.api.urls")),
     path("organisation/", include("callcenter.directory.api.urls")),
     path("tickets/", include("tickets.api.urls")),
     path("knowledge/search", KnowledgeSearchView.as_view(), name="knowledge-search"),
