@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
+from callcenter.audit.models import AuditAction, AuditTarget
+from callcenter.audit.services import audit_read
 from callcenter.directory.selectors import department_list
 from callcenter.errors import DomainError
 from frontend.desk.forms import ManualTicketForm
@@ -130,4 +132,10 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except TicketNotFound:
         raise Http404 from None
     timeline = [timeline_item(entry) for entry in ticket.timeline.all()]
+    audit_read(
+        request=request,
+        action=AuditAction.TICKET_READ,
+        target_type=AuditTarget.TICKET,
+        target_id=pk,
+    )
     return render(request, "desk/ticket.html", {"ticket": ticket, "timeline": timeline})

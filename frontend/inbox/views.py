@@ -22,6 +22,8 @@ from django_stubs_ext import StrOrPromise
 
 from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
+from callcenter.audit.models import AuditAction, AuditTarget
+from callcenter.audit.services import audit_read
 from callcenter.directory.models import Department
 from callcenter.directory.selectors import department_list
 from callcenter.errors import Conflict, DomainError
@@ -219,6 +221,12 @@ def _ticket_page(
         "by_email": ticket.response_channel == ResponseChannel.EMAIL and bool(ticket.caller_email),
         "config": {"wsPath": "/ws/live/", "ticketId": ticket.pk},
     }
+    audit_read(
+        request=request,
+        action=AuditAction.TICKET_READ,
+        target_type=AuditTarget.TICKET,
+        target_id=pk,
+    )
     return render(request, "inbox/ticket.html", context, status=status)
 
 

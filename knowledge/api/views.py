@@ -23,6 +23,8 @@ from rest_framework.views import APIView
 from callcenter.accounts.models import User
 from callcenter.api.actions import ActionView
 from callcenter.api.inputs import query_int
+from callcenter.audit.models import AuditAction
+from callcenter.audit.services import audit_read
 from callcenter.directory.models import Department, Location
 from callcenter.errors import QueryParameterInvalid
 from knowledge import selectors, services
@@ -345,6 +347,10 @@ class TopicListView(ListAPIView[Topic]):
         return selectors.topic_list()
 
 
+# What an export of services is called on the audit log.
+EXPORT_SERVICES = "knowledge.service"
+
+
 class ServiceCsvExportView(APIView):
     """All working drafts as semicolon-separated CSV for spreadsheet editing."""
 
@@ -353,6 +359,7 @@ class ServiceCsvExportView(APIView):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponse:
         text = services_to_csv(selectors.service_list_working())
+        audit_read(request=request, action=AuditAction.EXPORTED, target_type=EXPORT_SERVICES)
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="leistungen.csv"'
         return response

@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.capabilities import Capability, capability_permission
 from callcenter.accounts.models import User
+from callcenter.audit.models import AuditAction, AuditTarget
+from callcenter.audit.services import audit_read
 from knowledge.search.usage import search_result_used
 from telephony import cti, selectors, services
 from telephony.api.serializers import (
@@ -37,7 +39,15 @@ class CallListView(generics.ListAPIView[Call]):
 
     @extend_schema(parameters=[CallFilterSerializer])
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        # Callers' numbers were shown: which calls, by id.
+        audit_read(
+            request=request,
+            action=AuditAction.CALLS_LISTED,
+            target_type=AuditTarget.CALL,
+            target_ids=[row["id"] for row in response.data["results"]],
+        )
+        return response
 
     def get_queryset(self) -> QuerySet[Call]:
         filters = CallFilterSerializer(data=self.request.query_params)
@@ -47,6 +57,16 @@ class CallListView(generics.ListAPIView[Call]):
 
 class CallDetailView(generics.RetrieveAPIView[Call]):
     serializer_class = CallOutputSerializer
+
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        response = super().get(request, *args, **kwargs)
+        audit_read(
+            request=request,
+            action=AuditAction.CALL_READ,
+            target_type=AuditTarget.CALL,
+            target_id=response.data["id"],
+        )
+        return response
 
     def get_queryset(self) -> QuerySet[Call]:
         return selectors.call_list(user=self.request.user)

@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 from callcenter.accounts.capabilities import Capability, capability_permission
 from callcenter.accounts.models import User
 from callcenter.api.actions import ActionView
+from callcenter.audit.models import AuditAction, AuditTarget
+from callcenter.audit.services import audit_read
 from tickets import selectors, services
 from tickets.access import actor_kinds
 from tickets.actions import ticket_action_run
@@ -87,7 +89,14 @@ class TicketListCreateView(TicketBaseView):
 class TicketDetailView(TicketBaseView):
     @extend_schema(responses=io.TicketDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return _detail(_user(request), pk)
+        response = _detail(_user(request), pk)
+        audit_read(
+            request=request,
+            action=AuditAction.TICKET_READ,
+            target_type=AuditTarget.TICKET,
+            target_id=pk,
+        )
+        return response
 
 
 class CallerHistoryView(TicketBaseView):
@@ -98,7 +107,15 @@ class CallerHistoryView(TicketBaseView):
             phone=request.query_params.get("phone", ""),
             email=request.query_params.get("email", ""),
         )
-        return Response(io.TicketListOutput(tickets, many=True).data)
+        output = io.TicketListOutput(tickets, many=True).data
+        # The ids found, never the number or address searched for.
+        audit_read(
+            request=request,
+            action=AuditAction.CALLER_HISTORY_READ,
+            target_type=AuditTarget.TICKET,
+            target_ids=[row["id"] for row in output],
+        )
+        return Response(output)
 
 
 class _TicketAction(ActionView[Ticket]):

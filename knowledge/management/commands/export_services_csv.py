@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from callcenter.audit.models import AuditAction
+from callcenter.audit.services import audit_record
 from knowledge import selectors
 from knowledge.importers.csv_services import services_to_csv
 
@@ -24,6 +27,14 @@ class Command(BaseCommand):
             selectors.service_list_working(), is_demo=True if demo_only else None
         )
         text = services_to_csv(queryset)
+        # No web user runs a command: the log names the operating-system account.
+        audit_record(
+            action=AuditAction.EXPORTED,
+            actor=None,
+            ip=None,
+            target_type="knowledge.service",
+            data={"command": "export_services_csv", "os_user": getpass.getuser()},
+        )
         if file == "-":
             sys.stdout.write(text)
             return
