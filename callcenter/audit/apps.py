@@ -14,6 +14,7 @@ class AuditConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+        from callcenter.accounts.models import ApiToken
         from callcenter.audit import changes, receivers
 
         # Django's documented authentication signals: every login path (the login page, the
@@ -24,3 +25,4 @@ class AuditConfig(AppConfig):
         # Users and roles; the other apps register their master data in their own ready().
         changes.audit_track_user_model(get_user_model())
         changes.audit_track_role_model(Group)
+        changes.audit_track_api_tokens(ApiToken)

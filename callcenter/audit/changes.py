@@ -132,6 +132,25 @@ def audit_track_memberships(model: type[models.Model]) -> None:
     _connect(model, "membership", saved, deleted)
 
 
+# --- API tokens: recorded on their user -------------------------------------------------------
+
+
+def audit_track_api_tokens(model: type[models.Model]) -> None:
+    """Tokens issued and revoked (one by one: the expiry purge deletes in bulk, unrecorded)."""
+
+    def saved(sender: type[models.Model], instance: Any, created: bool, **kwargs: Any) -> None:
+        if created and not kwargs.get("raw"):
+            data = {"token": instance.pk, "name": instance.name}
+            _record(AuditAction.API_TOKEN_CREATED, AuditTarget.USER, instance.user_id, data)
+
+    def deleted(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+        data = {"token": instance.pk, "name": instance.name}
+        _record(AuditAction.API_TOKEN_REVOKED, AuditTarget.USER, instance.user_id, data)
+
+    post_save.connect(saved, sender=model, dispatch_uid="audit.api_token.post", weak=False)
+    post_delete.connect(deleted, sender=model, dispatch_uid="audit.api_token.delete", weak=False)
+
+
 # --- Users and roles ---------------------------------------------------------------------------
 
 

@@ -10,14 +10,16 @@ actor is the system.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction
-from axes.helpers import get_client_ip_address
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
+
+from callcenter.clientip import client_ip
 
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
@@ -27,10 +29,15 @@ def current_request() -> HttpRequest | None:
 
 
 def request_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as the login lockout sees it (one place decides about proxies)."""
+    """The client's address as the login lockout sees it (``callcenter.clientip`` decides
+    about proxies); ``None`` without a request or an address (a test client, a Unix socket)."""
     if request is None:
         return None
-    return get_client_ip_address(request) or None
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def request_user(request: HttpRequest | None) -> Any:

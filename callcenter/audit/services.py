@@ -36,6 +36,7 @@ def audit_record(
     """Append one row. ``actor`` ``None`` is the system (or an unknown user: then
     ``actor_username`` names who it claimed to be, e.g. a failed login's user name). Code that
     does not hold the request takes ``actor`` and ``ip`` from ``audit_origin()``."""
+    action = AuditAction(action)  # a typo is a bug: ValueError here, not an unsearchable row
     return AuditEntry.objects.create(
         at=timezone.now(),
         actor=actor,

@@ -27,6 +27,9 @@ from callcenter.accounts.selectors import api_token_get, api_tokens_of_user, use
 from callcenter.accounts.services import api_token_create, api_token_revoke
 from callcenter.api.parsers import JSONParser
 from callcenter.api.throttling import ClientScopedRateThrottle
+from callcenter.audit.context import request_ip
+from callcenter.audit.models import AuditAction, AuditTarget
+from callcenter.audit.services import audit_record
 
 HasManageUsers = capability_permission(Capability.MANAGE_USERS)
 
@@ -73,6 +76,15 @@ class TokenLoginView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with provided credentials.")]}
             )
+        # A login without a session: Django's user_logged_in is not sent, so record it here.
+        audit_record(
+            action=AuditAction.LOGIN,
+            actor=user,
+            ip=request_ip(request._request),
+            target_type=AuditTarget.USER,
+            target_id=user.pk,
+            data={"path": request.path[:200]},
+        )
         token, secret = api_token_create(user=user, name=data["name"])
         return _created(token, secret, http_status=status.HTTP_200_OK)
 

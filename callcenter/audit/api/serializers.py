@@ -98,7 +98,7 @@ class AuditFilterInput(serializers.Serializer[dict[str, Any]]):
 class AuditEntryOutput(serializers.ModelSerializer[AuditEntry]):
     actor = serializers.IntegerField(source="actor_id", allow_null=True)
     username = serializers.CharField(source="actor_username")
-    action_label = serializers.CharField(source="get_action_display")
+    action_label = serializers.CharField()
 
     class Meta:
         model = AuditEntry

@@ -18,6 +18,7 @@ from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.accounts.services import user_password_set, user_roles_set
 from callcenter.audit.models import AuditAction, AuditEntry
+from callcenter.audit.services import audit_record
 from callcenter.directory.models import Department
 from callcenter.directory.services import department_upsert, membership_remove, membership_set
 from tests.factories import PASSWORD, UserFactory
@@ -190,3 +191,43 @@ def test_roles_given_in_the_django_admin_are_recorded(entries: Entries) -> None:
     changes = {key: value for row in rows for key, value in row.data.items()}
     assert changes == {"added": [Role.SUPERVISOR.value], "removed": [Role.CALL_AGENT.value]}
     assert {row.ip for row in rows} == {IP}
+
+
+def test_the_address_is_the_client_behind_a_trusted_proxy_and_a_forged_header_is_ignored(
+    agent: User, settings: Any, entries: Entries
+) -> None:
+    forged = "192.0.2.99"
+    credentials = {"username": "agent", "password": PASSWORD}
+    Client(REMOTE_ADDR=IP, HTTP_X_FORWARDED_FOR=forged).post("/login/", credentials)
+    settings.CALLCENTER_TRUSTED_PROXIES = ["10.0.0.1"]
+    Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forged).post("/login/", credentials)
+    assert [row.ip for row in entries(AuditAction.LOGIN)] == [IP, "192.0.2.99"]
+
+
+def test_a_token_login_and_issued_and_revoked_tokens_are_recorded(
+    agent: User, entries: Entries
+) -> None:
+    client = APIClient(REMOTE_ADDR=IP)
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "agent", "password": PASSWORD, "name": "Wallboard"}
+    )
+    assert response.status_code == 200
+    token_id = response.json()["id"]
+    [login] = entries(AuditAction.LOGIN)
+    assert (login.actor, login.ip, login.data["path"]) == (agent, IP, "/api/v1/auth/token/")
+    [issued] = entries(AuditAction.API_TOKEN_CREATED)
+    assert issued.target_id == str(agent.pk)
+    assert issued.data == {"token": token_id, "name": "Wallboard"}
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert client.delete(f"/api/v1/auth/tokens/{token_id}/").status_code == 204
+    [revoked] = entries(AuditAction.API_TOKEN_REVOKED)
+    assert (revoked.actor, revoked.ip, revoked.target_id) == (agent, IP, str(agent.pk))
+    assert response.json()["token"] not in json.dumps(
+        list(AuditEntry.objects.values()), default=str
+    )
+
+
+def test_an_unknown_action_is_refused_before_anything_is_written() -> None:
+    with pytest.raises(ValueError):
+        audit_record(action="tickets.ticket.peeked", actor=None, ip=None)  # type: ignore[arg-type]
+    assert not AuditEntry.objects.filter(action="tickets.ticket.peeked").exists()
