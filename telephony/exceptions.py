@@ -93,3 +93,9 @@ class ReportNotAllowed(NotAllowed):
     """The user's rights do not cover the figures asked for (another agent, department, …)."""
 
     code = "report_not_allowed"
+
+
+class WrapUpClosed(Conflict):
+    """The call has ended and no amendment was pending: the ticket page takes changes now."""
+
+    code = "wrap_up_closed"

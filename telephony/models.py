@@ -245,3 +245,25 @@ class CtiSystem(models.Model):
     def system_id(self) -> str:
         # Bounded as the ACD events bound it, so lookups find the calls they recorded.
         return bounded_identifier(f"cti:{self.name}", SYSTEM_ID_MAX)
+
+
+class WrapUpDraft(models.Model):
+    """The agent's unsaved wrap-up of a call (outcome, note, article, department, contact).
+
+    Kept on the server so a reload or a second tab of the desk finds what the agent typed and
+    the article linked. Contact data is kept only while the caller's consent is ticked
+    (``telephony.services.wrap_up.draft_data``); the draft goes when the wrap-up is saved.
+    """
+
+    call = models.OneToOneField(
+        Call, on_delete=models.CASCADE, primary_key=True, related_name="wrap_up_draft"
+    )
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("wrap-up draft")
+        verbose_name_plural = _("wrap-up drafts")
+
+    def __str__(self) -> str:
+        return f"draft of call {self.call_id}"

@@ -13,7 +13,9 @@ from django.utils import timezone
 from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from telephony.interfaces import interface_aliases, interface_key
-from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
+from knowledge.models import Service
+from knowledge.selectors import service_default_department, service_list_published
+from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpDraft
 from tickets.models import Ticket
 from tickets.phone import normalize_phone
 from tickets.workflow import Status as TicketStatus
@@ -209,15 +211,86 @@ def screen_pop_data(call: Call, *, history: dict[str, Any] | None = None) -> dic
 
 
 def agent_current_call(user: User, *, within_hours: int = 12) -> Call | None:
-    """The call the agent is in, or has not wrapped up yet (its ticket is still open)."""
+    """The call the agent is in, has not wrapped up yet (its ticket is still open), or is
+    still amending the wrap-up of (an unsaved amendment begun before the hang-up)."""
     since = timezone.now() - dt.timedelta(hours=within_hours)
     return (
         Call.objects.filter(agent=user, answered_at__gte=since)
-        .filter(Q(ended_at__isnull=True) | Q(ticket__status=TicketStatus.OPEN))
-        .select_related("ticket")
+        .filter(
+            Q(ended_at__isnull=True)
+            | Q(wrapped_up_at__isnull=True, ticket__status=TicketStatus.OPEN)
+            | Q(wrapped_up_at__isnull=False, wrap_up_draft__isnull=False)
+        )
+        .select_related("ticket", "ticket__service", "wrap_up_draft")
         .order_by("-answered_at")
         .first()
     )
+
+
+def _service_ref(service: Service | None) -> dict[str, Any] | None:
+    if service is None:
+        return None
+    default = service_default_department(service)
+    return {
+        "id": service.pk,
+        "title": service.title,
+        "defaultDepartment": default.pk if default else None,
+    }
+
+
+def wrap_up_saved(call: Call) -> dict[str, Any] | None:
+    """The saved wrap-up as the desk shows and amends it (the ticket holds the details)."""
+    ticket = call.ticket
+    if call.wrapped_up_at is None or ticket is None:
+        return None
+    return {
+        "outcome": call.wrap_up_outcome,
+        "wrapped_up_at": call.wrapped_up_at.isoformat(),
+        "note": ticket.description,
+        "department": ticket.department_id,
+        "service": _service_ref(ticket.service),
+        "caller": {
+            "consent": ticket.caller_consent,
+            "name": ticket.caller_name,
+            "phone": ticket.caller_phone,
+            "email": ticket.caller_email,
+            "address": ticket.caller_address,
+            "response_channel": ticket.response_channel,
+        },
+        "ticket": {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "status": ticket.status,
+            "version": ticket.version,
+        },
+        "amendable": call.ended_at is None or _has_draft(call),
+    }
+
+
+def _has_draft(call: Call) -> bool:
+    try:
+        return call.wrap_up_draft is not None
+    except WrapUpDraft.DoesNotExist:
+        return False
+
+
+def wrap_up_draft(call: Call) -> dict[str, Any] | None:
+    """What the agent typed and has not saved (a reload or another tab shows it again)."""
+    if not _has_draft(call):
+        return None
+    data = dict(call.wrap_up_draft.data)
+    service_id = data.get("service")
+    service = (
+        service_list_published().filter(pk=service_id).first()
+        if isinstance(service_id, int)
+        else None
+    )
+    data["service"] = _service_ref(service)
+    return data
+
+
+def wrap_up_state(call: Call) -> dict[str, Any]:
+    return {"saved": wrap_up_saved(call), "draft": wrap_up_draft(call)}
 
 
 _STATE_PRIORITY = ["in_call", "ringing", "paused", "available", "unavailable", "logged_out"]
@@ -248,5 +321,7 @@ def agent_desk_status(user: User) -> dict[str, Any]:
         "paused_reason": reason,
         "waiting_calls": waiting.count(),
         "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else 0,
-        "current_call": screen_pop_data(current) if current else None,
+        "current_call": (
+            {**screen_pop_data(current), "wrap_up": wrap_up_state(current)} if current else None
+        ),
     }

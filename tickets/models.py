@@ -34,6 +34,9 @@ class ResponseChannel(models.TextChoices):
     CALLBACK = "callback", _("Callback")
     EMAIL = "email", _("E-mail")
     LETTER = "letter", _("Letter")
+    # An explicit choice, never a default: the request is forwarded without a way to answer
+    # the citizen, who has been told to get in touch again.
+    SELF = "self", _("The citizen gets in touch again")
 
 
 class TicketNumberCounter(models.Model):

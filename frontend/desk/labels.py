@@ -39,6 +39,21 @@ def desk_labels() -> dict[str, object]:
         "articleError": _("The article could not be loaded."),
         "linked": _("Linked to this call: %(title)s"),
         "saved": _("Wrap-up saved. Ticket %(number)s is now: %(status)s."),
+        "amended": _("Wrap-up amended. Ticket %(number)s is now: %(status)s."),
+        "saveWrapUp": _("Save wrap-up"),
+        "saveAmendment": _("Save the amendment"),
+        "savedAmendable": _(
+            "Saved at %(time)s (ticket %(number)s: %(status)s). You can amend it until the call "
+            "ends."
+        ),
+        "savedFinal": _("Saved at %(time)s (ticket %(number)s: %(status)s)."),
+        "hungUpSaved": _("The caller hung up. The wrap-up saved during the call stands."),
+        "outcome": _("Outcome"),
+        "article": _("Article"),
+        "department": _("Department"),
+        "note": _("Note"),
+        "responseBy": _("Response by"),
+        "contact": _("Contact"),
         "saving": _("Saving…"),
         "conflict": _("The ticket was changed in the meantime; the desk has been reloaded."),
         "error": _("Something went wrong: %(message)s"),
@@ -48,6 +63,10 @@ def desk_labels() -> dict[str, object]:
             "open": _("Open"),
             "resolved": _("Resolved at first contact"),
             "escalated": _("Escalated"),
+            "in_progress": _("In progress"),
+            "waiting_for_citizen": _("Waiting for citizen"),
+            "answered": _("Answered"),
+            "returned": _("Returned to the service centre"),
             "closed": _("Closed"),
         },
     }

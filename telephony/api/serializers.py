@@ -11,7 +11,10 @@ from callcenter.api.inputs import DbIntegerField
 from callcenter.directory.selectors import department_list
 from knowledge.selectors import service_list_published
 from telephony.acd_events import CALLER_NUMBER_MAX, INTERFACE_MAX, QUEUE_MAX, UNIQUEID_MAX
+from telephony.selectors import wrap_up_saved
 from telephony.models import AgentDevice, Call, CallOffer, WrapUpOutcome
+from telephony.services.wrap_up import WrapUp
+from tickets.intake import CallerData
 from tickets.models import ResponseChannel
 
 
@@ -228,11 +231,43 @@ class WrapUpInputSerializer(serializers.Serializer[dict[str, Any]]):
     caller = WrapUpCallerInputSerializer(required=False, allow_null=True, default=None)
     version = DbIntegerField(min_value=1, required=False, allow_null=True, default=None)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["outcome"] == WrapUpOutcome.ESCALATED and not attrs["note"].strip():
-            message = _("Describe the request for the department.")
-            raise serializers.ValidationError({"note": message})
-        return attrs
+    # No rules about which fields an outcome needs here: the service checks them all at once
+    # (telephony.services.wrap_up.wrap_up_problems), for every client alike.
+    def wrap_up(self) -> WrapUp:
+        data = self.validated_data
+        caller = CallerData(**data["caller"]) if data.get("caller") else None
+        return WrapUp(
+            outcome=data["outcome"],
+            note=data["note"],
+            department=data["department"],
+            service=data["service"],
+            caller=caller,
+        )
+
+
+class WrapUpDraftCallerSerializer(serializers.Serializer[dict[str, Any]]):
+    """Half-typed input is fine in a draft: plain bounded text, checked when saved."""
+
+    consent = serializers.BooleanField(default=False)
+    name = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, default="", allow_blank=True)
+    address = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+    response_channel = serializers.ChoiceField(
+        choices=ResponseChannel.choices, required=False, default=ResponseChannel.NONE
+    )
+
+
+class WrapUpDraftSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome = serializers.ChoiceField(
+        choices=WrapUpOutcome.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=4000)
+    department = DbIntegerField(min_value=1, required=False, allow_null=True, default=None)
+    service = DbIntegerField(min_value=1, required=False, allow_null=True, default=None)
+    caller = WrapUpDraftCallerSerializer(required=False, default=dict)
 
 
 class WrapUpOutputSerializer(serializers.ModelSerializer[Call]):
@@ -242,7 +277,19 @@ class WrapUpOutputSerializer(serializers.ModelSerializer[Call]):
 
     class Meta:
         model = Call
-        fields = ["call_id", "outcome", "after_call_work_seconds", "wrapped_up_at", "ticket"]
+        fields = [
+            "call_id",
+            "outcome",
+            "after_call_work_seconds",
+            "wrapped_up_at",
+            "ticket",
+            "saved",
+        ]
+
+    saved = serializers.SerializerMethodField()
+
+    def get_saved(self, call: Call) -> dict[str, Any] | None:
+        return wrap_up_saved(call)
 
     def get_ticket(self, call: Call) -> dict[str, Any] | None:
         ticket = call.ticket

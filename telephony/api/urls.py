@@ -9,6 +9,16 @@ call_urlpatterns = [
     path("<int:pk>/", views.CallDetailView.as_view(), name="call-detail"),
     # With and without the slash: a POST cannot be redirected to add it.
     re_path(r"^(?P<pk>\d+)/wrap-up/?$", views.CallWrapUpView.as_view(), name="call-wrap-up"),
+    re_path(
+        r"^(?P<pk>\d+)/wrap-up/amend/?$",
+        views.CallWrapUpAmendView.as_view(),
+        name="call-wrap-up-amend",
+    ),
+    re_path(
+        r"^(?P<pk>\d+)/wrap-up/draft/?$",
+        views.CallWrapUpDraftView.as_view(),
+        name="call-wrap-up-draft",
+    ),
 ]
 
 telephony_urlpatterns = [

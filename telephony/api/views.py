@@ -22,12 +22,12 @@ from telephony.api.serializers import (
     DeviceInputSerializer,
     DeviceOutputSerializer,
     PauseInputSerializer,
+    WrapUpDraftSerializer,
     WrapUpInputSerializer,
     WrapUpOutputSerializer,
 )
 from telephony.exceptions import CallNotFound
 from telephony.models import AgentDevice, Call
-from tickets.services import CallerData
 
 CanSupervise = capability_permission(Capability.SUPERVISE)
 
@@ -143,31 +143,87 @@ class PauseView(APIView):
         return Response({"interfaces": interfaces}, status=status.HTTP_202_ACCEPTED)
 
 
+def _own_call(request: Request, pk: int) -> Call:
+    assert isinstance(request.user, User)
+    # Only the answering agent's calls exist for these endpoints (others: 404, no leak).
+    call = Call.objects.select_related("ticket", "ticket__service").filter(pk=pk).first()
+    if call is None or call.agent_id != request.user.pk:
+        raise CallNotFound(_("Call not found."))
+    return call
+
+
 class CallWrapUpView(APIView):
-    """``POST /api/v1/calls/{id}/wrap-up``: the agent's wrap-up closes or escalates the ticket."""
+    """``POST /api/v1/calls/{id}/wrap-up``: the agent's wrap-up closes or escalates the ticket.
+
+    Refused input is a 400 naming every incomplete field (``extra.fields``); a second
+    wrap-up of the same call is a 409 — an amendment goes to ``…/wrap-up/amend``.
+    """
 
     permission_classes = [permissions.IsAuthenticated, CanUseDesk]
 
     @extend_schema(request=WrapUpInputSerializer, responses={200: WrapUpOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:
         assert isinstance(request.user, User)
-        # Only the answering agent's calls exist for this endpoint (others: 404, no leak).
-        call = Call.objects.filter(pk=pk, agent=request.user).first()
-        if call is None:
-            raise CallNotFound(_("Call not found."))
+        call = _own_call(request, pk)
         payload = WrapUpInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        caller = CallerData(**data.pop("caller")) if data.get("caller") else None
-        data.pop("caller", None)
-        version = data.pop("version")
+        wrap_up = payload.wrap_up()
         call = services.call_wrap_up(
-            call=call, actor=request.user, caller=caller, expected_version=version, **data
+            call=call,
+            actor=request.user,
+            wrap_up=wrap_up,
+            expected_version=payload.validated_data["version"],
         )
-        if data.get("service") is not None:
+        if wrap_up.service is not None:
             # The article used in this call teaches the search what the agent's last query meant.
-            search_result_used(session=request.session, service_id=data["service"].pk, linked=True)
+            search_result_used(session=request.session, service_id=wrap_up.service.pk, linked=True)
         return Response(WrapUpOutputSerializer(call).data)
+
+
+class CallWrapUpAmendView(APIView):
+    """``POST /api/v1/calls/{id}/wrap-up/amend``: change the saved wrap-up while the call lasts.
+
+    The same input as the wrap-up; ``version`` is the ticket's (stale: 409).
+    """
+
+    permission_classes = [permissions.IsAuthenticated, CanUseDesk]
+
+    @extend_schema(request=WrapUpInputSerializer, responses={200: WrapUpOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        assert isinstance(request.user, User)
+        call = _own_call(request, pk)
+        payload = WrapUpInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        call = services.call_wrap_up_amend(
+            call=call,
+            actor=request.user,
+            wrap_up=payload.wrap_up(),
+            expected_version=payload.validated_data["version"],
+        )
+        return Response(WrapUpOutputSerializer(call).data)
+
+
+class CallWrapUpDraftView(APIView):
+    """``PUT/DELETE /api/v1/calls/{id}/wrap-up/draft``: the unsaved wrap-up, kept for a reload."""
+
+    permission_classes = [permissions.IsAuthenticated, CanUseDesk]
+
+    @extend_schema(request=WrapUpDraftSerializer, responses={200: dict})
+    def put(self, request: Request, pk: int) -> Response:
+        assert isinstance(request.user, User)
+        call = _own_call(request, pk)
+        payload = WrapUpDraftSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        draft = services.call_wrap_up_draft_save(
+            call=call, actor=request.user, data=dict(payload.validated_data)
+        )
+        return Response({"saved_at": draft.updated_at.isoformat()})
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        assert isinstance(request.user, User)
+        services.call_wrap_up_draft_discard(call=_own_call(request, pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 CanCallBack = capability_permission(Capability.USE_DESK, Capability.WORK_INBOX)

@@ -23,10 +23,18 @@ from telephony.services.calls import (
     domain_event_apply,
 )
 from telephony.services.devices import device_map
-from telephony.services.wrap_up import NEEDS_CONTACT, call_wrap_up
+from telephony.services.wrap_up import (
+    NEEDS_CONTACT,
+    WrapUp,
+    call_wrap_up,
+    call_wrap_up_amend,
+    call_wrap_up_draft_discard,
+    call_wrap_up_draft_save,
+)
 
 __all__ = [
     "NEEDS_CONTACT",
+    "WrapUp",
     "agent_pause_set",
     "agent_state_changed",
     "call_answer_announce",
@@ -36,6 +44,9 @@ __all__ = [
     "call_offer_ended",
     "call_offer_started",
     "call_wrap_up",
+    "call_wrap_up_amend",
+    "call_wrap_up_draft_discard",
+    "call_wrap_up_draft_save",
     "device_map",
     "domain_event_apply",
     "ticket_callback_start",

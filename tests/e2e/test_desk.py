@@ -22,7 +22,7 @@ from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from telephony.acd_events import AgentStateChanged
 from telephony.models import Call
-from telephony.services import call_wrap_up, device_map, domain_event_apply
+from telephony.services import WrapUp, call_wrap_up, device_map, domain_event_apply
 from tests.factories import UserFactory
 from tests.support.browser import (
     UNNAMED_CONTROLS,
@@ -90,7 +90,7 @@ def test_answer_search_and_wrap_up_at_first_contact(
         hang_up(uniqueid, interface="PJSIP/2101", answered_at=now, at=now + 1)
         # Wrapped up at once, so the desk does not restore it as the unfinished call later.
         call.refresh_from_db()
-        call_wrap_up(call=call, actor=agent_petra, outcome="not_115")
+        call_wrap_up(call=call, actor=agent_petra, wrap_up=WrapUp(outcome="not_115"))
     print(
         f"\nscreen pop latency, CallAnswered applied → pop in the DOM (n={len(latencies)}): "
         f"median {statistics.median(latencies):.1f} ms "

@@ -112,10 +112,17 @@ def test_escalation_without_a_department_takes_the_articles_responsible_one(
 ) -> None:
     service = article_of(department, short_text="Im Bürgeramt.")
     response = wrap_up(
-        agent_client, ended_call, outcome="escalated", service=service.pk, note="Bitte prüfen."
+        agent_client,
+        ended_call,
+        outcome="escalated",
+        service=service.pk,
+        note="Bitte prüfen.",
+        caller={"response_channel": "self"},
     )
     assert response.status_code == 200, response.json()
-    assert ticket_of(ended_call).department == department
+    ticket = ticket_of(ended_call)
+    assert ticket.department == department
+    assert ticket.response_channel == "self" and not ticket.caller_consent
 
 
 def test_escalation_needs_a_note(

@@ -6,9 +6,15 @@ One module per group of operations; the public names are importable from here.
 
 from __future__ import annotations
 
-from tickets.services.contact import CallerData, ticket_callback_record, ticket_details_update
+from tickets.intake import CallerData
+from tickets.services.contact import ticket_callback_record, ticket_details_update
 from tickets.services.create import ticket_create, ticket_number_allocate
 from tickets.services.edits import ticket_assign, ticket_note_add
+from tickets.services.requests import (
+    request_escalation_problems,
+    ticket_request_create,
+    ticket_request_escalate,
+)
 from tickets.services.transitions import (
     proposed_department,
     ticket_close,
@@ -27,6 +33,7 @@ from tickets.services.transitions import (
 __all__ = [
     "CallerData",
     "proposed_department",
+    "request_escalation_problems",
     "ticket_assign",
     "ticket_callback_record",
     "ticket_close",
@@ -39,6 +46,8 @@ __all__ = [
     "ticket_number_allocate",
     "ticket_reescalate",
     "ticket_reopen",
+    "ticket_request_create",
+    "ticket_request_escalate",
     "ticket_respond",
     "ticket_resume",
     "ticket_return",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from knowledge.models import Service
 from tickets.exceptions import TicketInvalid
+from tickets.intake import CallerData, caller_problems, problems_summary
 from tickets.models import ResponseChannel, Ticket, TimelineEntry, Visibility
 from tickets.phone import normalize_phone
 from tickets.services.base import Changes, check_version, locked_visible
@@ -20,37 +19,14 @@ from tickets.timeline import timeline_entry_add
 from tickets.workflow import AuditCode
 
 
-@dataclass(frozen=True)
-class CallerData:
-    """Contact data for the response; stored only when ``consent`` is given."""
-
-    consent: bool = False
-    name: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    response_channel: str = ResponseChannel.NONE
-
-    def has_contact_data(self) -> bool:
-        return any((self.name, self.phone, self.email, self.address))
-
-
 def caller_fields(caller: CallerData) -> Changes:
+    """The ticket's contact fields from ``caller``; refused when consent or a detail is missing."""
+    problems = caller_problems(caller)
+    if problems:
+        raise TicketInvalid(problems_summary(problems), extra={"fields": problems})
     if not caller.consent:
-        if caller.has_contact_data():
-            raise TicketInvalid.for_field(
-                "caller.consent", _("Contact data may only be stored with the caller's consent.")
-            )
-        return {}
-    required = {
-        ResponseChannel.EMAIL: ("email", caller.email),
-        ResponseChannel.CALLBACK: ("phone", caller.phone),
-        ResponseChannel.LETTER: ("address", caller.address),
-    }.get(ResponseChannel(caller.response_channel))
-    if required and not required[1].strip():
-        raise TicketInvalid.for_field(
-            f"caller.{required[0]}", _("The chosen response channel needs this contact detail.")
-        )
+        # Not personal data: "no response" or "the citizen gets in touch again".
+        return {"response_channel": caller.response_channel or ResponseChannel.NONE}
     return {
         "caller_consent": True,
         "caller_consent_at": timezone.now(),
@@ -61,6 +37,26 @@ def caller_fields(caller: CallerData) -> Changes:
         "caller_address": caller.address.strip(),
         "response_channel": caller.response_channel,
     }
+
+
+# What an amended wrap-up that no longer owes a response leaves of the contact data.
+CALLER_CLEARED: Changes = {
+    "caller_consent": False,
+    "caller_consent_at": None,
+    "caller_name": "",
+    "caller_phone": "",
+    "caller_phone_normalized": "",
+    "caller_email": "",
+    "caller_address": "",
+    "response_channel": ResponseChannel.NONE,
+}
+
+
+def _differs(ticket: Ticket, name: str, value: Any) -> bool:
+    if name == "caller_consent_at":
+        # A new consent time only with new contact data, not for each unchanged save.
+        return (ticket.caller_consent_at is None) != (value is None)
+    return bool(getattr(ticket, name) != value)
 
 
 def ticket_callback_record(
@@ -93,17 +89,32 @@ def ticket_details_update(
     service: Service | None,
     caller: CallerData | None,
     expected_version: int | None,
+    subject: str = "",
+    description: str | None = None,
+    resolution: str | None = None,
+    replace_caller: bool = False,
 ) -> Ticket:
-    """Link the service used and store the caller's contact data (consent rules apply).
+    """Link the service used, store the caller's contact data (consent rules apply) and what
+    the request is about (subject, the agent's note as description, a changed resolution).
 
-    The desk's wrap-up calls this for the ticket a call opened: ``ticket_create`` sets both
-    fields, but the call's ticket exists before the agent knows them.
+    The desk's wrap-up calls this for the ticket a call opened: ``ticket_create`` sets these
+    fields, but the call's ticket exists before the agent knows them. ``replace_caller``
+    (an amended wrap-up) also clears contact data the new input no longer carries.
     """
     fields: dict[str, Any] = {}
     if caller is not None:
+        if replace_caller and not caller.consent:
+            fields.update(CALLER_CLEARED)
         fields.update(caller_fields(caller))
+    fields = {name: value for name, value in fields.items() if _differs(ticket, name, value)}
     if service is not None and service.pk != ticket.service_id:
         fields["service"] = service
+    if subject.strip() and subject.strip() != ticket.subject:
+        fields["subject"] = subject.strip()
+    if description is not None and description.strip() != ticket.description:
+        fields["description"] = description.strip()
+    if resolution is not None and resolution.strip() != ticket.resolution:
+        fields["resolution"] = resolution.strip()
     if not fields:
         check_version(ticket, expected_version)
         return ticket
@@ -121,8 +132,9 @@ def ticket_details_update(
             # Never the contact data itself: the timeline outlives the retention period.
             data={
                 "service": locked.service_id,
-                "consent": bool(caller and caller.consent),
+                "consent": locked.caller_consent,
                 "response_channel": locked.response_channel,
+                "changed": sorted(name for name in fields if not name.startswith("caller_")),
             },
         )
         return locked

@@ -68,7 +68,7 @@ def ticket_create(
             # Never the contact data itself: the timeline outlives the retention period.
             data={
                 "channel": channel,
-                "consent": bool(fields),
+                "consent": bool(fields.get("caller_consent")),
                 "number": ticket.number,
                 "service": service.pk if service else None,
             },

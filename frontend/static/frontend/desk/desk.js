@@ -39,31 +39,42 @@ function start() {
   const wrapUp = new WrapUp({
     labels,
     wrapUpUrl: config.wrapUpUrl,
-    onSaved: (result) => {
+    onSaved: (result, { amended }) => {
       const state = labels.ticketStatus[result.ticket.status] || result.ticket.status;
-      pop.clear();
-      status.setCall(null);
-      wrapUp.call = null;
-      say(format(labels.saved, { number: result.ticket.number, status: state }));
-      search.focus();
+      const message = amended ? labels.amended : labels.saved;
+      say(format(message, { number: result.ticket.number, status: state }));
+      if (result.saved && result.saved.amendable) {
+        // The call goes on: the card shows what was saved and amends it from now on.
+        wrapUp.setSaved(result.saved);
+        wrapUp.fill(result.saved);
+        wrapUp.sync();
+        pop.call.wrap_up = { saved: result.saved, draft: null };
+      } else {
+        pop.clear();
+        status.setCall(null);
+        wrapUp.call = null;
+        search.focus();
+      }
       resync();
     },
-    onConflict: () => resync(),
+    onConflict: () => resync({ replace: true }),
+    onDiscarded: () => resync(),
   });
   const search = new Search({
     labels,
     searchUrl: config.searchUrl,
     articleUrl: config.articleUrl,
     onUse: (service) => {
-      if (pop.call) wrapUp.link(service);
+      if (pop.call) wrapUp.link({ ...service, id: Number(service.id) });
     },
   });
 
-  function showCall(call, { focus }) {
+  function showCall(call, { focus, replace = false }) {
     const isNew = !pop.call || pop.call.call_id !== call.call_id;
     pop.show(call);
     status.setCall(call.ended_at ? "wrap_up" : "in_call");
-    if (isNew) wrapUp.reset(call);
+    if (isNew || replace) wrapUp.reset(call);
+    else if (call.wrap_up) wrapUp.update(call);
     else wrapUp.call = call;
     if (isNew && focus) search.focus();
   }
@@ -72,7 +83,7 @@ function start() {
   // snapshot is then discarded and fetched again, so it never undoes a pop or a state change.
   let generation = 0;
   let syncing = null;
-  async function resync() {
+  async function resync({ replace = false } = {}) {
     if (syncing) return syncing;
     syncing = (async () => {
       let stale = false;
@@ -83,7 +94,7 @@ function start() {
         status.setQueue(data.waiting_calls, data.longest_wait_seconds);
         if (stale) return;
         status.setState(data.state, data.paused_reason);
-        if (data.current_call) showCall(data.current_call, { focus: !pop.call });
+        if (data.current_call) showCall(data.current_call, { focus: !pop.call, replace });
         else if (pop.call) {
           pop.clear();
           status.setCall(null);
@@ -121,7 +132,10 @@ function start() {
           pop.call.ended_at = data.ended_at;
           pop.setEnded(true);
           status.setCall("wrap_up");
-          say(labels.hungUp);
+          // A wrap-up saved during the call is done; one not saved (or an amendment begun)
+          // stays on the card: the server's current call says which.
+          say(wrapUp.saved ? labels.hungUpSaved : labels.hungUp);
+          resync();
         }
         break;
       case "agent.state":
