@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
-from telephony.interfaces import interface_aliases, interface_key
 from knowledge.models import Service
 from knowledge.selectors import service_default_department, service_list_published
+from telephony.interfaces import interface_aliases, interface_key
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, WrapUpDraft
 from tickets.models import Ticket
 from tickets.phone import normalize_phone

@@ -4,15 +4,14 @@ import json
 from typing import Any, Final
 
 from django.http import QueryDict
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from callcenter.api.inputs import DbIntegerField
 from callcenter.directory.selectors import department_list
 from knowledge.selectors import service_list_published
 from telephony.acd_events import CALLER_NUMBER_MAX, INTERFACE_MAX, QUEUE_MAX, UNIQUEID_MAX
-from telephony.selectors import wrap_up_saved
 from telephony.models import AgentDevice, Call, CallOffer, WrapUpOutcome
+from telephony.selectors import wrap_up_saved
 from telephony.services.wrap_up import WrapUp
 from tickets.intake import CallerData
 from tickets.models import ResponseChannel
@@ -252,9 +251,7 @@ class WrapUpDraftCallerSerializer(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
     email = serializers.CharField(max_length=254, required=False, default="", allow_blank=True)
-    address = serializers.CharField(
-        max_length=2000, required=False, default="", allow_blank=True
-    )
+    address = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     response_channel = serializers.ChoiceField(
         choices=ResponseChannel.choices, required=False, default=ResponseChannel.NONE
     )

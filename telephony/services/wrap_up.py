@@ -169,7 +169,7 @@ def call_wrap_up(
                     "now shows it, change it there."
                 )
             )
-        ticket = Ticket.objects.get(pk=locked.ticket_id)
+        ticket = Ticket.objects.get(pk=call.ticket.pk)
         ticket = _apply(
             ticket=ticket,
             actor=actor,
@@ -220,7 +220,7 @@ def call_wrap_up_amend(
     now = timezone.now()
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
-        ticket = Ticket.objects.get(pk=locked.ticket_id)
+        ticket = Ticket.objects.get(pk=call.ticket.pk)
         ticket_services.ticket_details_update(
             ticket=ticket, actor=actor, service=None, caller=None, expected_version=expected_version
         )  # the version check, before anything moves

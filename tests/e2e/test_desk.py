@@ -199,18 +199,26 @@ def test_search_article_and_escalation_with_department_note_and_consent(
     assert page.get_by_label(t("Department")).input_value() == str(department.pk)
     caller = page.get_by_role("group", name=t("Caller contact for the response"))
     caller.wait_for()
-    # Saving without a note is refused in the browser, before any request.
+    # Saving without a note and a response channel: the server names both, each at its field.
     page.keyboard.press("Control+Enter")
-    error = page.locator("#wrapup-error")
-    error.wait_for()
+    note_error = page.locator("[data-error-for='note']")
+    note_error.wait_for()
+    assert "Notiz fehlt" in note_error.inner_text()
+    channel_error = page.locator("[data-error-for='caller.response_channel']")
+    assert "Bürger/in meldet sich selbst wieder" in channel_error.inner_text()
+    assert page.get_by_label(t("Note")).get_attribute("aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "wrapup-note"
 
     page.get_by_label(t("Note")).fill("Bitte Rückmeldung per E-Mail.")
     page.get_by_label(t("E-mail")).fill("j.mueller@example.org")
     page.get_by_label(t("Response by")).select_option("email")
-    # No consent yet: the server refuses to store contact data.
+    # No consent yet: the server refuses to store contact data, at the consent box.
     page.keyboard.press("Control+Enter")
-    wait_for_js(page, "document.getElementById('wrapup-error').textContent.length > 0")
+    consent_error = page.locator("[data-error-for='caller.consent']")
+    consent_error.wait_for()
+    assert "Einwilligung" in consent_error.inner_text()
+    assert note_error.is_hidden()
+    screenshot(page, "desk-wrap-up-refused")
     assert ticket_of(call).status == Status.OPEN
 
     page.get_by_label(
