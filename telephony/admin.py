@@ -3,15 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from telephony.acd_members import AcdMember, acd_member_for, acd_members
+from telephony.cti import cti_system_create
 from telephony.interfaces import interface_clean, interface_invalid_message
-from telephony.models import AgentDevice, AgentStatus, Call, CallOffer
+from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, CtiSystem
 from telephony.selectors import device_cache_clear
 
 
@@ -90,6 +91,32 @@ class AgentDeviceAdmin(admin.ModelAdmin[AgentDevice]):
     def save_model(self, request: HttpRequest, obj: AgentDevice, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         device_cache_clear()
+
+
+@admin.register(CtiSystem)
+class CtiSystemAdmin(admin.ModelAdmin[CtiSystem]):
+    """ACDs reporting through the CTI webhook: the token is issued by the service and shown
+    once, on the page after adding; afterwards only its hash exists."""
+
+    list_display = ["name", "is_active", "created_at"]
+    fields = ["name", "is_active"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["name"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: CtiSystem, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        system, token = cti_system_create(name=obj.name)
+        if not obj.is_active:
+            CtiSystem.objects.filter(pk=system.pk).update(is_active=False)
+        obj.pk, obj.token_hash, obj.created_at = system.pk, system.token_hash, system.created_at
+        messages.warning(
+            request,
+            _("The token of %(name)s, shown only this once: %(token)s")
+            % {"name": system.name, "token": token},
+        )
 
 
 class OfferInline(admin.TabularInline[CallOffer, Call]):

@@ -128,6 +128,11 @@ def supervisor(db: None) -> User:
 
 
 @pytest.fixture
+def administrator(db: None) -> User:
+    return UserFactory.create(username="admin", roles=[Role.ADMINISTRATOR], is_staff=True)
+
+
+@pytest.fixture
 def outsider(other_department: Department) -> User:
     user = UserFactory.create(username="outsider", roles=[Role.DEPARTMENT_CLERK])
     MembershipFactory.create(user=user, department=other_department)

@@ -15,6 +15,36 @@ class CallcenterUserAdmin(UserAdmin):
     # The admin saves users itself; the services' access hooks keep open websockets in step
     # (a password set here is caught by User.save, like every other password change).
 
+    # Administrators hold the master-data rights, not superuser: they can neither make anyone a
+    # superuser or give single permissions, nor change or delete a superuser (which would let
+    # them take over that account).
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": [f for f in opts["fields"] if f not in self.SUPERUSER_ONLY_FIELDS],
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:

@@ -29,3 +29,42 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Capability]] = {
 
 # Roles whose members may open the Django admin for master data.
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR})
+
+# The master data of a centre, as ``app_label.model``: who works here (users, department
+# memberships, phones), the organisation (authorities, departments, locations, business-hours
+# calendars with opening hours and closure days), the 115 participants requests go to, the CTI
+# systems reporting calls. Tickets, calls, knowledge
+# articles and their histories are not master data: they change only through their workflows.
+MASTER_DATA_MODELS = frozenset(
+    {
+        "accounts.user",
+        "directory.authority",
+        "directory.department",
+        "directory.departmentmembership",
+        "directory.businesscalendar",
+        "directory.openinghours",
+        "directory.closureday",
+        "directory.location",
+        "telephony.agentdevice",
+        "telephony.ctisystem",
+        "tickets.verbundparticipant",
+    }
+)
+MODEL_ACTIONS = ("view", "add", "change", "delete")
+
+# Django model permissions (``app_label.action_model``) a role holds besides its capabilities:
+# administrators get exactly the rights for master data in the Django admin, not superuser.
+ROLE_MODEL_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ADMINISTRATOR: frozenset(
+        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+        for model in MASTER_DATA_MODELS
+        for action in MODEL_ACTIONS
+    ),
+}
+
+
+def role_permission_names(role: Role) -> frozenset[str]:
+    """Every permission (``app_label.codename``) the role's group holds."""
+    return frozenset(c.value for c in ROLE_PERMISSIONS[role]) | ROLE_MODEL_PERMISSIONS.get(
+        role, frozenset()
+    )

@@ -19,29 +19,36 @@ from django.utils.translation import gettext as _
 from callcenter.accounts.capabilities import Capability
 from callcenter.accounts.exceptions import ApiTokenInvalid, ApiTokenLimitReached
 from callcenter.accounts.models import ApiToken, User
-from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role, role_permission_names
 from callcenter.accounts.tokens import PREFIX_LENGTH, token_digest, token_secret_new
 from callcenter.realtime import access_changed_on_commit, access_revoked_on_commit
 
 logger = logging.getLogger(__name__)
 
 
-def _permission(capability: Capability) -> Permission:
-    try:
-        return Permission.objects.get(
-            content_type__app_label=capability.app_label, codename=capability.codename
-        )
-    except Permission.DoesNotExist:
-        raise ImproperlyConfigured(f"role permission {capability.value!r} does not exist") from None
+def _permissions(names: frozenset[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = [
+        permission
+        for permission in Permission.objects.filter(
+            codename__in={codename for _app, codename in wanted}
+        ).select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted
+    ]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise ImproperlyConfigured(f"role permissions {sorted(missing)!r} do not exist")
+    return found
 
 
 @transaction.atomic
 def roles_sync() -> dict[Role, Group]:
-    """Create or update one group per role with exactly its declared permissions."""
+    """Create or update one group per role with exactly its declared permissions: its
+    capabilities and, for administrators, the model permissions of the master data."""
     groups: dict[Role, Group] = {}
-    for role, capabilities in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set([_permission(c) for c in sorted(capabilities)])
+    for role in ROLE_PERMISSIONS:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(role_permission_names(role)))
         groups[role] = group
     return groups
 
