@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "frontend.navigation.navigation",
             ],
         },
     },
@@ -468,9 +469,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"client_error_one_line": {"()": "callcenter.logfilters.ClientErrorOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CALLCENTER_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is one line, not a traceback (see callcenter/logfilters.py).
+        "django.request": {"filters": ["client_error_one_line"]},
+        "django.security": {"filters": ["client_error_one_line"]},
+    },
 }
 
 # --- The 115 centre -------------------------------------------------------------------------

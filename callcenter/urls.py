@@ -5,6 +5,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from callcenter.health import healthz
+from frontend import error_pages
+
+handler403 = error_pages.forbidden
+handler404 = error_pages.not_found
+handler500 = error_pages.server_error
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

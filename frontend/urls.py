@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from frontend import views
+from frontend.administration.urls import administration_patterns
 from frontend.desk.urls import desk_patterns
 from frontend.inbox.urls import inbox_patterns
 from frontend.knowledge.urls import article_patterns, editor_patterns
@@ -21,4 +22,5 @@ urlpatterns = [
     path("wissen/", include(article_patterns)),
     path("desk/", include(desk_patterns)),
     path("posteingang/", include(inbox_patterns)),
+    path("verwaltung/", include(administration_patterns)),
 ]

@@ -11,12 +11,14 @@ import socket
 import time
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from telephony.acd_commands import ami_session
 from telephony.ami.client import AmiConfig
 from telephony.ami.wire_events import MemberState, parse_event
 from telephony.config import config_from_settings
 from telephony.exceptions import AmiError
-from telephony.interfaces import interface_key
+from telephony.interfaces import interface_clean, interface_invalid_message, interface_key
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,22 @@ def acd_member_for(interface: str, members: list[AcdMember]) -> AcdMember | None
     for member in members:
         if key in {interface_key(name) for name in member.names()}:
             return member
+    return None
+
+
+def acd_member_error(interface: str, members: list[AcdMember] | None) -> str | None:
+    """Why ``interface`` cannot be mapped, or None: it must be an interface Asterisk accepts
+    and, when the ACD could be asked (``members`` not None), one of its queue members (as member
+    or state interface), since a typo would silently break screen pops."""
+    cleaned = interface_clean(interface)
+    if cleaned is None:
+        return interface_invalid_message()
+    if members is not None and acd_member_for(cleaned, members) is None:
+        offered = ", ".join(name for m in members for name in m.names()) or "–"
+        return _("The ACD reports no queue member %(interface)s. Members: %(members)s") % {
+            "interface": cleaned,
+            "members": offered,
+        }
     return None
 
 

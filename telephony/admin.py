@@ -9,9 +9,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from telephony.acd_members import AcdMember, acd_member_for, acd_members
+from telephony.acd_members import AcdMember, acd_member_error, acd_members
 from telephony.cti import cti_system_create
-from telephony.interfaces import interface_clean, interface_invalid_message
+from telephony.interfaces import interface_clean
 from telephony.models import AgentDevice, AgentStatus, Call, CallOffer, CtiSystem
 from telephony.selectors import device_cache_clear
 
@@ -51,16 +51,11 @@ class AgentDeviceForm(forms.ModelForm[AgentDevice]):
         fields = ["interface", "user"]
 
     def clean_interface(self) -> str:
-        interface = interface_clean(self.cleaned_data.get("interface") or "")
-        if interface is None:
-            raise forms.ValidationError(interface_invalid_message())
-        if self.members is not None and acd_member_for(interface, self.members) is None:
-            offered = ", ".join(name for m in self.members for name in m.names()) or "–"
-            raise forms.ValidationError(
-                _("The ACD reports no queue member %(interface)s. Members: %(members)s")
-                % {"interface": interface, "members": offered}
-            )
-        return interface
+        value = self.cleaned_data.get("interface") or ""
+        error = acd_member_error(value, self.members)
+        if error is not None:
+            raise forms.ValidationError(error)
+        return interface_clean(value) or value
 
 
 @admin.register(AgentDevice)

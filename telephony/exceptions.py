@@ -32,6 +32,14 @@ class DeviceInvalid(InvalidInput):
     code = "device_invalid"
 
 
+class DeviceMappedElsewhere(Conflict):
+    code = "device_mapped_elsewhere"
+
+
+class DeviceNotFound(NotFound):
+    code = "device_not_found"
+
+
 class CallNotFound(NotFound):
     code = "call_not_found"
 

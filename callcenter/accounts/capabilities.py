@@ -45,6 +45,10 @@ class Capability(models.TextChoices):
         _("Can manage users: their API tokens and sessions"),
     )
     READ_AUDIT_LOG = "accounts.read_audit_log", _("Can search and export the audit log")
+    MANAGE_MASTER_DATA = (
+        "accounts.manage_master_data",
+        _("Can manage users, departments, calendars and phones"),
+    )
 
     @property
     def app_label(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callcenter.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from callcenter.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleWrite
 
 
 class ApiTokenInvalid(InvalidInput):
@@ -25,3 +25,17 @@ class ApiTokenNotFound(NotFound):
 
 class UserNotFound(NotFound):
     code = "user_not_found"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+
+class UserInvalid(InvalidInput):
+    code = "user_invalid"
+
+
+class StaleUser(StaleWrite):
+    """The user was changed by someone else since the form was read (see ``user_version``)."""
+
+    code = "stale_user"

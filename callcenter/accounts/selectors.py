@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -41,3 +43,18 @@ def api_token_get(token_id: int) -> ApiToken | None:
 
 def user_get(user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
+
+
+def user_version(user: User) -> str:
+    """A fingerprint of what the administration pages edit about a user (names, e-mail,
+    active, roles): a form sends back the one it was rendered with, and a write finding
+    another one is stale (users have no version column; this needs none)."""
+    roles = sorted(user.groups.values_list("name", flat=True))
+    payload = json.dumps([user.first_name, user.last_name, user.email, user.is_active, roles])
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def user_list() -> QuerySet[User]:
+    return User.objects.order_by("last_name", "first_name", "username").prefetch_related(
+        "groups", "department_memberships__department"
+    )

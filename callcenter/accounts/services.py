@@ -10,16 +10,24 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from callcenter.accounts.capabilities import Capability
-from callcenter.accounts.exceptions import ApiTokenInvalid, ApiTokenLimitReached
+from callcenter.accounts.exceptions import (
+    ApiTokenInvalid,
+    ApiTokenLimitReached,
+    StaleUser,
+    UserInvalid,
+    UsernameTaken,
+)
 from callcenter.accounts.models import ApiToken, User
 from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role, role_permission_names
+from callcenter.accounts.selectors import user_roles, user_version
 from callcenter.accounts.tokens import PREFIX_LENGTH, token_digest, token_secret_new
 from callcenter.realtime import access_changed_on_commit, access_revoked_on_commit
 
@@ -88,6 +96,101 @@ def user_create_or_update(
     if not created and password is None:
         access_changed_on_commit(user.pk)
     return user
+
+
+def _password_errors(password: str, user: User) -> list[str]:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    roles: list[Role],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """A new user with these roles; an existing username is refused, never taken over."""
+    username = username.strip()
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise UserInvalid.for_field("username", " ".join(exc.messages)) from None
+    if not username:
+        raise UserInvalid.for_field("username", _("Enter a username."))
+    if User.objects.filter(username__iexact=username).exists():
+        message = _("There is already a user named %(username)s.") % {"username": username}
+        raise UsernameTaken(message, extra={"fields": {"username": message}})
+    if not roles:
+        raise UserInvalid.for_field("roles", _("Choose at least one role."))
+    errors = _password_errors(
+        password, User(username=username, first_name=first_name, last_name=last_name, email=email)
+    )
+    if errors:
+        raise UserInvalid.for_field("password", " ".join(errors))
+    return user_create_or_update(
+        username=username,
+        password=password,
+        roles=roles,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    actor: User | None,
+    expected_version: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: list[Role],
+    is_active: bool,
+) -> User:
+    """Change a user's names, e-mail, roles and whether they may log in.
+
+    ``expected_version`` is the ``user_version`` the form was read with: a user someone else
+    changed since is a 409. Administrators cannot lock themselves out (deactivate themselves or
+    drop their own administrator role).
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    current = user_version(locked)
+    if current != expected_version:
+        raise StaleUser(
+            _(
+                "Someone else changed this user in the meantime. Nothing was saved: the page "
+                "shows the current state, check it and save again."
+            ),
+            extra={"version": current},
+        )
+    if not roles:
+        raise UserInvalid.for_field("roles", _("Choose at least one role."))
+    if actor is not None and actor.pk == locked.pk:
+        if not is_active:
+            raise UserInvalid.for_field("is_active", _("You cannot deactivate yourself."))
+        if Role.ADMINISTRATOR in user_roles(locked) and Role.ADMINISTRATOR not in roles:
+            raise UserInvalid.for_field(
+                "roles", _("You cannot take away your own administrator role.")
+            )
+    locked.first_name, locked.last_name, locked.email = first_name, last_name, email
+    locked.save(update_fields=["first_name", "last_name", "email"])
+    if set(roles) != set(user_roles(locked)):
+        user_roles_set(user=locked, roles=roles)
+    if locked.is_active and not is_active:
+        user_deactivate(user=locked)
+    elif is_active and not locked.is_active:
+        locked.is_active = True
+        locked.save(update_fields=["is_active"])
+    return locked
 
 
 # --- Access changes: every open websocket of the user follows them within seconds ------------

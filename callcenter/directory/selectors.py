@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from callcenter.accounts.models import User
-from callcenter.directory.models import Authority, Department, Location
+from callcenter.directory.models import (
+    Authority,
+    BusinessCalendar,
+    ClosureDay,
+    Department,
+    DepartmentMembership,
+    Location,
+    OpeningHours,
+)
 
 
 def authority_list() -> QuerySet[Authority]:
@@ -30,3 +38,30 @@ def departments_of_user(user: User | AnonymousUser) -> QuerySet[Department]:
 
 def location_list() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).select_related("authority", "department")
+
+
+def department_admin_list() -> QuerySet[Department]:
+    """Every department (inactive ones too) with its authority, calendar and member count."""
+    return (
+        Department.objects.select_related("authority", "calendar")
+        .annotate(member_count=Count("memberships"))
+        .order_by("authority__name", "name")
+    )
+
+
+def department_memberships(department: Department) -> QuerySet[DepartmentMembership]:
+    return department.memberships.select_related("user").order_by(
+        "-is_lead", "user__last_name", "user__first_name", "user__username"
+    )
+
+
+def calendar_list() -> QuerySet[BusinessCalendar]:
+    return BusinessCalendar.objects.annotate(department_count=Count("departments")).order_by("name")
+
+
+def calendar_closure_days(calendar: BusinessCalendar) -> QuerySet[ClosureDay]:
+    return calendar.closure_days.order_by("date")
+
+
+def calendar_opening_hours(calendar: BusinessCalendar) -> QuerySet[OpeningHours]:
+    return calendar.opening_hours.order_by("weekday", "opens")

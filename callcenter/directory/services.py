@@ -7,13 +7,23 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from callcenter.accounts.models import User
 from callcenter.accounts.services import user_access_changed
 from callcenter.bulk import SyncResult, rows_sync
+from callcenter.directory.exceptions import (
+    CalendarInvalid,
+    CalendarNameTaken,
+    ClosureDayInvalid,
+    ClosureDayNotFound,
+    MembershipNotFound,
+    StaleDepartment,
+)
 from callcenter.directory.models import (
     Authority,
     BusinessCalendar,
+    ClosureDay,
     Department,
     DepartmentMembership,
     Location,
@@ -21,6 +31,10 @@ from callcenter.directory.models import (
 )
 
 DEFAULT_CALENDAR_NAME = "Standard (Mo–Fr 08–18 Uhr)"
+# The German states' codes as the ``holidays`` package names them.
+HOLIDAY_REGIONS = frozenset(
+    {"BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN", "ST", "TH"}
+)
 
 
 @transaction.atomic
@@ -45,11 +59,11 @@ def authority_upsert(
 ) -> Authority:
     defaults = {"name": name, "website": website, "email": email, "phone": phone}
     if external_id:
-        authority, _ = Authority.objects.update_or_create(
+        authority, _created = Authority.objects.update_or_create(
             external_id=external_id, defaults=defaults
         )
     else:
-        authority, _ = Authority.objects.update_or_create(name=name, defaults=defaults)
+        authority, _created = Authority.objects.update_or_create(name=name, defaults=defaults)
     return authority
 
 
@@ -62,7 +76,7 @@ def department_upsert(
     phone: str = "",
     calendar: BusinessCalendar | None = None,
 ) -> Department:
-    department, _ = Department.objects.update_or_create(
+    department, _created = Department.objects.update_or_create(
         authority=authority,
         name=name,
         defaults={"office_type": office_type, "email": email, "phone": phone, "calendar": calendar},
@@ -74,7 +88,7 @@ def department_upsert(
 def membership_set(
     *, user: User, department: Department, is_lead: bool = False
 ) -> DepartmentMembership:
-    membership, _ = DepartmentMembership.objects.update_or_create(
+    membership, _created = DepartmentMembership.objects.update_or_create(
         user=user, department=department, defaults={"is_lead": is_lead}
     )
     user_access_changed(user=user)
@@ -82,9 +96,99 @@ def membership_set(
 
 
 @transaction.atomic
-def membership_remove(*, user: User, department: Department) -> None:
-    DepartmentMembership.objects.filter(user=user, department=department).delete()
+def membership_remove(*, user: User, department: Department, missing_ok: bool = True) -> None:
+    """Take ``user`` out of ``department``; with ``missing_ok=False`` a membership someone else
+    removed already is a 404 instead of silence (the administration pages say so)."""
+    deleted, _by_model = DepartmentMembership.objects.filter(
+        user=user, department=department
+    ).delete()
+    if not deleted and not missing_ok:
+        raise MembershipNotFound(
+            _("%(user)s is no longer a member of %(department)s.")
+            % {"user": user.get_full_name() or user.username, "department": department.name}
+        )
     user_access_changed(user=user)
+
+
+# --- Calendars: opening hours, closure days, which calendar a department works by -----------
+
+
+def department_version(department: Department) -> str:
+    """The version a department form sends back: its last change (``updated_at``)."""
+    return department.updated_at.isoformat()
+
+
+@transaction.atomic
+def department_calendar_set(
+    *, department: Department, calendar: BusinessCalendar | None, expected_version: str
+) -> Department:
+    """Let ``department`` work by ``calendar`` (None: the centre's default) for deadlines."""
+    locked = Department.objects.select_for_update().get(pk=department.pk)
+    if department_version(locked) != expected_version:
+        raise StaleDepartment(
+            _(
+                "Someone else changed this department in the meantime. Nothing was saved: the "
+                "page shows the current state, check it and save again."
+            ),
+            extra={"version": department_version(locked)},
+        )
+    locked.calendar = calendar
+    locked.save(update_fields=["calendar", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def calendar_create(
+    *,
+    name: str,
+    holiday_region: str = "",
+    weekdays: list[int],
+    opens: dt.time,
+    closes: dt.time,
+) -> BusinessCalendar:
+    """A calendar open on ``weekdays`` (0 = Monday) from ``opens`` to ``closes``."""
+    name = name.strip()
+    if not name:
+        raise CalendarInvalid.for_field("name", _("Enter a name."))
+    if BusinessCalendar.objects.filter(name__iexact=name).exists():
+        message = _("There is already a calendar named %(name)s.") % {"name": name}
+        raise CalendarNameTaken(message, extra={"fields": {"name": message}})
+    if not weekdays or not all(0 <= day <= 6 for day in weekdays):
+        raise CalendarInvalid.for_field("weekdays", _("Choose at least one weekday."))
+    if opens >= closes:
+        raise CalendarInvalid.for_field("closes", _("Closing time must be after opening time."))
+    region = holiday_region.strip().upper()
+    if region and region not in HOLIDAY_REGIONS:
+        raise CalendarInvalid.for_field(
+            "holiday_region",
+            _("Unknown German state code; use one of %(codes)s.")
+            % {"codes": ", ".join(sorted(HOLIDAY_REGIONS))},
+        )
+    calendar = BusinessCalendar.objects.create(name=name, holiday_region=region)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(calendar=calendar, weekday=day, opens=opens, closes=closes)
+        for day in sorted(set(weekdays))
+    )
+    return calendar
+
+
+@transaction.atomic
+def closure_day_add(*, calendar: BusinessCalendar, date: dt.date, reason: str = "") -> ClosureDay:
+    """Close ``calendar`` on ``date``: no service hours count that day."""
+    if ClosureDay.objects.filter(calendar=calendar, date=date).exists():
+        raise ClosureDayInvalid.for_field(
+            "date",
+            _("%(date)s is already a closure day of this calendar.")
+            % {"date": date.strftime("%d.%m.%Y")},
+        )
+    return ClosureDay.objects.create(calendar=calendar, date=date, reason=reason.strip())
+
+
+@transaction.atomic
+def closure_day_remove(*, calendar: BusinessCalendar, closure_day_id: int) -> None:
+    deleted, _by_model = ClosureDay.objects.filter(calendar=calendar, pk=closure_day_id).delete()
+    if not deleted:
+        raise ClosureDayNotFound(_("This closure day was removed already."))
 
 
 # --- Bulk sync for imports: run inside the importer's transaction ------------------------------

@@ -22,7 +22,7 @@ from telephony.services.calls import (
     call_offer_started,
     domain_event_apply,
 )
-from telephony.services.devices import device_map
+from telephony.services.devices import device_map, device_unmap
 from telephony.services.wrap_up import (
     NEEDS_CONTACT,
     WrapUp,
@@ -48,6 +48,7 @@ __all__ = [
     "call_wrap_up_draft_discard",
     "call_wrap_up_draft_save",
     "device_map",
+    "device_unmap",
     "domain_event_apply",
     "ticket_callback_start",
 ]

@@ -11,7 +11,9 @@ from django.test import Client
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import MASTER_DATA_MODELS, MODEL_ACTIONS, Role, role_permission_names
 from callcenter.directory.models import Authority
+from callcenter.directory.services import HOLIDAY_REGIONS
 from telephony.models import CtiSystem
+from tickets.business_hours import german_holiday_regions
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +151,9 @@ def test_the_administrator_group_holds_capabilities_and_master_data_rights() -> 
     group = Group.objects.get(name=Role.ADMINISTRATOR.value)
     granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
     assert granted == role_permission_names(Role.ADMINISTRATOR)
+
+
+def test_the_directory_knows_the_holiday_regions_the_deadlines_know() -> None:
+    # The package also knows Augsburg's city holiday; the states are the upper-case codes.
+    states = {code for code in german_holiday_regions() if code.isupper()}
+    assert states == HOLIDAY_REGIONS
