@@ -89,6 +89,7 @@ def test_a_403_is_a_german_page_with_navigation_and_one_log_line(
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     for filter_ in logging.getLogger("django.request").filters:
+        assert isinstance(filter_, logging.Filter)
         filter_.filter(records[0])
     assert "\n" not in handler.format(records[0])
 

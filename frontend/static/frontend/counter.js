@@ -2,7 +2,7 @@
 // ("12 / 200 Zeichen"), announced to screen readers only near the limit.
 (() => {
   "use strict";
-  const FORMAT = () => document.documentElement.dataset.counterFormat || "%(count)s / %(limit)s";
+  const FORMAT = () => document.body.dataset.counterFormat || "%(count)s / %(limit)s";
 
   function attach(field) {
     if (field.dataset.counterReady || field.type === "hidden" || field.type === "password") return;
