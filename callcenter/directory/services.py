@@ -165,10 +165,9 @@ def calendar_create(
             % {"codes": ", ".join(sorted(HOLIDAY_REGIONS))},
         )
     calendar = BusinessCalendar.objects.create(name=name, holiday_region=region)
-    OpeningHours.objects.bulk_create(
-        OpeningHours(calendar=calendar, weekday=day, opens=opens, closes=closes)
-        for day in sorted(set(weekdays))
-    )
+    # Row by row (at most seven): each is a change of master data the audit log records.
+    for day in sorted(set(weekdays)):
+        OpeningHours.objects.create(calendar=calendar, weekday=day, opens=opens, closes=closes)
     return calendar
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.accounts.selectors import user_roles, user_version
+from callcenter.audit.models import AuditEntry
 from callcenter.directory.models import BusinessCalendar, ClosureDay, Department
 from callcenter.directory.services import department_version
 from frontend.administration import views as admin_views
@@ -314,3 +315,17 @@ def test_a_phone_of_someone_else_moves_only_when_confirmed(
     device = AgentDevice.objects.get()
     assert admin_client.post(f"/verwaltung/telefone/{device.pk}/entfernen/").status_code == 302
     assert not AgentDevice.objects.exists()
+
+
+def test_changes_on_the_administration_pages_are_on_the_audit_log_with_their_actor(
+    admin_client: Client, administrator: User, agent: User, department: Department
+) -> None:
+    _edit(admin_client, agent, roles=[Role.CALL_AGENT.value, Role.SUPERVISOR.value])
+    admin_client.post(f"/verwaltung/fachbereiche/{department.pk}/mitglieder/", {"user": agent.pk})
+    admin_client.post("/verwaltung/telefone/", {"interface": "PJSIP/2101", "username": "agent"})
+    entries = AuditEntry.objects.filter(actor=administrator)
+    targets = {entry.target_type for entry in entries}
+    assert {"accounts.user", "telephony.agentdevice"} <= targets, targets
+    assert entries.filter(action__contains="membership").exists(), list(
+        entries.values_list("action", flat=True)
+    )
