@@ -325,3 +325,26 @@ def agent_desk_status(user: User) -> dict[str, Any]:
             {**screen_pop_data(current), "wrap_up": wrap_up_state(current)} if current else None
         ),
     }
+
+
+def ticket_calls(ticket_id: int) -> list[Call]:
+    """The calls a ticket was opened or worked in (when, how long the caller waited, who
+    answered) for the ticket page; never the caller's number, which needs no consent here."""
+    return list(
+        Call.objects.filter(ticket_id=ticket_id)
+        .select_related("agent")
+        .only(
+            "pk",
+            "queue",
+            "joined_at",
+            "answered_at",
+            "ended_at",
+            "wait_seconds",
+            "talk_seconds",
+            "agent__first_name",
+            "agent__last_name",
+            "agent__username",
+            "ticket_id",
+        )
+        .order_by("joined_at", "pk")
+    )

@@ -80,7 +80,7 @@ def ticket_detail(*, user: User, ticket_id: int) -> Ticket:
     """One ticket with its timeline; ``TicketNotFound`` also for tickets the user may not see."""
     timeline = TimelineEntry.objects.select_related("actor").order_by("created_at", "pk")
     ticket = (
-        restrict_to_visible(_base(), user)
+        restrict_to_visible(_base().select_related("service", "created_by"), user)
         .prefetch_related(Prefetch("timeline", queryset=timeline))
         .filter(pk=ticket_id)
         .first()

@@ -27,7 +27,7 @@ from frontend.desk.labels import desk_labels
 from frontend.errors import form_add_domain_error
 from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_of, responsibility_of
-from frontend.timeline import timeline_item
+from frontend.ticket_page import ticket_about
 from knowledge.content import ServiceContent
 from knowledge.search.usage import search_result_used
 from knowledge.selectors import service_default_department, service_responsible_departments
@@ -131,11 +131,10 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ticket = ticket_selectors.ticket_detail(user=_user(request), ticket_id=pk)
     except TicketNotFound:
         raise Http404 from None
-    timeline = [timeline_item(entry) for entry in ticket.timeline.all()]
     audit_read(
         request=request,
         action=AuditAction.TICKET_READ,
         target_type=AuditTarget.TICKET,
         target_id=pk,
     )
-    return render(request, "desk/ticket.html", {"ticket": ticket, "timeline": timeline})
+    return render(request, "desk/ticket.html", {"ticket": ticket, **ticket_about(ticket)})

@@ -30,7 +30,7 @@ from callcenter.errors import Conflict, DomainError
 from frontend.errors import form_add_domain_error
 from frontend.inbox import forms as inbox_forms
 from frontend.inbox.presentation import inbox_row
-from frontend.timeline import timeline_item
+from frontend.ticket_page import ticket_about
 from tickets import access, selectors
 from tickets.actions import ticket_action_run
 from tickets.api.pagination import DeferredJoinPaginator
@@ -215,7 +215,7 @@ def _ticket_page(
     context = {
         "ticket": ticket,
         "row": inbox_row(ticket, timezone.now()),
-        "timeline": [timeline_item(entry) for entry in ticket.timeline.all()],
+        **ticket_about(ticket),
         "forms": action_forms,
         "error": error,
         "by_email": ticket.response_channel == ResponseChannel.EMAIL and bool(ticket.caller_email),
