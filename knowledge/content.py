@@ -151,19 +151,30 @@ class ServiceContent:
         return [(module, getattr(self, module.name)) for module in TEXT_MODULES]
 
 
+def text_normalised(value: str) -> str:
+    """Line endings as LF: a browser submits a textarea with CRLF (HTML's form encoding), an
+    import may bring CR; either would otherwise count as a change of every line."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _read(kind: Kind, value: Any) -> Any:
     if kind in TEXT_KINDS:
-        return str(value or "")
+        return text_normalised(str(value or ""))
     if kind is Kind.LINKS:
         if not isinstance(value, list | tuple):
             return ()
         return tuple(
-            FormLink(title=str(link.get("title") or ""), url=str(link.get("url") or ""))
+            FormLink(
+                title=text_normalised(str(link.get("title") or "")),
+                url=str(link.get("url") or ""),
+            )
             for link in value
             if isinstance(link, Mapping)
         )
     if kind is Kind.TERMS:
-        return tuple(str(term) for term in value) if isinstance(value, list | tuple) else ()
+        if not isinstance(value, list | tuple):
+            return ()
+        return tuple(text_normalised(str(term)) for term in value)
     if kind is Kind.DATE:
         if isinstance(value, dt.date):
             return value
@@ -284,13 +295,22 @@ def normalise_search_terms(terms: list[str]) -> list[str]:
 
 
 def content_normalised(content: Mapping[str, Any]) -> dict[str, Any]:
-    """``content`` (editable fields) with text stripped and search terms de-duplicated."""
+    """``content`` (editable fields) with line endings as LF, text stripped and search terms
+    de-duplicated: every input path (form, API, import) goes through here, so an untouched
+    field submitted by a browser is not a change."""
     values = dict(content)
     for f in EDITABLE_FIELDS:
         if f.name not in values:
             continue
         if f.kind in TEXT_KINDS:
-            values[f.name] = (values[f.name] or "").strip()
+            values[f.name] = text_normalised(values[f.name] or "").strip()
+        elif f.kind is Kind.LINKS and isinstance(values[f.name], list):
+            values[f.name] = [
+                {**link, "title": text_normalised(link["title"]).strip()}
+                if isinstance(link, Mapping) and isinstance(link.get("title"), str)
+                else link
+                for link in values[f.name]
+            ]
         elif f.kind is Kind.TERMS and isinstance(values[f.name], list):
             values[f.name] = normalise_search_terms(values[f.name])
     return values

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from callcenter.accounts.capabilities import Capability, has_capability
+from callcenter.accounts.capabilities import Capability, capabilities_of, has_capability
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from callcenter.directory.selectors import department_list
+from callcenter.errors import DomainError
 from knowledge.exceptions import ServiceNotFound, VersionNotFound
 from knowledge.models import (
     KnowledgeEvent,
@@ -23,7 +25,7 @@ from knowledge.models import (
     ServiceVersion,
     Topic,
 )
-from knowledge.workflow import ServiceStatus
+from knowledge.workflow import Action, ServiceStatus, allowed_actions, decide
 
 # Everyone with a role in the centre reads published content.
 READ_CAPABILITIES: Final = (
@@ -224,3 +226,25 @@ def knowledge_editors() -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def service_actions_available(*, service: Service, actor: User | AnonymousUser) -> list[Action]:
+    """The workflow actions ``actor`` may take on ``service`` now: status, capability and the
+    four-eyes rule, decided exactly as the services will decide them (an author is not offered
+    approving or publishing their own text)."""
+    available = []
+    for action in allowed_actions(service.status):
+        try:
+            decide(
+                action,
+                status=service.status,
+                capabilities=capabilities_of(actor),
+                actor_id=actor.pk if isinstance(actor, User) else None,
+                author_id=service.author_id,
+                approved_by_id=service.approved_by_id,
+                four_eyes=settings.CALLCENTER_KB_FOUR_EYES,
+            )
+        except DomainError:
+            continue
+        available.append(action)
+    return available

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callcenter.accounts.capabilities import Capability, capability_required, has_capability
+from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
 from callcenter.errors import DomainError
 from frontend.errors import form_add_domain_error
@@ -44,7 +44,7 @@ from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
 from knowledge.exceptions import InvalidContent, StaleRevision
 from knowledge.models import Service
-from knowledge.workflow import TRANSITIONS, Action, allowed_actions
+from knowledge.workflow import TRANSITIONS, Action
 
 PAGE_SIZE: Final = 25
 # The preview pane sits under the page's h1 and the pane's h2.
@@ -83,13 +83,10 @@ def _error(request: HttpRequest, exc: DomainError) -> None:
 
 
 def workflow_steps(service: Service, user: Any) -> list[WorkflowStep]:
-    """The buttons this user may press in this status; four-eyes is checked on submit."""
-    possible = set(allowed_actions(service.status))
-    return [
-        step
-        for action, step in WORKFLOW_STEPS.items()
-        if action in possible and has_capability(user, TRANSITIONS[action].capability)
-    ]
+    """The buttons this user may press now: status, capability and four eyes (an author is not
+    offered approving or publishing their own text); the service checks again on submit."""
+    possible = set(selectors.service_actions_available(service=service, actor=user))
+    return [step for action, step in WORKFLOW_STEPS.items() if action in possible]
 
 
 def _preview(service: Service | None, content: ServiceContent) -> Article:

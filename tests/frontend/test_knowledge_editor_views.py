@@ -221,10 +221,13 @@ def test_workflow_buttons_follow_status_and_four_eyes_errors_are_shown(
     assert 'data-status="in_review"' in response.content.decode()
     service.refresh_from_db()
     html = response.content.decode()
-    for action in ("approve", "reject", "publish", "archive"):
+    # Four eyes: the author is not offered approving or publishing their own text.
+    for action in ("reject", "archive"):
         assert f'data-action="{action}"' in html
-    assert 'data-action="submit"' not in html
+    for action in ("approve", "publish", "submit"):
+        assert f'data-action="{action}"' not in html
 
+    # A forged request is still refused by the service.
     response = client.post(
         f"/redaktion/{service.pk}/aktion/publish/", {"revision": service.revision}, follow=True
     )
@@ -234,12 +237,55 @@ def test_workflow_buttons_follow_status_and_four_eyes_errors_are_shown(
     assert service.published_version is None
 
     login(client, reviewer)
+    html = client.get(f"/redaktion/{service.pk}/").content.decode()
+    assert 'data-action="approve"' in html
+    assert 'data-action="publish"' not in html  # nobody approved yet
     client.post(f"/redaktion/{service.pk}/aktion/approve/", {"revision": service.revision})
     service.refresh_from_db()
+    html = client.get(f"/redaktion/{service.pk}/").content.decode()
+    assert 'data-action="publish"' in html
     client.post(f"/redaktion/{service.pk}/aktion/publish/", {"revision": service.revision})
     service.refresh_from_db()
     assert service.status == Service.Status.PUBLISHED
     assert service.published_version is not None
+
+
+def test_the_editor_header_says_in_plain_german_what_agents_read(
+    client: Client, editor: User, reviewer: User
+) -> None:
+    service = publish(draft(editor, short_text="Kurz"), author=editor, reviewer=reviewer)
+    login(client, editor)
+    html = client.get(f"/redaktion/{service.pk}/").content.decode()
+    assert "Am Telefon lesen Agentinnen und Agenten die am" in html
+    assert "Revision" not in html.split("kb-edit-meta", 1)[1].split("</p>", 1)[0]
+
+
+def test_text_with_crlf_line_endings_is_no_change(editor: User) -> None:
+    """What a browser sends for a textarea it did not touch: the same text with CRLF."""
+    service = draft(
+        editor,
+        short_text="Erste Zeile\nzweite Zeile",
+        required_documents="- Ausweis\n- Foto",
+        procedure="1. Termin\n2. Vorsprechen",
+    )
+    before = service.revision
+    submitted = {
+        name: getattr(service, name).replace("\n", "\r\n")
+        for name in ("short_text", "required_documents", "procedure")
+    }
+    service = services.service_update(
+        service=service, actor=editor, revision=service.revision, content=submitted
+    )
+    assert service.revision == before  # nothing changed: nothing saved, no phantom diff
+    service = services.service_update(
+        service=service,
+        actor=editor,
+        revision=service.revision,
+        content={**submitted, "fees": "10 Euro\r\nbar\rbargeldlos"},
+    )
+    service.refresh_from_db()
+    assert service.fees == "10 Euro\nbar\nbargeldlos"
+    assert "\r" not in service.short_text
 
 
 def test_reject_needs_a_comment_and_shows_it_to_the_author(
