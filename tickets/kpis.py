@@ -23,6 +23,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from callcenter.directory.selectors import department_names
 from tickets.models import Ticket
 from tickets.workflow import WITH_DEPARTMENT, Status
 
@@ -50,68 +51,99 @@ def _tickets(scope: Q | None) -> QuerySet[Ticket]:
     return tickets if scope is None else tickets.filter(scope)
 
 
+UNFINISHED = tuple(status for status in Status if status not in FINISHED)
+
+
+def _on_time_figures(now: dt.datetime) -> dict[str, Any]:
+    return {
+        "tickets_escalated": Count("pk"),
+        "tickets_responded_on_time": Count("pk", filter=_on_time()),
+        "decided": Count("pk", filter=_decided(now)),
+    }
+
+
+def _rate(row: dict[str, Any]) -> float | None:
+    decided = row.pop("decided", 0)
+    return row.get("tickets_responded_on_time", 0) / decided if decided else None
+
+
+# Each figure reads only its own rows through its own index (created_at, escalated_at,
+# closed_at, status): a year of tickets is never scanned for a month's figures.
+
+
 def ticket_figures(
     *, start: dt.datetime, end: dt.datetime, now: dt.datetime, scope: Q | None
 ) -> dict[str, Any]:
     """Created/escalated/on time in ``[start, end)``, cycle time of those closed then, and the
     open and overdue tickets now."""
-    created = Q(created_at__gte=start, created_at__lt=end)
-    escalated = Q(escalated_at__gte=start, escalated_at__lt=end)
-    closed = Q(closed_at__gte=start, closed_at__lt=end, status__in=FINISHED)
-    row = _tickets(scope).aggregate(
-        tickets_created=Count("pk", filter=created),
-        tickets_escalated=Count("pk", filter=escalated),
-        tickets_responded_on_time=Count("pk", filter=escalated & _on_time()),
-        decided=Count("pk", filter=escalated & _decided(now)),
-        cycle=Avg(_cycle(), filter=closed, output_field=DurationField()),
-        tickets_open=Count("pk", filter=~Q(status__in=FINISHED)),
-        tickets_overdue=Count("pk", filter=Q(status__in=WITH_DEPARTMENT, due_at__lt=now)),
+    tickets = _tickets(scope)
+    figures: dict[str, Any] = {
+        "tickets_created": tickets.filter(created_at__gte=start, created_at__lt=end).count()
+    }
+    figures.update(ticket_on_time(start=start, end=end, now=now, scope=scope))
+    cycle = tickets.filter(closed_at__gte=start, closed_at__lt=end, status__in=FINISHED).aggregate(
+        cycle=Avg(_cycle(), output_field=DurationField())
+    )["cycle"]
+    figures["ticket_cycle_time_seconds"] = _seconds(cycle)
+    figures.update(
+        tickets.filter(status__in=UNFINISHED).aggregate(
+            tickets_open=Count("pk"),
+            tickets_overdue=Count("pk", filter=Q(status__in=WITH_DEPARTMENT, due_at__lt=now)),
+        )
     )
-    decided = row.pop("decided")
-    row["response_on_time_rate"] = row["tickets_responded_on_time"] / decided if decided else None
-    row["ticket_cycle_time_seconds"] = _seconds(row.pop("cycle"))
-    return row
+    return figures
+
+
+def _by_department(tickets: QuerySet[Ticket], **aggregates: Any) -> dict[int, dict[str, Any]]:
+    rows = (
+        tickets.filter(department__isnull=False)
+        .values("department_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        found[row.pop("department_id")] = row
+    return found
 
 
 def ticket_department_figures(
     *, start: dt.datetime, end: dt.datetime, now: dt.datetime, due_by: dt.datetime, scope: Q | None
 ) -> list[dict[str, Any]]:
     """Per current department: escalated, on time, cycle time in the period; open, due
-    between now and ``due_by`` (the end of today, for the wallboard) and overdue now."""
-    escalated = Q(escalated_at__gte=start, escalated_at__lt=end)
-    closed = Q(closed_at__gte=start, closed_at__lt=end, status__in=FINISHED)
-    rows = (
-        _tickets(scope)
-        .filter(department__isnull=False)
-        .values("department_id", "department__name")
-        .annotate(
-            tickets_escalated=Count("pk", filter=escalated),
-            tickets_responded_on_time=Count("pk", filter=escalated & _on_time()),
-            decided=Count("pk", filter=escalated & _decided(now)),
-            tickets_closed=Count("pk", filter=closed),
-            cycle=Avg(_cycle(), filter=closed, output_field=DurationField()),
-            tickets_open=Count("pk", filter=Q(status__in=WITH_DEPARTMENT)),
-            tickets_due_today=Count(
-                "pk", filter=Q(status__in=WITH_DEPARTMENT, due_at__gte=now, due_at__lt=due_by)
-            ),
-            tickets_overdue=Count("pk", filter=Q(status__in=WITH_DEPARTMENT, due_at__lt=now)),
-        )
-        .order_by("department__name")
+    between now and ``due_by`` (the end of the period) and overdue now."""
+    tickets = _tickets(scope)
+    escalated = _by_department(
+        tickets.filter(escalated_at__gte=start, escalated_at__lt=end),
+        **_on_time_figures(now),
     )
+    closed = _by_department(
+        tickets.filter(closed_at__gte=start, closed_at__lt=end, status__in=FINISHED),
+        tickets_closed=Count("pk"),
+        cycle=Avg(_cycle(), output_field=DurationField()),
+    )
+    workload = {
+        row["department"]: row
+        for row in ticket_department_workload(now=now, due_by=due_by, scope=scope)
+    }
+    ids = set(escalated) | set(closed) | set(workload)
+    names = department_names(ids)
     result = []
-    for values in rows:
-        row: dict[str, Any] = dict(values)
-        decided = row.pop("decided")
-        cycle = row.pop("cycle")
+    for pk in sorted(ids, key=lambda pk: (names.get(pk, ""), pk)):
+        esc, done, work = escalated.get(pk, {}), closed.get(pk, {}), workload.get(pk, {})
         result.append(
             {
-                "department": row.pop("department_id"),
-                "name": row.pop("department__name"),
-                **row,
-                "response_on_time_rate": (
-                    row["tickets_responded_on_time"] / decided if decided else None
-                ),
-                "mean_cycle_time_seconds": _seconds(cycle),
+                "department": pk,
+                "name": names.get(pk, ""),
+                "tickets_escalated": esc.get("tickets_escalated", 0),
+                "tickets_responded_on_time": esc.get("tickets_responded_on_time", 0),
+                "response_on_time_rate": _rate(dict(esc)),
+                "tickets_closed": done.get("tickets_closed", 0),
+                "mean_cycle_time_seconds": _seconds(done.get("cycle")),
+                "tickets_open": work.get("tickets_open", 0),
+                "tickets_due_today": work.get("tickets_due_today", 0),
+                "tickets_overdue": work.get("tickets_overdue", 0),
             }
         )
     return result
@@ -158,3 +190,36 @@ def ticket_series(
 
 def cycle_seconds(value: dt.timedelta | None) -> float | None:
     return _seconds(value)
+
+
+def ticket_on_time(
+    *, start: dt.datetime, end: dt.datetime, now: dt.datetime, scope: Q | None
+) -> dict[str, Any]:
+    """The on-time figures of the tickets escalated in ``[start, end)`` (through the
+    ``escalated_at`` index)."""
+    tickets = _tickets(scope)
+    row: dict[str, Any] = dict(
+        tickets.filter(escalated_at__gte=start, escalated_at__lt=end).aggregate(
+            **_on_time_figures(now)
+        )
+    )
+    row["response_on_time_rate"] = _rate(row)
+    return row
+
+
+def ticket_department_workload(
+    *, now: dt.datetime, due_by: dt.datetime, scope: Q | None
+) -> list[dict[str, Any]]:
+    """Per department, the tickets with it now: open, due between now and ``due_by``, overdue
+    (the wallboard; reads only the tickets in a department state, through the status index)."""
+    rows = _by_department(
+        _tickets(scope).filter(status__in=WITH_DEPARTMENT),
+        tickets_open=Count("pk"),
+        tickets_due_today=Count("pk", filter=Q(due_at__gte=now, due_at__lt=due_by)),
+        tickets_overdue=Count("pk", filter=Q(due_at__lt=now)),
+    )
+    names = department_names(rows)
+    return [
+        {"department": pk, "name": names.get(pk, ""), **rows[pk]}
+        for pk in sorted(rows, key=lambda pk: (names.get(pk, ""), pk))
+    ]

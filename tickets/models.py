@@ -146,6 +146,10 @@ class Ticket(models.Model):
                 fields=["department", "status", "due_at", "created_at", "id"],
                 name="ticket_inbox_order_idx",
             ),
+            # The reports read a period's escalated and closed tickets through these
+            # (telephony/kpis, tickets/kpis.py), never the whole table.
+            models.Index(fields=["escalated_at"], name="ticket_escalated_idx"),
+            models.Index(fields=["closed_at"], name="ticket_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 
@@ -65,3 +67,8 @@ def calendar_closure_days(calendar: BusinessCalendar) -> QuerySet[ClosureDay]:
 
 def calendar_opening_hours(calendar: BusinessCalendar) -> QuerySet[OpeningHours]:
     return calendar.opening_hours.order_by("weekday", "opens")
+
+
+def department_names(ids: Iterable[int]) -> dict[int, str]:
+    """Names of departments by id, inactive ones included (reports name past work too)."""
+    return dict(Department.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
