@@ -8,6 +8,7 @@ from frontend.administration.urls import administration_patterns
 from frontend.desk.urls import desk_patterns
 from frontend.inbox.urls import inbox_patterns
 from frontend.knowledge.urls import article_patterns, editor_patterns
+from frontend.reports.urls import report_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("desk/", include(desk_patterns)),
     path("posteingang/", include(inbox_patterns)),
     path("verwaltung/", include(administration_patterns)),
+    path("", include(report_patterns)),
 ]

@@ -27,6 +27,7 @@ from frontend.desk.labels import desk_labels
 from frontend.errors import form_add_domain_error
 from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_of, responsibility_of
+from frontend.reports.views import my_day_context
 from frontend.ticket_page import ticket_about
 from knowledge.content import ServiceContent
 from knowledge.search.usage import search_result_used
@@ -72,6 +73,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "outcomes": WrapUpOutcome.choices,
             "response_channels": ResponseChannel.choices,
             "pause_reasons": PAUSE_REASONS,
+            **my_day_context(_user(request)),
         },
     )
 

@@ -24,7 +24,7 @@ from callcenter.directory.selectors import department_ids_of_user, department_li
 from telephony.exceptions import ReportInvalid, ReportNotAllowed
 from telephony.kpis import calls as call_kpis
 from telephony.kpis.definitions import NAMES, definitions_block, ratio
-from telephony.kpis.periods import Interval, Period, bucket_starts, local_zone, trunc
+from telephony.kpis.periods import Interval, Period, bucket_starts, local_zone, today, trunc
 from tickets import kpis as ticket_kpis
 
 NOW_ONLY = ("tickets_open", "tickets_overdue")
@@ -218,3 +218,9 @@ def kpi_series(
         ],
         "definitions": _definitions(scope, period),
     }
+
+
+def my_day(*, user: User, now: dt.datetime) -> dict[str, Any]:
+    """An agent's own figures of today ("Mein Tag"), whatever else their role may read."""
+    scope = Scope(CallScope.AGENT, TicketScope.OWN, agent_id=user.pk, agent=user.username)
+    return kpi_summary(scope=scope, period=today(now), now=now)

@@ -20,7 +20,7 @@ from knowledge.models import Service
 from tests.e2e.conftest import axe_core_script
 from tests.factories import UserFactory
 from tests.support.browser import log_in, open_desk, pop_of
-from tests.support.calls import hang_up, put_call_through
+from tests.support.calls import hang_up, join_and_ring, put_call_through
 from tests.support.locale import Labels, hand_off
 from tests.support.tickets import escalate_as_agent
 from tickets import services as ticket_services
@@ -208,3 +208,31 @@ def test_the_desk_works_with_the_keyboard_alone_at_1366x768(
         "desk-search",
     )
     assert wrap_up.count("outcome") == 1
+
+
+def test_the_wallboard_meets_wcag_21_aa_in_both_layouts_and_for_a_lead(
+    asgi_server: str, page: Any, supervisor: User, lead: User, department: Department
+) -> None:
+    UserFactory.create(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
+    join_and_ring("petra", at=time.time())
+    escalated = ticket_services.ticket_create(actor=supervisor, subject="Anliegen", channel="phone")
+    ticket_services.ticket_escalate(
+        ticket=escalated, actor=supervisor, department=department, note="Bitte Rückruf"
+    )
+    log_in(page, asgi_server, "supervisor")
+    page.goto(f"{asgi_server}/wallboard/")
+    page.wait_for_selector("#wallboard-connection[data-connection='online']", timeout=10000)
+    page.locator("tr[data-queue='115']").wait_for()
+    assert_accessible(page, "the wallboard")
+    page.goto(f"{asgi_server}/wallboard/?tv=1")
+    page.wait_for_selector("#wallboard-connection[data-connection='online']", timeout=10000)
+    assert_accessible(page, "the wallboard's TV layout")
+    open_desk(page, asgi_server)
+    page.locator("#my-day summary").click()
+    page.locator("#my-day[open] [data-kpi='answered']").wait_for()
+    assert_accessible(page, "the desk with 'Mein Tag' open")
+    page.context.clear_cookies()
+    log_in(page, asgi_server, "lead")
+    page.goto(f"{asgi_server}/wallboard/")
+    page.locator(f"tr[data-department='{department.pk}']").wait_for()
+    assert_accessible(page, "the wallboard of a department lead")
