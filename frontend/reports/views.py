@@ -24,7 +24,9 @@ from frontend.reports.display import (
     verdict,
 )
 from telephony.kpis.definitions import Unit
-from telephony.kpis.selectors import my_day
+from telephony.kpis.periods import today
+from telephony.kpis.selectors import my_day, report_scope
+from telephony.kpis.services import report_read_record
 from telephony.kpis.wallboard import wallboard_snapshot
 from telephony.models import AgentState
 
@@ -90,6 +92,13 @@ def _wallboard_context(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 def wallboard(request: HttpRequest) -> HttpResponse:
     context = _wallboard_context(request)
+    # The page is the read; its live refreshes (the fragment) show the same figures.
+    report_read_record(
+        request=request,
+        scope=report_scope(user=request.user),
+        period=today(timezone.now()),
+        grouping="wallboard",
+    )
     context["config"] = {"wsPath": "/ws/live/", "fragmentUrl": reverse("reports:wallboard_data")}
     context["tv"] = request.GET.get("tv") == "1"
     return render(request, "reports/wallboard.html", context)

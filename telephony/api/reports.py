@@ -21,6 +21,7 @@ from callcenter.api.inputs import DbIntegerField
 from telephony.kpis.definitions import KPIS, Kpi, Unit
 from telephony.kpis.periods import Interval, Period
 from telephony.kpis.selectors import NOW_ONLY, kpi_series, kpi_summary, report_scope
+from telephony.kpis.services import report_read_record
 
 MAX_PERIOD_DAYS = 731
 MAX_HOURLY_DAYS = 62
@@ -144,6 +145,7 @@ class KpiSummaryView(APIView):
         filters = ReportFilterSerializer(data=request.query_params)
         scope, period = _scope_and_period(request, filters)
         summary = kpi_summary(scope=scope, period=period, now=timezone.now())
+        report_read_record(request=request, scope=scope, period=period, grouping="summary")
         return Response(KpiSummarySerializer(summary).data)
 
 
@@ -158,4 +160,5 @@ class KpiSeriesView(APIView):
         scope, period = _scope_and_period(request, filters)
         interval = Interval(filters.validated_data["interval"])
         series = kpi_series(scope=scope, period=period, interval=interval, now=timezone.now())
+        report_read_record(request=request, scope=scope, period=period, grouping=interval.value)
         return Response(KpiSeriesSerializer(series).data)

@@ -14,7 +14,10 @@ deadline. Then it measures in-process, through the real code:
 - the wallboard's today figures (``telephony.kpis.wallboard.wallboard_snapshot``, server time
   including the JSON encoding) while a thread feeds new calls through the real ACD services
   (``domain_event_apply``: join, answer, end) at ``--arrivals-per-second``.
-Prints one JSON object. Needs ``CALLCENTER_TEST_POSTGRES_URL`` or a local PostgreSQL.
+Latencies are wall-clock; ``*_app_cpu`` is the CPU time of the measuring thread (the Django
+side; the database's own work is not in it), which other load on the machine barely changes;
+``load_average`` is taken at the end. Prints one JSON object. Needs
+``CALLCENTER_TEST_POSTGRES_URL`` or a local PostgreSQL.
 
 By default the scratch database is dropped afterwards; ``--reuse-db NAME`` keeps it and a later
 run reuses its records (migrating first, so new indexes apply; today's calls are added if the
@@ -211,32 +214,50 @@ FROM settled
 
 
 def _arrivals(rate: float, stop: threading.Event, counter: list[int]) -> None:
-    """New calls through the real ACD services at ``rate`` per second (join, answer, end)."""
+    """New calls through the real ACD services at ``rate`` per second: each caller joins,
+    waits two arrivals, is answered (two in three) or hangs up, and an answered call ends
+    four arrivals later. Waiting callers keep the wallboard's queue figures moving."""
+    from collections import deque
+
     from django.db import connection
 
     from telephony.acd_events import CallAnswered, CallEnded, CallJoined
     from telephony.services import domain_event_apply
 
+    waiting: deque[tuple[str, float]] = deque()
+    talking: deque[tuple[str, float, float]] = deque()
     interval, k, started = 1 / rate, 0, time.monotonic()
     try:
         while not stop.is_set():
             now = time.time()
             uid = f"live-{uuid.uuid4().hex[:12]}"
-            base = {"system_id": SYSTEM, "uniqueid": uid, "queue": "115"}
-            domain_event_apply(event=CallJoined(**base, at=now, channel="PJSIP/trunk-live",
-                                                caller_number="+493012345", caller_name=None,
-                                                joined_at=now))  # fmt: skip
-            if k % 3:
-                domain_event_apply(event=CallAnswered(
-                    **base, at=now, interface="PJSIP/live", member_name="",
-                    agent_uniqueid=uid + "a",
-                    agent_channel="PJSIP/live-1", caller_number=None, caller_name=None,
-                    wait_seconds=0, ring_seconds=0, answered_at=now))  # fmt: skip
-            if k % 2 and k >= 2:
+            domain_event_apply(event=CallJoined(
+                system_id=SYSTEM, uniqueid=uid, queue="115", at=now, channel="PJSIP/trunk-live",
+                caller_number="+493012345", caller_name=None, joined_at=now))  # fmt: skip
+            waiting.append((uid, now))
+            if len(waiting) > 2:
+                old, joined = waiting.popleft()
+                if k % 3:
+                    domain_event_apply(event=CallAnswered(
+                        system_id=SYSTEM, uniqueid=old, queue="115", at=now,
+                        interface="PJSIP/live", member_name="", agent_uniqueid=old + "a",
+                        agent_channel="PJSIP/live-1", caller_number=None, caller_name=None,
+                        wait_seconds=int(now - joined), ring_seconds=0,
+                        answered_at=now))  # fmt: skip
+                    talking.append((old, joined, now))
+                else:
+                    domain_event_apply(event=CallEnded(
+                        system_id=SYSTEM, uniqueid=old, queue="115", at=now,
+                        outcome="abandoned", ended_by="caller", joined_at=joined,
+                        answered_at=None, ended_at=now, wait_seconds=int(now - joined),
+                        talk_seconds=None, agent_interface=None))  # fmt: skip
+            if len(talking) > 4:
+                old, joined, answered = talking.popleft()
                 domain_event_apply(event=CallEnded(
-                    **base, at=now, outcome="abandoned", ended_by="caller", joined_at=now,
-                    answered_at=None, ended_at=now, wait_seconds=0, talk_seconds=None,
-                    agent_interface=None))  # fmt: skip
+                    system_id=SYSTEM, uniqueid=old, queue="115", at=now, outcome="answered",
+                    ended_by="agent", joined_at=joined, answered_at=answered, ended_at=now,
+                    wait_seconds=int(answered - joined), talk_seconds=int(now - answered),
+                    agent_interface="PJSIP/live"))  # fmt: skip
             k += 1
             counter[0] = k
             stop.wait(max(0.0, started + k * interval - time.monotonic()))
@@ -339,35 +360,42 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         last = first_of_month - dt.timedelta(days=1)
         first_of_month = last.replace(day=1)
         months.append((first_of_month, last))
-    monthly, july_offered = [], None
+    monthly: dict[str, list[float]] = {"wall": [], "cpu": []}
+    yearly: dict[str, list[float]] = {"wall": [], "cpu": []}
+    wallboard: dict[str, list[float]] = {"wall": [], "cpu": []}
+
+    def timed(into: dict[str, list[float]], work: Any) -> Any:
+        # Wall clock, and this thread's own CPU time (the app's share, whatever else runs).
+        t0, c0 = time.perf_counter(), time.thread_time()
+        result = work()
+        into["wall"].append((time.perf_counter() - t0) * 1000)
+        into["cpu"].append((time.thread_time() - c0) * 1000)
+        return result
+
+    july_offered = None
     for _ in range(args.repeats):
         for first, last in months:
-            t0 = time.perf_counter()
-            response = client.get(f"/api/v1/reports/kpis/?date_from={first}&date_to={last}")
-            monthly.append((time.perf_counter() - t0) * 1000)
+            url = f"/api/v1/reports/kpis/?date_from={first}&date_to={last}"
+            response = timed(monthly, lambda url=url: client.get(url))
             assert response.status_code == 200, response.content[:300]
             if first.month == 7:
                 july_offered = response.json()["offered"]
-    yearly = []
+    year_url = f"/api/v1/reports/kpis/series/?date_from={days[0]}&date_to={today}&interval=month"
     for _ in range(args.repeats):
-        t0 = time.perf_counter()
-        response = client.get(
-            f"/api/v1/reports/kpis/series/?date_from={days[0]}&date_to={today}&interval=month"
-        )
-        yearly.append((time.perf_counter() - t0) * 1000)
+        response = timed(yearly, lambda: client.get(year_url))
         assert response.status_code == 200, response.content[:300]
 
     user = User.objects.get(pk=supervisor.pk)
     stop, counter = threading.Event(), [0]
     feeder = threading.Thread(target=_arrivals, args=(args.arrivals_per_second, stop, counter))
     feeder.start()
-    wallboard = []
     feed_started = time.monotonic()
     try:
         for _ in range(args.wallboard_reads):
-            t0 = time.perf_counter()
-            json.dumps(wallboard_snapshot(user=user, now=timezone.now()))
-            wallboard.append((time.perf_counter() - t0) * 1000)
+            timed(
+                wallboard,
+                lambda: json.dumps(wallboard_snapshot(user=user, now=timezone.now())),
+            )
             time.sleep(0.02)
     finally:
         stop.set()
@@ -379,9 +407,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "generated_calls_this_run": generated,
         "generate_seconds": round(generate_seconds, 1),
         "july_offered": july_offered,
-        "monthly_kpis": _summary(monthly),
-        "year_by_month": _summary(yearly),
-        "wallboard_today": _summary(wallboard),
+        "monthly_kpis": _summary(monthly["wall"]),
+        "monthly_kpis_app_cpu": _summary(monthly["cpu"]),
+        "year_by_month": _summary(yearly["wall"]),
+        "year_by_month_app_cpu": _summary(yearly["cpu"]),
+        "wallboard_today": _summary(wallboard["wall"]),
+        "wallboard_today_app_cpu": _summary(wallboard["cpu"]),
         "arrivals_per_second_achieved": round(counter[0] / feed_seconds, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }

@@ -12,6 +12,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
+from callcenter.audit.models import AuditAction, AuditEntry
 from callcenter.directory.models import Department
 from telephony.kpis.definitions import NAMES
 from telephony.models import Outcome, WrapUpOutcome
@@ -203,3 +204,20 @@ def test_schema_describes_the_response_fields(admin_client: Client) -> None:
     assert {*NAMES, "tickets_by_department", "definitions"} <= set(summary)
     assert summary["service_level"]["nullable"] is True
     assert "/api/v1/reports/kpis/series/" in schema["paths"]
+
+
+def test_every_report_read_is_on_the_audit_log(records: None, supervisor: User, lead: User) -> None:
+    _get(supervisor, f"{URL}?{MARCH_2}&queue=115")
+    _get(lead, f"{SERIES}?date_from=2026-03-01&date_to=2026-03-31&interval=day")
+    _get(lead, f"{URL}?{MARCH_2}&queue=115")  # refused: nothing read, nothing recorded
+    entries = list(AuditEntry.objects.filter(action=AuditAction.REPORT_READ).order_by("pk"))
+    assert [(e.actor_username, e.target_type) for e in entries] == [
+        ("supervisor", "reports.kpis"),
+        ("lead", "reports.kpis"),
+    ]
+    assert entries[0].data["date_from"] == "2026-03-02"
+    assert entries[0].data["grouping"] == "summary" and entries[0].data["queue"] == "115"
+    assert entries[1].data["grouping"] == "day"
+    assert (
+        entries[1].data["date_to"] == "2026-03-31" and entries[1].data["tickets"] == "departments"
+    )
