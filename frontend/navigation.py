@@ -44,6 +44,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("reports:index", _("Reports"), (Capability.SUPERVISE,)),
     NavEntry("verwaltung:templates", _("Reply templates"), (Capability.LEAD_DEPARTMENT,)),
     NavEntry("verwaltung:index", _("Administration"), (Capability.MANAGE_MASTER_DATA,)),
+    NavEntry("audit-log", _("Audit log"), (Capability.READ_AUDIT_LOG,)),
     NavEntry("api-docs", _("API")),
 )
 

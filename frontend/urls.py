@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from frontend import views
 from frontend.administration.urls import administration_patterns
+from frontend.audit.urls import audit_patterns
 from frontend.desk.urls import desk_patterns
 from frontend.inbox.urls import inbox_patterns
 from frontend.knowledge.urls import article_patterns, editor_patterns
@@ -24,5 +25,6 @@ urlpatterns = [
     path("desk/", include(desk_patterns)),
     path("posteingang/", include(inbox_patterns)),
     path("verwaltung/", include(administration_patterns)),
+    path("protokoll/", include(audit_patterns)),
     path("", include(report_patterns)),
 ]

@@ -8,6 +8,8 @@ IP addresses, so it is purged after ``CALLCENTER_AUDIT_RETENTION_DAYS``.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -108,6 +110,11 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_type}:{self.target_id}"
+
+    @property
+    def data_text(self) -> str:
+        """``data`` as compact JSON, for the page and the CSV."""
+        return json.dumps(self.data, ensure_ascii=False, sort_keys=True) if self.data else ""
 
     @property
     def action_label(self) -> str:

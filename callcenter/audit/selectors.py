@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -81,11 +80,7 @@ def audit_entries_csv(entries: QuerySet[AuditEntry]) -> Iterator[str]:
             entry.target_type,
             entry.target_id,
             entry.ip or "",
-            _json(entry.data),
+            entry.data_text,
         )
         writer.writerow([neutralise_cell(c) if isinstance(c, str) else c for c in cells])
         yield flush()
-
-
-def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
