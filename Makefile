@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 AXE_DIR := tests/e2e/axe
 AXE     := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: install run test bench lint lock clean
+.PHONY: install run test bench soak lint lock clean
 
 install: $(STAMP) $(AXE)
 
@@ -30,6 +30,11 @@ test: install
 
 bench: install
 	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -o 'norecursedirs=.* .venv var' -s
+
+# 30 minutes at Berlin's Monday peak through the production arrangement (PostgreSQL and Redis
+# from DATABASE_URL/REDIS_URL); not part of `make test`.
+soak: install
+	$(BIN)/python -m tests.benchmarks.soak
 
 lint: install
 	$(BIN)/ruff check .

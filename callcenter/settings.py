@@ -291,8 +291,20 @@ def _installation() -> str:
 CALLCENTER_INSTALLATION = _installation()
 
 
-def redis_channel_layer(url: str, *, installation: str) -> dict[str, Any]:
+# "pubsub" (default) or "core": the list-based RedisChannelLayer, kept selectable so
+# tests/benchmarks/bench_topology.py can measure both on the same arrangement.
+CALLCENTER_CHANNEL_LAYER = env_choice("CALLCENTER_CHANNEL_LAYER", "pubsub", ("pubsub", "core"))
+
+
+def redis_channel_layer(url: str, *, installation: str, kind: str = "pubsub") -> dict[str, Any]:
     """The channel layer of ``installation`` on the Redis server at ``url``."""
+    if kind == "core":
+        # channels_redis' default capacity: a channel over it loses group messages, logged
+        # only at INFO by channels_redis ("over capacity").
+        return {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [url], "prefix": f"{installation}.", "capacity": 100},
+        }
     # Pub/sub: one subscription per process and one PUBLISH per group send, which carries the
     # fan-out of screen pops and inbox updates to hundreds of websockets better than the list-
     # based core layer (that one timed out with 200 agents connected). The prefix starts every
@@ -310,7 +322,9 @@ if REDIS_URL:
             f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://"
         )
     CHANNEL_LAYERS = {
-        "default": redis_channel_layer(REDIS_URL, installation=CALLCENTER_INSTALLATION)
+        "default": redis_channel_layer(
+            REDIS_URL, installation=CALLCENTER_INSTALLATION, kind=CALLCENTER_CHANNEL_LAYER
+        )
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

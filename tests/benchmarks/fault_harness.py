@@ -1,0 +1,366 @@
+"""Fault harness: PostgreSQL away for 30 s, Redis restarted, during traffic (issue 17).
+
+    python -m tests.benchmarks.fault_harness --scenario pg-outage
+    python -m tests.benchmarks.fault_harness --scenario redis-restart
+
+Both run the production arrangement (``tests.support.topology``) on a PostgreSQL cluster and a
+Redis server this script starts itself (``initdb``/``pg_ctl`` as the ``postgres`` user on
+``--pg-port``, ``redis-server`` on ``--redis-port``) so it can stop them without touching
+anything shared. Traffic: directed calls through the ACD simulator, one a second over the
+agents, each answered after 0.5 s and hung up 3 s later, every agent's desk on a websocket.
+
+pg-outage: ``pg_ctl stop -m fast`` for ``--outage`` seconds; figures: ``/healthz`` while the
+database is away, whether the AMI session stayed up, the listener's log lines, seconds until
+every call that ended is recorded, calls missing or duplicated against the simulator's own
+record of what happened.
+
+redis-restart: ``SHUTDOWN NOSAVE`` and a fresh ``redis-server`` on the same port; figures:
+pops lost around the restart, seconds until pops arrive again, call records against the
+simulator, websockets closed (desks reconnect and resync then).
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    command = argv if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *argv]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+
+
+class OwnPostgres:
+    """A throwaway PostgreSQL cluster on ``port`` (trust auth on loopback)."""
+
+    def __init__(self, port: int, workdir: Path) -> None:
+        self.port = port
+        self.data = workdir / "pgdata"
+        self.log = workdir / "postgres.log"
+        workdir.mkdir(parents=True, exist_ok=True)
+        shutil.chown(workdir, "postgres")
+        initdb = _as_postgres(
+            [str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"]
+        )
+        if initdb.returncode != 0:
+            raise RuntimeError(initdb.stderr)
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(f"port = {port}\nlisten_addresses = '127.0.0.1'\n")
+            conf.write(f"unix_socket_directories = '{workdir}'\nfsync = off\n")
+        self.start()
+
+    def _ctl(self, *args: str) -> None:
+        done = _as_postgres(
+            [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", *args]
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl {args}: {done.stderr}")
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def stop(self) -> None:
+        self._ctl("stop", "-m", "fast")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}"
+
+
+class OwnRedis:
+    def __init__(self, port: int, workdir: Path) -> None:
+        self.port = port
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            if (
+                subprocess.run(
+                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
+                ).stdout.strip()
+                == b"PONG"
+            ):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], check=False)
+        if self.process is not None:
+            self.process.wait(10)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+class Traffic:
+    """Directed calls, one a second, over the free agents; the desks listen on websockets."""
+
+    def __init__(self, running: Any) -> None:
+        self.running = running
+        self.stop = threading.Event()
+        self.put_through: dict[str, float] = {}
+        self.answered_at: dict[str, float] = {}
+        self.pops: dict[str, float] = {}
+        self.errors: list[str] = []
+        self.closed_sockets = 0
+        self._thread = threading.Thread(target=self._calls, daemon=True)
+        self._loop_thread = threading.Thread(target=self._sockets, daemon=True)
+
+    def start(self) -> None:
+        self._loop_thread.start()
+        time.sleep(2)
+        self._thread.start()
+
+    def _calls(self) -> None:
+        acd = self.running.acd
+        interfaces = sorted(self.running.agents)
+        busy: dict[str, str] = {}
+        k = 0
+        while not self.stop.is_set():
+            interface = interfaces[k % len(interfaces)]
+            k += 1
+            if interface in busy:
+                continue
+            try:
+                uniqueid = acd.call_put_through(
+                    interface=interface, caller_number=f"+49301{k:07d}", caller_name=f"C{k}"
+                )
+                self.put_through[uniqueid] = time.time()
+                busy[interface] = uniqueid
+
+                def later(u: str = uniqueid, i: str = interface) -> None:
+                    time.sleep(0.5)
+                    acd.call_answer(u)
+                    self.answered_at[u] = time.time()
+                    time.sleep(3.0)
+                    acd.call_hang_up(u)
+                    busy.pop(i, None)
+
+                threading.Thread(target=later, daemon=True).start()
+            except Exception as exc:
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+            time.sleep(1.0)
+
+    def _sockets(self) -> None:
+        import websockets
+
+        async def desk(interface: str, port: int) -> None:
+            headers = {"Cookie": self.running.agents[interface], "Origin": "http://127.0.0.1"}
+            while not self.stop.is_set():
+                try:
+                    async with websockets.connect(
+                        f"ws://127.0.0.1:{port}/ws/live/", additional_headers=headers
+                    ) as ws:
+                        while not self.stop.is_set():
+                            try:
+                                raw = await asyncio.wait_for(ws.recv(), 0.5)
+                            except TimeoutError:
+                                continue
+                            event = json.loads(raw)
+                            if event["type"] == "call.answered":
+                                self.pops.setdefault(event["data"]["uniqueid"], time.time())
+                except Exception:
+                    self.closed_sockets += 1
+                    await asyncio.sleep(0.5)  # the desk's reconnect
+
+        async def main() -> None:
+            ports = self.running.web_ports
+            await asyncio.gather(
+                *(desk(i, ports[k % len(ports)]) for k, i in enumerate(sorted(self.running.agents)))
+            )
+
+        asyncio.run(main())
+
+    def finish(self) -> None:
+        self.stop.set()
+        self._thread.join(10)
+        time.sleep(4)  # the last calls hang up
+
+
+def _ended_calls(running: Any) -> dict[str, int]:
+    rows = running.query(
+        "SELECT uniqueid, count(*) FROM telephony_call WHERE ended_at IS NOT NULL GROUP BY uniqueid"
+    )
+    return {str(u): int(n) for u, n in rows}
+
+
+def _compare(running: Any) -> dict[str, Any]:
+    outcomes = {o.uniqueid for o in running.acd.outcomes}
+    recorded = _ended_calls(running)
+    return {
+        "calls_ended_at_acd": len(outcomes),
+        "recorded_ended": len(recorded),
+        "missing": sorted(outcomes - set(recorded))[:10],
+        "missing_count": len(outcomes - set(recorded)),
+        "duplicated": sorted(u for u, n in recorded.items() if n > 1)[:10],
+        "tickets": running.query("SELECT count(*) FROM tickets_ticket")[0][0],
+        "calls_with_ticket": running.query(
+            "SELECT count(*) FROM telephony_call WHERE ticket_id IS NOT NULL"
+        )[0][0],
+    }
+
+
+def _wait_recorded(running: Any, limit: float) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        with contextlib.suppress(Exception):
+            if _compare(running)["missing_count"] == 0:
+                return round(time.monotonic() - started, 2)
+        time.sleep(0.5)
+    return None
+
+
+def pg_outage(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from tests.support.topology import production_running
+
+    postgres = OwnPostgres(args.pg_port, workdir / "pg")
+    redis = OwnRedis(args.redis_port, workdir)
+    try:
+        with production_running(
+            postgres_server=postgres.url, redis_url=redis.url, workdir=workdir, agents=6
+        ) as running:
+            traffic = Traffic(running)
+            traffic.start()
+            time.sleep(args.warmup)
+            active = running.active_listener()
+            acd = running.acd
+            assert acd is not None
+            postgres.stop()
+            stopped_at = time.monotonic()
+            health: list[int] = []
+            ami_sessions: list[int] = []
+            while time.monotonic() - stopped_at < args.outage:
+                health.append(running.healthz())
+                ami_sessions.append(len(acd.sessions))
+                time.sleep(1.0)
+            calls_during = sum(
+                1 for t in traffic.answered_at.values() if t > time.time() - args.outage
+            )
+            postgres.start()
+            back_at = time.monotonic()
+            healthy_after = None
+            while time.monotonic() - back_at < 60:
+                if running.healthz() == 200:
+                    healthy_after = round(time.monotonic() - back_at, 2)
+                    break
+                time.sleep(0.2)
+            traffic.finish()
+            recorded_after = _wait_recorded(running, 120)
+            log = running.log_text(active or "ami-a")
+            return {
+                "scenario": "pg-outage",
+                "outage_s": args.outage,
+                "healthz_during": sorted(set(health)),
+                "healthz_503_share": round(health.count(503) / max(1, len(health)), 2),
+                "ami_session_up_during": min(ami_sessions) >= 1 if ami_sessions else None,
+                "active_listener_unchanged": running.active_listener() == active,
+                "calls_answered_during_outage": calls_during,
+                "healthy_again_after_s": healthy_after,
+                "all_recorded_after_s": recorded_after,
+                "records": _compare(running),
+                "listener_log": [
+                    line[:200]
+                    for line in log.splitlines()
+                    if "database" in line or "backlog" in line or "behind" in line
+                ][:10],
+                "traffic_errors": traffic.errors[:5],
+            }
+    finally:
+        with contextlib.suppress(Exception):
+            postgres.stop()
+        redis.stop()
+
+
+def redis_restart(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from tests.support.services import postgres_url
+    from tests.support.topology import production_running
+
+    redis = OwnRedis(args.redis_port, workdir)
+    try:
+        with production_running(
+            postgres_server=postgres_url().rsplit("/", 1)[0],
+            redis_url=redis.url,
+            workdir=workdir,
+            agents=6,
+        ) as running:
+            traffic = Traffic(running)
+            traffic.start()
+            time.sleep(args.warmup)
+            closed_before = traffic.closed_sockets
+            restart_at = time.time()
+            redis.stop()
+            redis.start()
+            restarted_in = round(time.time() - restart_at, 2)
+            time.sleep(args.after)
+            traffic.finish()
+            recorded_after = _wait_recorded(running, 60)
+            answered = traffic.answered_at
+            lost = sorted(u for u, t in answered.items() if u not in traffic.pops)
+            after = [t for u, t in traffic.pops.items() if answered.get(u, 0) > restart_at]
+            first_pop_after = round(min(after) - restart_at, 2) if after else None
+            return {
+                "scenario": "redis-restart",
+                "redis_down_s": restarted_in,
+                "calls_answered": len(answered),
+                "pops_lost": len(lost),
+                "pops_lost_answered_after_restart_s": [
+                    round(answered[u] - restart_at, 1) for u in lost
+                ][:20],
+                "first_pop_after_restart_s": first_pop_after,
+                "websockets_closed_by_restart": traffic.closed_sockets - closed_before,
+                "all_recorded_after_s": recorded_after,
+                "records": _compare(running),
+                "traffic_errors": traffic.errors[:5],
+            }
+    finally:
+        redis.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scenario", choices=["pg-outage", "redis-restart"], required=True)
+    parser.add_argument("--pg-port", type=int, default=26798)
+    parser.add_argument("--redis-port", type=int, default=26799)
+    parser.add_argument("--outage", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=10.0)
+    parser.add_argument("--after", type=float, default=15.0)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
+    with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
+        workdir = Path(tmp)
+        workdir.chmod(0o755)
+        runner = pg_outage if args.scenario == "pg-outage" else redis_restart
+        result = runner(args, workdir)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
