@@ -62,6 +62,7 @@ def _ended(running: Running, uniqueid: str) -> bool:
 
 def test_the_standby_takes_over_a_killed_listener_mid_call(arrangement: Running) -> None:
     running, acd = arrangement, arrangement.acd
+    assert acd is not None
     first = acd.call_put_through(interface="PJSIP/2101", caller_number="+4930111", caller_name="A")
     acd.call_answer(first)
     wait_for(lambda: _answered_with_ticket(running, first), what="the first call's ticket")
@@ -121,6 +122,7 @@ def test_desks_of_a_killed_web_worker_reconnect_to_the_other_and_resync(
     arrangement: Running,
 ) -> None:
     running, acd = arrangement, arrangement.acd
+    assert acd is not None
     interface = "PJSIP/2103"
     cookie = running.agents[interface]
     first_port, other_port = running.web_ports[0], running.web_ports[1]

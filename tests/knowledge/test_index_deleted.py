@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from tests.support.knowledge import published
 pytestmark = pytest.mark.django_db
 
 
-def _search(user: User, q: str) -> tuple[int, dict[str, object]]:
+def _search(user: User, q: str) -> tuple[int, dict[str, Any]]:
     client = APIClient()
     client.force_authenticate(user)
     response = client.get("/api/v1/knowledge/search", {"q": q})

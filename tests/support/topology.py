@@ -68,12 +68,13 @@ class Running:
     supervisor: Supervisor
     database_url: str
     web_ports: list[int]
-    acd: AcdServer
+    acd: AcdServer | None
     log_dir: Path
     system_id: str
     agents: dict[str, str]  # interface -> session cookie
     clerk: str
     department_id: int
+    csrf: str
     environ: dict[str, str] = field(default_factory=dict)
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -142,8 +143,13 @@ def production_running(
     calls_per_minute: float = 0.0,
     acd_agents: int | None = None,
     extra_env: dict[str, str] | None = None,
+    ami_port: int | None = None,
 ) -> Iterator[Running]:
-    """The arrangement on a fresh database; everything is stopped and dropped afterwards."""
+    """The arrangement on a fresh database; everything is stopped and dropped afterwards.
+
+    The listeners connect to a simulator started here, or to ``ami_port`` if given (then
+    ``Running.acd`` is None and the caller plays the ACD).
+    """
     name = f"cc_topology_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(database_with(postgres_server, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -159,11 +165,14 @@ def production_running(
         rtcp=calls_per_minute > 0,
     )
     server = AcdServer(model, clock, username=AMI_USER, secret=AMI_SECRET)
+    stack = contextlib.ExitStack()
     log_dir = workdir / "log"
     base = free_port_pair(web_workers)
     supervisor: Supervisor | None = None
     try:
-        with running_in_thread(server) as ami_port:
+        with stack:
+            if ami_port is None:
+                ami_port = stack.enter_context(running_in_thread(server))
             system_id = f"topology-{name}"
             environ = {
                 **os.environ,
@@ -201,12 +210,13 @@ def production_running(
                 supervisor=supervisor,
                 database_url=database_url,
                 web_ports=[base + k for k in range(web_workers)],
-                acd=server,
+                acd=server if server.port else None,
                 log_dir=log_dir,
                 system_id=system_id,
                 agents=prepared["agents"],
                 clerk=prepared["clerk"],
                 department_id=int(prepared["department_id"]),
+                csrf=str(prepared["csrf"]),
                 environ=environ,
             )
             for port in running.web_ports:

@@ -25,6 +25,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     call_command("migrate", interactive=False, verbosity=0)
     from callcenter.accounts.roles import Role
@@ -33,10 +34,13 @@ def main() -> None:
     from telephony.services import device_map
     from tests.factories import DepartmentFactory
 
+    # One CSRF secret for every session: a client sends it as cookie and X-CSRFToken header.
+    csrf = get_random_string(32)
+
     def cookie(user: object) -> str:
         client = Client()
         client.force_login(user)  # type: ignore[arg-type]
-        return f"sessionid={client.cookies['sessionid'].value}"
+        return f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}"
 
     agents = {}
     for index in range(args.agents):
@@ -50,7 +54,13 @@ def main() -> None:
     clerk = user_create_or_update(username="clerk", password=None, roles=[Role.DEPARTMENT_CLERK])
     membership_set(user=clerk, department=department)
     json.dump(
-        {"agents": agents, "clerk": cookie(clerk), "department_id": department.pk}, sys.stdout
+        {
+            "agents": agents,
+            "clerk": cookie(clerk),
+            "department_id": department.pk,
+            "csrf": csrf,
+        },
+        sys.stdout,
     )
 
 
