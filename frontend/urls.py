@@ -10,6 +10,7 @@ from frontend.desk.urls import desk_patterns
 from frontend.inbox.urls import inbox_patterns
 from frontend.knowledge.urls import article_patterns, editor_patterns
 from frontend.reports.urls import report_patterns
+from frontend.tickets.urls import ticket_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("wissen/", include(article_patterns)),
     path("desk/", include(desk_patterns)),
     path("posteingang/", include(inbox_patterns)),
+    path("tickets/", include(ticket_patterns)),
     path("verwaltung/", include(administration_patterns)),
     path("protokoll/", include(audit_patterns)),
     path("", include(report_patterns)),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+import re
+from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -16,7 +20,7 @@ from tickets.calendars import calendar_spec_for_department
 from tickets.exceptions import TicketNotFound
 from tickets.models import Ticket, TimelineEntry, VerbundParticipant
 from tickets.phone import normalize_phone
-from tickets.workflow import WITH_DEPARTMENT, AuditCode
+from tickets.workflow import WITH_DEPARTMENT, AuditCode, Status
 
 UNASSIGNED = "none"
 
@@ -150,3 +154,79 @@ def response_within_target(ticket: Ticket) -> bool | None:
 
 def participant_list() -> QuerySet[VerbundParticipant]:
     return VerbundParticipant.objects.filter(is_active=True)
+
+
+# --- The service centre's ticket views ------------------------------------------------------
+
+
+class TicketView(StrEnum):
+    """The lists of the service centre's ticket page (``/tickets/``)."""
+
+    MINE = "mine"  # opened by me (calls I answered, manual tickets) or assigned to me
+    CENTRE_OPEN = "open"  # waiting for the service centre: not yet wrapped up, or returned
+    ESCALATED_BY_ME = "escalated"  # forwarded by me to a department, in whatever state now
+    UNOWNED = "unowned"  # opened for nobody: a call on a phone mapped to no user
+
+
+# What waits for the service centre rather than for a department.
+CENTRE_STATUSES = (Status.OPEN, Status.RETURNED)
+ESCALATION_CODES = (AuditCode.ESCALATED, AuditCode.REESCALATED, AuditCode.FORWARDED)
+_NUMBER = re.compile(r"^115-(\d{4})-(\d{1,6})$")
+# Fewer digits than this are no phone number worth matching (a ticket's running number is).
+PHONE_MIN_DIGITS = 5
+
+
+def _list_base(user: User) -> QuerySet[Ticket]:
+    return restrict_to_visible(_base().select_related("created_by"), user)
+
+
+def ticket_view_list(*, user: User, view: TicketView) -> QuerySet[Ticket]:
+    """One of the service centre's lists, newest first, limited to what ``user`` may see."""
+    tickets = _list_base(user)
+    if view == TicketView.MINE:
+        tickets = tickets.filter(Q(created_by=user) | Q(assignee=user))
+    elif view == TicketView.CENTRE_OPEN:
+        tickets = tickets.filter(status__in=CENTRE_STATUSES)
+    elif view == TicketView.ESCALATED_BY_ME:
+        escalated = TimelineEntry.objects.filter(actor=user, code__in=ESCALATION_CODES)
+        tickets = tickets.filter(pk__in=escalated.values("ticket_id"))
+    elif view == TicketView.UNOWNED:
+        tickets = tickets.filter(status=Status.OPEN, created_by__isnull=True, assignee__isnull=True)
+    return tickets.order_by("-created_at", "-pk")
+
+
+def _number_condition(query: str) -> Q | None:
+    match = _NUMBER.match(query)
+    if match:
+        return Q(number=f"115-{match.group(1)}-{int(match.group(2)):06d}")
+    if query.isdigit() and len(query) <= 6:
+        return Q(number__endswith=f"-{int(query):06d}")
+    return None
+
+
+def ticket_search(*, user: User, query: str) -> tuple[QuerySet[Ticket], bool]:
+    """Tickets by number, by the caller's phone number (however typed) or name.
+
+    Contact data is searched only where the caller consented and it has not been anonymised
+    after the retention period. Returns the tickets and whether callers' data was searched
+    (a read of callers' data, for the audit log).
+    """
+    query = " ".join(query.split())[:100]
+    if not query:
+        return Ticket.objects.none(), False
+    by_number = _number_condition(query)
+    if by_number is not None and not query.isdigit():
+        # A ticket number (115-YYYY-NNNNNN) is nobody's phone number or name.
+        return _list_base(user).filter(by_number).order_by("-created_at", "-pk"), False
+    condition = by_number or Q(pk__in=[])
+    contact: list[Q] = []
+    phone = normalize_phone(query)
+    if sum(c.isdigit() for c in phone) >= PHONE_MIN_DIGITS:
+        contact.append(Q(caller_phone_normalized=phone))
+    if any(c.isalpha() for c in query) and len(query) >= 2:
+        contact.append(Q(caller_name__icontains=query))
+    if contact:
+        either = functools.reduce(operator.or_, contact)
+        condition |= either & Q(caller_consent=True, caller_data_anonymised_at__isnull=True)
+    tickets = _list_base(user).filter(condition).order_by("-created_at", "-pk")
+    return tickets, bool(contact)

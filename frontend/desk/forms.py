@@ -7,8 +7,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.directory.models import Department
+from callcenter.directory.selectors import department_list
 from tickets.models import Channel, Priority, ResponseChannel
 from tickets.services import CallerData
+
+
+class DepartmentChoiceField(forms.ModelChoiceField[Department]):
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{obj.name} ({obj.authority.name})"
+
+
+# "No response wanted" is no choice to offer: an escalation needs an explicit one.
+RESPONSE_CHOICES = [("", _("– choose –"))] + [
+    (value, label) for value, label in ResponseChannel.choices if value
+]
 
 # A ticket without a call: how the request reached the service centre.
 MANUAL_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.PHONE] + [
@@ -16,28 +29,9 @@ MANUAL_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.PHONE] + 
 ]
 
 
-class ManualTicketForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Received by"), choices=MANUAL_CHANNELS)
-    subject = forms.CharField(label=_("Subject"), max_length=255)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
-    )
-    consent = forms.BooleanField(
-        label=_("The citizen agrees that their contact data is stored for the response"),
-        required=False,
-    )
-    name = forms.CharField(label=_("Name"), max_length=255, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    address = forms.CharField(
-        label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    response_channel = forms.ChoiceField(
-        label=_("Response by"), choices=ResponseChannel.choices, required=False
-    )
+class CallerForm(forms.Form):
+    """Forms with the caller's contact fields: hints and errors described for screen readers,
+    the fields as ``CallerData`` for the service (which checks every rule)."""
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -48,10 +42,15 @@ class ManualTicketForm(forms.Form):
         self._describe_errors()
 
     def _describe_errors(self) -> None:
-        # Screen readers announce the error with the field (Django sets aria-invalid itself).
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+        # Screen readers announce the hint and the error with the field (Django sets
+        # aria-invalid itself).
+        for name, field in self.fields.items():
+            auto_id = f"id_{self.add_prefix(name)}"
+            ids = [f"{auto_id}-hint"] if field.help_text else []
+            if name in self.errors:
+                ids.append(f"{auto_id}-error")
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def caller(self) -> CallerData:
         data: dict[str, Any] = self.cleaned_data
@@ -63,3 +62,82 @@ class ManualTicketForm(forms.Form):
             address=data.get("address") or "",
             response_channel=data.get("response_channel") or ResponseChannel.NONE,
         )
+
+
+class ManualTicketForm(CallerForm):
+    channel = forms.ChoiceField(label=_("Received by"), choices=MANUAL_CHANNELS)
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    department = DepartmentChoiceField(
+        label=_("Escalate to department (optional)"),
+        queryset=department_list().order_by("authority__name", "name"),
+        required=False,
+        empty_label=_("– no escalation: the ticket stays with the service centre –"),
+        help_text=_(
+            "With a department the ticket is escalated at once, like a wrap-up from a call: "
+            "the description is the note for the department."
+        ),
+    )
+    response_channel = forms.ChoiceField(
+        label=_("Response by"), choices=RESPONSE_CHOICES, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The citizen agrees that their contact data is stored for the response"),
+        required=False,
+    )
+    name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(
+        label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CallerFieldsForm(CallerForm):
+    """How the citizen gets the response, as on the manual ticket (checked by the service)."""
+
+    response_channel = forms.ChoiceField(
+        label=_("Response by"), choices=RESPONSE_CHOICES, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The citizen agrees that their contact data is stored for the response"),
+        required=False,
+    )
+    name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(
+        label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeskEscalateForm(CallerFieldsForm):
+    """An open ticket (manual, unowned, or a call not wrapped up) forwarded from its page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    department = DepartmentChoiceField(
+        label=_("Department"),
+        queryset=department_list().order_by("authority__name", "name"),
+        required=False,
+        empty_label=_("– choose –"),
+    )
+    note = forms.CharField(
+        label=_("Note for the department"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    field_order = ["version", "department", "note", "response_channel", "consent"]
+
+
+class DeskCloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    resolution = forms.CharField(
+        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeskNoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}))

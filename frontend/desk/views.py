@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
-from callcenter.audit.models import AuditAction, AuditTarget
-from callcenter.audit.services import audit_read
 from callcenter.directory.selectors import department_list
 from callcenter.errors import DomainError
 from frontend.desk.forms import ManualTicketForm
@@ -28,14 +26,11 @@ from frontend.errors import form_add_domain_error
 from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_of, responsibility_of
 from frontend.reports.views import my_day_context
-from frontend.ticket_page import ticket_about
 from knowledge.content import ServiceContent
 from knowledge.search.usage import search_result_used
 from knowledge.selectors import service_default_department, service_responsible_departments
 from telephony.models import WrapUpOutcome
-from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
-from tickets.exceptions import TicketNotFound
 from tickets.models import ResponseChannel
 
 PAUSE_REASONS = (
@@ -110,33 +105,19 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
-            ticket = ticket_services.ticket_create(
+            ticket = ticket_services.ticket_request_create(
                 actor=_user(request),
                 subject=data["subject"],
                 description=data["description"],
                 channel=data["channel"],
                 priority=data["priority"],
                 caller=form.caller(),
+                department=data["department"],
             )
         except DomainError as exc:
             form_add_domain_error(form, exc, strip_prefix="caller.")
         else:
             messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
             return redirect("desk:ticket", pk=ticket.pk)
-    return render(request, "desk/ticket_new.html", {"form": form})
-
-
-@capability_required(Capability.USE_DESK)
-@require_GET
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        ticket = ticket_selectors.ticket_detail(user=_user(request), ticket_id=pk)
-    except TicketNotFound:
-        raise Http404 from None
-    audit_read(
-        request=request,
-        action=AuditAction.TICKET_READ,
-        target_type=AuditTarget.TICKET,
-        target_id=pk,
-    )
-    return render(request, "desk/ticket.html", {"ticket": ticket, **ticket_about(ticket)})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "desk/ticket_new.html", {"form": form}, status=status)

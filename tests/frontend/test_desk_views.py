@@ -111,7 +111,7 @@ def test_a_manual_ticket_refuses_contact_data_without_consent(client: Client, ag
         "/desk/ticket/neu/",
         {"channel": "walk_in", "subject": "Vorsprache", "priority": "normal", "phone": "030 1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Ticket.objects.filter(subject="Vorsprache").exists()
     html = response.content.decode()
     assert 'class="error"' in html
