@@ -464,6 +464,23 @@ SPECTACULAR_SETTINGS = {
 # The schema maps every endpoint and field: only for signed-in users in production.
 CALLCENTER_API_DOCS_LOGIN = env_bool("CALLCENTER_API_DOCS_LOGIN", default=PRODUCTION)
 
+# --- Ticket attachments --------------------------------------------------------------------
+
+# Files sent with a response (form PDFs): under the data dir, by random names; the type is
+# decided by the file's content (magic bytes), the name's extension must agree with it.
+CALLCENTER_ATTACHMENT_DIR = Path(
+    env_str("CALLCENTER_ATTACHMENT_DIR", "") or DATA_DIR / "attachments"
+)
+CALLCENTER_ATTACHMENT_MAX_BYTES = env_int(
+    "CALLCENTER_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024, maximum=100 * 1024 * 1024
+)
+CALLCENTER_ATTACHMENT_MAX_COUNT = env_int("CALLCENTER_ATTACHMENT_MAX_COUNT", 5, minimum=1)
+CALLCENTER_ATTACHMENT_TYPES = env_list(
+    "CALLCENTER_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg"]
+)
+# Django reads uploads above this into a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # --- E-mail ---------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

@@ -31,7 +31,11 @@ ACTION_RUNS: Final[dict[Action, ActionRun]] = {
         ticket=t, actor=u, text=d["text"], visibility=d.get("visibility", Visibility.INTERNAL)
     ),
     Action.RESPOND: lambda t, u, d: services.ticket_respond(
-        ticket=t, actor=u, message=d["message"], expected_version=d["version"]
+        ticket=t,
+        actor=u,
+        message=d["message"],
+        expected_version=d["version"],
+        attachments=d.get("attachments", ()),
     ),
     Action.FORWARD: lambda t, u, d: services.ticket_forward(
         ticket=t, actor=u, department=d["department"], note=d["note"], expected_version=d["version"]

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tickets.models import Ticket, TimelineEntry, VerbundParticipant
+from tickets.models import ReplyTemplate, Ticket, TimelineEntry, VerbundParticipant
 
 
 @admin.register(VerbundParticipant)
@@ -18,6 +18,16 @@ class VerbundParticipantAdmin(admin.ModelAdmin[VerbundParticipant]):
     list_display = ["name", "email", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "email"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin[ReplyTemplate]):
+    list_display = ["title", "department", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "body", "department__name"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department"]
+    readonly_fields = ["version", "updated_by"]
 
 
 class ReadOnlyMixin:

@@ -14,8 +14,10 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from callcenter.audit.changes import audit_track_changes
-        from tickets.models import VerbundParticipant
+        from tickets.models import ReplyTemplate, VerbundParticipant
 
         register(checks.holiday_region)
         # Where requests may be forwarded to (with the caller's data): on the audit log.
         audit_track_changes(VerbundParticipant)
+        # What departments answer citizens with: on the audit log as master data.
+        audit_track_changes(ReplyTemplate)

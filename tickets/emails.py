@@ -5,11 +5,18 @@ Each sender is idempotent: a retried task finds the mark of the earlier success 
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets.models import NotificationKind, Ticket, TicketNotification, TimelineEntry
+from tickets.attachments import attachment_file_read
+from tickets.models import (
+    NotificationKind,
+    Ticket,
+    TicketAttachment,
+    TicketNotification,
+    TimelineEntry,
+)
 from tickets.timeline import timeline_entry_add
 from tickets.workflow import AuditCode
 
@@ -65,12 +72,18 @@ def citizen_response_send(*, entry_id: int) -> bool:
     ticket = entry.ticket
     if not ticket.caller_email:  # anonymised in the meantime
         return False
-    send_mail(
+    email = EmailMessage(
         _("Your request to 115 (%(number)s)") % {"number": ticket.number},
         str(entry.data.get("message", "")),
         None,
         [ticket.caller_email],
     )
+    for attachment in TicketAttachment.objects.filter(entry=entry).order_by("pk"):
+        content = attachment_file_read(attachment.storage_name)
+        if content is None:  # removed by the retention rules in the meantime
+            continue
+        email.attach(attachment.filename, content, attachment.content_type)
+    email.send()
     timeline_entry_add(
         ticket=ticket, actor=None, code=AuditCode.RESPONSE_EMAILED, data={"entry": entry.pk}
     )

@@ -30,3 +30,23 @@ class TicketInvalid(InvalidInput):
 
 class ReopenWindowClosed(InvalidInput):
     code = "reopen_window_closed"
+
+
+class ReplyTemplateInvalid(InvalidInput):
+    code = "reply_template_invalid"
+
+
+class ReplyTemplateNotFound(NotFound):
+    """Missing, or of a department the actor does not keep templates for."""
+
+    code = "reply_template_not_found"
+
+
+class StaleReplyTemplate(StaleWrite):
+    code = "stale_reply_template"
+
+
+class AttachmentNotFound(NotFound):
+    """Missing, or of a ticket the user may not see (indistinguishable on purpose)."""
+
+    code = "attachment_not_found"

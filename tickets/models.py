@@ -249,3 +249,82 @@ class VerbundParticipant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReplyTemplate(models.Model):
+    """A department's reply template (Textbaustein) with placeholders such as ``{Name}``
+    (``tickets/replies.py``); department leads and administrators keep them."""
+
+    department = models.ForeignKey(
+        "directory.Department",
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), max_length=4000)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Optimistic lock for the administration page: a stale edit is a 409.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["department", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "title"], name="reply_template_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TicketAttachment(models.Model):
+    """A file sent with a response (a form PDF); stored under the data dir
+    (``CALLCENTER_ATTACHMENT_DIR``) by a random name, served only to who may see the ticket,
+    removed with the caller's data after the retention period (``tickets/retention.py``)."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
+    )
+    entry = models.ForeignKey(
+        TimelineEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("timeline entry"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename

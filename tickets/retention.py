@@ -3,8 +3,9 @@
 After ``CALLCENTER_CALLER_DATA_RETENTION_DAYS`` a closed ticket loses the caller's contact
 fields, and its texts — subject, description, resolution and the texts of its timeline
 (notes, responses, reasons, callback numbers) — lose phone numbers, e-mail addresses and the
-caller's name (``callcenter.scrubbing``). That applies to tickets without consent as well: an
-agent may have typed a number into the description anyway. One timeline row records what
+caller's name (``callcenter.scrubbing``), and its attachments are deleted (files and rows). That
+applies to tickets without consent as well: an agent may have typed a number into the
+description anyway. One timeline row records what
 was removed, as counts only.
 """
 
@@ -19,7 +20,8 @@ from django.conf import settings
 from django.db import transaction
 
 from callcenter.scrubbing import placeholders, scrub_text
-from tickets.models import Ticket, TimelineEntry
+from tickets.attachments import attachment_file_delete
+from tickets.models import Ticket, TicketAttachment, TimelineEntry
 from tickets.timeline import timeline_entry_add
 from tickets.workflow import TERMINAL, AuditCode
 
@@ -90,6 +92,11 @@ def _scrub_entry_data(
     return scrubbed
 
 
+def _files_delete(storage_names: list[str]) -> None:
+    for name in storage_names:
+        attachment_file_delete(name)
+
+
 def caller_data_anonymise(*, ticket_id: int, now: dt.datetime) -> bool:
     """Anonymise one ticket; ``False`` when there is nothing (more) to do. Idempotent."""
     with transaction.atomic():
@@ -116,12 +123,21 @@ def caller_data_anonymise(*, ticket_id: int, now: dt.datetime) -> bool:
                 # The timeline's one permitted rewrite (see TimelineEntry).
                 TimelineEntry.objects.filter(pk=entry.pk).redact(data=data)
                 entries += 1
+        # Attachments (a filled-in form, a letter) carry the caller's data as a whole: they
+        # go with it. The files are deleted once the rows' removal is committed.
+        attachments = list(
+            TicketAttachment.objects.filter(ticket=ticket).values_list("pk", "storage_name")
+        )
+        if attachments:
+            TicketAttachment.objects.filter(pk__in=[pk for pk, _name in attachments]).delete()
+            stored = [name for _pk, name in attachments]
+            transaction.on_commit(lambda: _files_delete(stored))
         had_contact_data = ticket.caller_consent and ticket.caller_data_anonymised_at is None
         fields: dict[str, Any] = {"anonymisation_version": ANONYMISATION_VERSION, **texts}
         if had_contact_data:
             fields.update(caller_data_anonymised_at=now, **ANONYMISED_FIELDS)
         Ticket.objects.filter(pk=ticket.pk).update(**fields)
-        if had_contact_data or found:
+        if had_contact_data or found or attachments:
             ticket.refresh_from_db()  # the live update must not carry the old subject
             timeline_entry_add(
                 ticket=ticket,
@@ -135,6 +151,7 @@ def caller_data_anonymise(*, ticket_id: int, now: dt.datetime) -> bool:
                     "removed": dict(sorted(found.items())),
                     "fields": sorted(texts),
                     "timeline_entries": entries,
+                    **({"attachments": len(attachments)} if attachments else {}),
                 },
             )
     return True

@@ -12,13 +12,21 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
-from callcenter.directory.selectors import department_ids_of_user
+from callcenter.directory.models import Department
+from callcenter.directory.selectors import department_ids_of_user, department_list
 from tickets.access import restrict_to_visible
 from tickets.business_hours import service_seconds_between
 from tickets.calendars import calendar_spec_for_department
-from tickets.exceptions import TicketNotFound
-from tickets.models import Ticket, TimelineEntry, VerbundParticipant
+from tickets.exceptions import AttachmentNotFound, TicketNotFound
+from tickets.models import (
+    ReplyTemplate,
+    Ticket,
+    TicketAttachment,
+    TimelineEntry,
+    VerbundParticipant,
+)
 from tickets.phone import normalize_phone
 from tickets.workflow import WITH_DEPARTMENT, AuditCode, Status
 
@@ -230,3 +238,42 @@ def ticket_search(*, user: User, query: str) -> tuple[QuerySet[Ticket], bool]:
         condition |= either & Q(caller_consent=True, caller_data_anonymised_at__isnull=True)
     tickets = _list_base(user).filter(condition).order_by("-created_at", "-pk")
     return tickets, bool(contact)
+
+
+# --- Reply templates and attachments ---------------------------------------------------------
+
+
+def reply_template_departments(user: User) -> QuerySet[Department]:
+    """The departments whose reply templates ``user`` keeps: all for administrators, those
+    they lead for department leads, none otherwise."""
+    departments = department_list()
+    if has_capability(user, Capability.MANAGE_MASTER_DATA):
+        return departments
+    if has_capability(user, Capability.LEAD_DEPARTMENT):
+        return departments.filter(memberships__user=user, memberships__is_lead=True)
+    return departments.none()
+
+
+def reply_templates_kept_by(user: User) -> QuerySet[ReplyTemplate]:
+    return ReplyTemplate.objects.filter(
+        department__in=reply_template_departments(user)
+    ).select_related("department__authority", "updated_by")
+
+
+def reply_templates_for_ticket(ticket: Ticket) -> QuerySet[ReplyTemplate]:
+    """The active templates of the ticket's current department."""
+    if ticket.department_id is None:
+        return ReplyTemplate.objects.none()
+    return ReplyTemplate.objects.filter(department_id=ticket.department_id, is_active=True)
+
+
+def attachment_for_user(*, user: User, attachment_id: int) -> TicketAttachment:
+    """An attachment of a ticket ``user`` may see; ``AttachmentNotFound`` otherwise."""
+    attachment = (
+        TicketAttachment.objects.select_related("ticket")
+        .filter(pk=attachment_id, ticket__in=restrict_to_visible(Ticket.objects.all(), user))
+        .first()
+    )
+    if attachment is None:
+        raise AttachmentNotFound(_("Attachment not found."))
+    return attachment

@@ -33,7 +33,7 @@ STAFF_ROLES = frozenset({Role.ADMINISTRATOR})
 # The master data of a centre, as ``app_label.model``: who works here (users, department
 # memberships, phones), the organisation (authorities, departments, locations, business-hours
 # calendars with opening hours and closure days), the 115 participants requests go to, the CTI
-# systems reporting calls. Tickets, calls, knowledge
+# systems reporting calls, the departments' reply templates. Tickets, calls, knowledge
 # articles and their histories are not master data: they change only through their workflows.
 MASTER_DATA_MODELS = frozenset(
     {
@@ -48,6 +48,7 @@ MASTER_DATA_MODELS = frozenset(
         "telephony.agentdevice",
         "telephony.ctisystem",
         "tickets.verbundparticipant",
+        "tickets.replytemplate",
     }
 )
 MODEL_ACTIONS = ("view", "add", "change", "delete")

@@ -181,3 +181,28 @@ class DeviceMapForm(LimitedForm):
             (u.username, f"{u.get_full_name() or u.username} ({u.username})") for u in users
         ]
         form_name_limits(self)
+
+
+class ReplyTemplateForm(LimitedForm):
+    department = DepartmentField(label=_("Department"))
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Placeholders: {Name}, {Ticketnummer}, {Leistung}."),
+    )
+    is_active = forms.BooleanField(label=_("Offered in the inbox"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, departments: list[Department], editing: bool = False, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        department = self.fields["department"]
+        assert isinstance(department, DepartmentField)
+        department.set_departments(departments, blank=None if editing else str(_("– choose –")))
+        if editing:
+            department.disabled = True
+        else:
+            del self.fields["is_active"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from frontend.administration import views
+from frontend.administration import views, views_replies
 
 administration_patterns = (
     [
@@ -39,6 +39,13 @@ administration_patterns = (
             "fachbereiche/<int:pk>/schliesstage/<int:day_pk>/entfernen/",
             views.department_closure_remove,
             name="department_closure_remove",
+        ),
+        path("textbausteine/", views_replies.reply_templates, name="templates"),
+        path("textbausteine/<int:pk>/", views_replies.reply_template_edit, name="template"),
+        path(
+            "textbausteine/<int:pk>/loeschen/",
+            views_replies.reply_template_delete,
+            name="template_delete",
         ),
         path("telefone/", views.phones, name="phones"),
         path("telefone/<int:pk>/entfernen/", views.phone_unmap, name="phone_unmap"),

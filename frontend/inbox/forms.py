@@ -10,11 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
+from frontend.limits import form_name_limits
+from tickets.attachments import AttachmentUpload, attachment_size_error
 from tickets.workflow import Status
+
+# A response is read by a citizen: long enough for any answer, bounded for the mail.
+RESPONSE_MAX = 10000
 
 MINE = "mine"
 UNASSIGNED = "none"
@@ -71,10 +77,52 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files; each becomes an ``AttachmentUpload`` once its size is within the limit
+    (the service checks type and content)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": ",".join(ACCEPT)}),
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[AttachmentUpload]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        uploads = []
+        for upload in files:
+            error = attachment_size_error(upload.name or "", upload.size or 0)
+            if error:
+                raise forms.ValidationError(error)
+            uploads.append(AttachmentUpload(name=upload.name or "", content=upload.read()))
+        return uploads
+
+
+ACCEPT = (".pdf", ".png", ".jpg", ".jpeg")
+
+
 class RespondForm(VersionForm):
     message = forms.CharField(
-        label=_("Response to the citizen"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Response to the citizen"),
+        max_length=RESPONSE_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
+    attachments = AttachmentsField(
+        label=_("Attachments (e.g. a form as PDF)"),
+        help_text=_("PDF, PNG or JPEG; each at most %(limit)s MB."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.CALLCENTER_ATTACHMENT_MAX_BYTES / 1024 / 1024
+        field = self.fields["attachments"]
+        field.help_text = str(field.help_text) % {"limit": f"{limit:.0f}"}
+        form_name_limits(self)
 
 
 class ForwardForm(VersionForm):

@@ -11,11 +11,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_stubs_ext import StrOrPromise
@@ -34,8 +36,10 @@ from frontend.ticket_page import ticket_about
 from tickets import access, selectors
 from tickets.actions import ticket_action_run
 from tickets.api.pagination import DeferredJoinPaginator
-from tickets.exceptions import TicketNotFound
+from tickets.attachments import attachment_file_read
+from tickets.exceptions import AttachmentNotFound, TicketNotFound
 from tickets.models import ResponseChannel, Ticket
+from tickets.replies import reply_render
 from tickets.workflow import Action, Status, allowed_actions
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -179,11 +183,25 @@ def _form_kwargs(name: str, ticket: Ticket) -> dict[str, Any]:
     return {}
 
 
-def _blank_form(name: str, ticket: Ticket) -> forms.Form:
+def _blank_form(name: str, ticket: Ticket, *, reply: str = "") -> forms.Form:
     initial: dict[str, Any] = {"version": ticket.version}
     if name == "assign":
         initial["assignee"] = ticket.assignee_id
+    if name == "respond" and reply:
+        initial["message"] = reply
     return ACTIONS[name].form(initial=initial, prefix=name, **_form_kwargs(name, ticket))
+
+
+def _reply_templates(request: HttpRequest, ticket: Ticket) -> tuple[list[dict[str, Any]], str]:
+    """The department's templates filled in for this ticket, and the one chosen without
+    JavaScript (``?textbaustein=<id>``), whose text goes into the response field."""
+    templates = [
+        {"id": t.pk, "title": t.title, "text": reply_render(t.body, ticket=ticket)}
+        for t in selectors.reply_templates_for_ticket(ticket)
+    ]
+    chosen = request.GET.get("textbaustein", "")
+    text = next((str(t["text"]) for t in templates if str(t["id"]) == chosen), "")
+    return templates, text
 
 
 def _ticket_page(
@@ -200,8 +218,9 @@ def _ticket_page(
     except TicketNotFound:
         raise Http404 from None
     possible = set(allowed_actions(Status(ticket.status), access.actor_kinds(ticket, user)))
+    reply_templates, reply = _reply_templates(request, ticket)
     action_forms = {
-        name: (bound or {}).get(name) or _blank_form(name, ticket)
+        name: (bound or {}).get(name) or _blank_form(name, ticket, reply=reply)
         for name, spec in ACTIONS.items()
         if spec.action in possible
     }
@@ -219,6 +238,8 @@ def _ticket_page(
         "forms": action_forms,
         "error": error,
         "by_email": ticket.response_channel == ResponseChannel.EMAIL and bool(ticket.caller_email),
+        "reply_templates": reply_templates,
+        "attachments": ticket.attachments.all(),
         "config": {"wsPath": "/ws/live/", "ticketId": ticket.pk},
     }
     audit_read(
@@ -246,7 +267,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ticket = selectors.ticket_for_action(user=_user(request), ticket_id=pk)
     except TicketNotFound:
         raise Http404 from None
-    form = spec.form(request.POST, prefix=action, **_form_kwargs(action, ticket))
+    form = spec.form(request.POST, request.FILES, prefix=action, **_form_kwargs(action, ticket))
     if not form.is_valid():
         return _ticket_page(request, pk, bound={action: form}, status=400)
     try:
@@ -266,3 +287,28 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if spec.leaves_department:
         return redirect("inbox:index")
     return redirect("inbox:ticket", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attachment, for whoever may see its ticket (anyone else: 404, as for the ticket)."""
+    try:
+        attachment = selectors.attachment_for_user(user=_user(request), attachment_id=pk)
+    except AttachmentNotFound:
+        raise Http404 from None
+    content = attachment_file_read(attachment.storage_name)
+    if content is None:
+        raise Http404
+    audit_read(
+        request=request,
+        action=AuditAction.TICKET_READ,
+        target_type=AuditTarget.TICKET,
+        target_id=attachment.ticket_id,
+    )
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -13,6 +13,9 @@ SOURCES = [
     FRONTEND / "navigation.py",
     FRONTEND / "pickers.py",
     FRONTEND / "limits.py",
+    FRONTEND.parent / "tickets" / "attachments.py",
+    FRONTEND.parent / "tickets" / "replies.py",
+    FRONTEND.parent / "tickets" / "services" / "replies.py",
 ]
 
 

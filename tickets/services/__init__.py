@@ -10,6 +10,11 @@ from tickets.intake import CallerData
 from tickets.services.contact import ticket_callback_record, ticket_details_update
 from tickets.services.create import ticket_create, ticket_number_allocate
 from tickets.services.edits import ticket_assign, ticket_note_add
+from tickets.services.replies import (
+    reply_template_create,
+    reply_template_delete,
+    reply_template_update,
+)
 from tickets.services.requests import (
     request_escalation_problems,
     ticket_request_create,
@@ -33,6 +38,9 @@ from tickets.services.transitions import (
 __all__ = [
     "CallerData",
     "proposed_department",
+    "reply_template_create",
+    "reply_template_delete",
+    "reply_template_update",
     "request_escalation_problems",
     "ticket_assign",
     "ticket_callback_record",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +13,20 @@ from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from knowledge.selectors import service_default_department
 from tickets import tasks
+from tickets.attachments import (
+    AttachmentUpload,
+    attachment_file_delete,
+    attachment_file_write,
+    attachments_check,
+)
 from tickets.exceptions import ReopenWindowClosed, TicketInvalid
-from tickets.models import ResponseChannel, Ticket, VerbundParticipant, Visibility
+from tickets.models import (
+    ResponseChannel,
+    Ticket,
+    TicketAttachment,
+    VerbundParticipant,
+    Visibility,
+)
 from tickets.services.base import Changes, department_deadlines, require_text, ticket_transition
 from tickets.workflow import Action, Status, reopen_window_open
 
@@ -96,20 +110,53 @@ def ticket_resume(*, ticket: Ticket, actor: User, expected_version: int | None =
 
 
 def ticket_respond(
-    *, ticket: Ticket, actor: User, message: str, expected_version: int | None = None
+    *,
+    ticket: Ticket,
+    actor: User,
+    message: str,
+    expected_version: int | None = None,
+    attachments: Sequence[AttachmentUpload] = (),
 ) -> Ticket:
-    """Record the response to the citizen; e-mail it when that is the chosen channel."""
+    """Record the response to the citizen, with its attachments; e-mail it when that is the
+    chosen channel (the attachments go with it)."""
     message = require_text(message, "message")
+    checked = attachments_check(list(attachments))
     now = timezone.now()
-    ticket, entry = ticket_transition(
-        ticket=ticket,
-        actor=actor,
-        action=Action.RESPOND,
-        expected_version=expected_version,
-        changes=lambda t: {"first_response_at": t.first_response_at or now},
-        data=lambda t: {"message": message, "channel": t.response_channel},
-        visibility=Visibility.CITIZEN,
-    )
+    # The files are written before the transaction (disk I/O) and removed again when it fails:
+    # no row without its file, no file left behind by a refused response.
+    stored = [attachment_file_write(a.content) for a in checked]
+    try:
+        with transaction.atomic():
+            ticket, entry = ticket_transition(
+                ticket=ticket,
+                actor=actor,
+                action=Action.RESPOND,
+                expected_version=expected_version,
+                changes=lambda t: {"first_response_at": t.first_response_at or now},
+                data=lambda t: {
+                    "message": message,
+                    "channel": t.response_channel,
+                    **({"attachments": [a.filename for a in checked]} if checked else {}),
+                },
+                visibility=Visibility.CITIZEN,
+            )
+            TicketAttachment.objects.bulk_create(
+                TicketAttachment(
+                    ticket=ticket,
+                    entry=entry,
+                    filename=a.filename,
+                    content_type=a.content_type,
+                    size=len(a.content),
+                    sha256=a.sha256,
+                    storage_name=name,
+                    uploaded_by=actor,
+                )
+                for a, name in zip(checked, stored, strict=True)
+            )
+    except BaseException:
+        for name in stored:
+            attachment_file_delete(name)
+        raise
     if ticket.response_channel == ResponseChannel.EMAIL and ticket.caller_email:
         # After commit: a rolled-back response must not reach the citizen.
         transaction.on_commit(lambda: tasks.send_citizen_response.delay(entry.pk))
