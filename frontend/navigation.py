@@ -40,7 +40,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("inbox:index", _("Department inbox"), (Capability.WORK_INBOX,)),
     NavEntry("kb:index", _("Knowledge base"), READERS),
     NavEntry("kb_editor:list", _("Editorial office"), (Capability.EDIT_KNOWLEDGE,)),
-    NavEntry("wallboard:index", _("Wallboard"), (Capability.SUPERVISE,)),
+    NavEntry(
+        "reports:wallboard", _("Wallboard"), (Capability.SUPERVISE, Capability.LEAD_DEPARTMENT)
+    ),
     NavEntry("reports:index", _("Reports"), (Capability.SUPERVISE,)),
     NavEntry("verwaltung:templates", _("Reply templates"), (Capability.LEAD_DEPARTMENT,)),
     NavEntry("verwaltung:index", _("Administration"), (Capability.MANAGE_MASTER_DATA,)),

@@ -30,9 +30,9 @@ def test_the_top_bar_links_every_page_the_roles_allow(
     expected = {
         agent: {"/desk/", "/wissen/"},
         clerk: {"/posteingang/", "/wissen/"},
-        lead: {"/posteingang/", "/wissen/"},
+        lead: {"/posteingang/", "/wissen/", "/wallboard/", "/verwaltung/textbausteine/"},
         editor: {"/redaktion/", "/wissen/"},
-        supervisor: {"/desk/", "/wissen/"},
+        supervisor: {"/desk/", "/wissen/", "/wallboard/"},
         administrator: {"/desk/", "/posteingang/", "/redaktion/", "/verwaltung/"},
     }
     forbidden_for = {
