@@ -36,6 +36,10 @@ class SearchHitSerializer(serializers.Serializer[Any]):
     score = serializers.FloatField()
     snippet = serializers.CharField(help_text="HTML: escaped text with <mark> around matches.")
     department = serializers.CharField(allow_null=True)
+    confident = serializers.BooleanField(
+        help_text="The result covers the query's meaning well enough to be the answer; "
+        "weak results (false) are shown as 'maybe meant'."
+    )
 
 
 class SearchResultSerializer(serializers.Serializer[Any]):

@@ -296,6 +296,20 @@ def load_wordlist(path: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=4)
+def load_word_forms(path: str) -> frozenset[str]:
+    """Folded forms of every entry of a word list, of any case (nouns, verbs, adjectives).
+
+    Tells a correctly spelled German word from a typo or a name the lexicon lacks; the
+    nouns alone are ``load_wordlist``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return frozenset()
+    with p.open(encoding="utf-8", errors="replace") as fh:
+        return frozenset(fold(w) for line in fh if (w := line.strip()).isalpha())
+
+
 DEFAULT_WORDLISTS: tuple[str, ...] = (
     "/usr/share/dict/ngerman",
     str(DATA_DIR / "compound_parts_de.txt"),

@@ -1,4 +1,4 @@
-"""Content gaps: searches that found nothing or whose results agents did not use."""
+"""Content gaps: searches without a confident result, or whose results agents did not use."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ GAP_QUERY_MAX = 200
 
 
 def search_gap_record(*, query: str, kind: str = SearchGap.Kind.NO_RESULTS) -> None:
-    """Count a search that found nothing or whose results were not used.
+    """Count a search that found no confident result (kind NO_RESULTS: nothing, or only weak
+    "maybe meant" results) or whose results were not used (IGNORED).
 
     The query text only: no caller, no agent; never a query holding contact data.
     """

@@ -14,10 +14,11 @@ def knowledge_search(
     """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError.
 
     Articles agents linked after similar searches are lifted (bounded by the engine). A query
-    that finds nothing is counted as a content gap for the editors.
+    without a confident result (nothing found, or only weak "maybe meant" results) is counted
+    as a content gap for the editors.
     """
     index = search_index()
     hits = index.search(query, limit=limit, topic=topic_id, boosts=usage_boosts(index, query))
-    if not hits and record_gaps and topic_id is None:
+    if not any(hit.confident for hit in hits) and record_gaps and topic_id is None:
         search_gap_record(query=query)
     return hits

@@ -127,3 +127,22 @@ SNIPPET_WIDTH = 160
 
 TERM_CACHE_SIZE = 20_000
 STORED_CACHE_SIZE = 50_000
+
+# --- Confidence (engine/scoring.py: meaning_coverage) ------------------------------------------
+
+# A result is confident when it covers at least CONFIDENT_COVERAGE of the query's meaning
+# (its words weighted by their information, idf) and scores at least CONFIDENT_SCORE_SHARE
+# of the best result. Calibrated on tests/benchmarks/search_eval_unseen*.tsv
+# (tests/benchmarks/search_calibrate.py).
+CONFIDENT_COVERAGE = 0.6
+CONFIDENT_SCORE_SHARE = 0.5
+# A query word met only in the body, topic or departments covers this much of its meaning.
+TEXT_COVERAGE = 0.5
+# Information of a query word nothing in the index or thesaurus explains, relative to the
+# rarest index term, by its kind in the general lexicon (engine/planner.py: word_kind): an
+# unknown noun names something the catalogue lacks; a verb, adjective or adverb form
+# ("gezogen", "heute") says little; a word no lexicon knows is a name, a brand or a typo.
+UNMATCHED_KIND_INFORMATION = {"noun": 1.0, "form": 0.25, "stranger": 0.75}
+# A correction of a correctly spelled word the lexicon knows (Wetter -> Wette) is likely
+# another word: its weight is multiplied by this.
+W_FUZZY_REAL_WORD = 0.5

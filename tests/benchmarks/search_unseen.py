@@ -58,8 +58,10 @@ def load_set(path: Path) -> list[Query]:
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
-        ids = frozenset() if cols[1].strip() == NO_ANSWER else frozenset(
-            int(i) for i in cols[1].split(",")
+        ids = (
+            frozenset()
+            if cols[1].strip() == NO_ANSWER
+            else frozenset(int(i) for i in cols[1].split(","))
         )
         out.append((cols[0], ids, cols[2].strip() if len(cols) > 2 else ""))
     return out
@@ -132,7 +134,10 @@ def evaluate(index: SearchIndex, queries: Sequence[Query], verbose: bool = False
         if rank is not None and not flags[rank - 1]:
             lost += 1
         if verbose and (rank is None or rank > 1):
-            top = [f"{h.title[:40]}{'' if c else '?'}" for h, c in zip(hits[:3], flags[:3])]
+            top = [
+                f"{h.title[:40]}{'' if c else '?'}"
+                for h, c in zip(hits[:3], flags[:3], strict=False)
+            ]
             print(f"  MISS rank={rank} [{kind}] {query!r} -> {top}")
         elif verbose and rank is not None and not flags[rank - 1]:
             print(f"  LOST-CONFIDENCE rank={rank} {query!r} -> {hits[0].title[:40]}")
@@ -161,7 +166,9 @@ def evaluate(index: SearchIndex, queries: Sequence[Query], verbose: bool = False
 
 def by_kind(index: SearchIndex, queries: Sequence[Query]) -> dict[str, dict]:
     kinds = sorted({k for _q, ids, k in queries if ids})
-    return {k or "plain": evaluate(index, [q for q in queries if q[2] == k and q[1]]) for k in kinds}
+    return {
+        k or "plain": evaluate(index, [q for q in queries if q[2] == k and q[1]]) for k in kinds
+    }
 
 
 def fmt(metrics: dict) -> str:

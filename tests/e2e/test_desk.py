@@ -291,3 +291,37 @@ def test_a_clerk_gets_403_for_the_desk(asgi_server: str, page: Any, clerk: User)
     log_in(page, asgi_server, "clerk")
     response = page.goto(f"{asgi_server}/desk/")
     assert response is not None and response.status == 403
+
+
+def test_weak_results_are_set_apart_as_maybe_meant(
+    asgi_server: str, page: Any, agent_petra: User, indexed_article: Any
+) -> None:
+    log_in(page, asgi_server, "petra")
+    open_desk(page, asgi_server)
+    search = page.locator("#desk-search")
+    search.focus()
+    # The article answers "Perso" outright: a confident result, no "maybe meant" group.
+    page.keyboard.type("Perso beantragen ")
+    option = page.get_by_role("listbox").get_by_role("option").first
+    option.wait_for(timeout=5000)
+    assert option.get_attribute("data-confident") == "true"
+    assert page.locator("#desk-results [role=group]").count() == 0
+    # A question the catalogue does not answer: the article is only a guess, shown apart.
+    search.fill("")
+    page.keyboard.type("Ausweis für das Schwimmbad Öffnungszeiten ")
+    group = page.get_by_role("group", name=t("No matching article – maybe meant"))
+    group.wait_for(timeout=5000)
+    weak = group.get_by_role("option").first
+    assert weak.get_attribute("data-confident") == "false"
+    assert "Personalausweis" in weak.inner_text()
+    # Visibly different: dashed border, not the confident results' solid one.
+    style = weak.evaluate("el => getComputedStyle(el).borderTopStyle")
+    assert style == "dashed"
+    status = page.locator("#desk-search-status")
+    assert re.search(
+        t("No matching article. The results below are only guesses."), status.inner_text()
+    )
+    screenshot(page, "desk-maybe-meant")
+    # The keyboard still reaches the weak result.
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=t("Use in this call")).wait_for()

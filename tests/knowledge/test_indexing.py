@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from knowledge.models import Service
+from knowledge.models import SearchGap, Service
 from knowledge.search.index import search_index_rebuild, search_index_refresh
 from knowledge.services import service_archive, service_create
 from tests.factories import DepartmentFactory, ResponsibilityFactory
@@ -83,9 +83,26 @@ def test_search_kb_prints_json_lines_for_a_query_file(
     call_command("search_kb", "--queries", str(queries), "--limit", "3", stdout=out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(lines) == 2
-    assert set(lines[0][0]) == {"id", "external_id", "title", "score"}
+    assert set(lines[0][0]) == {"id", "external_id", "title", "score", "confident"}
     assert lines[0][0]["id"] == services["perso"].pk
+    assert lines[0][0]["confident"] is True
     assert lines[1][0]["id"] == services["dog"].pk
+
+
+def test_results_say_whether_they_are_confident_and_weak_searches_become_gaps(
+    built_index: None, agent: User
+) -> None:
+    body = _search(agent, "perso beantragen").json()
+    assert body["results"][0]["confident"] is True
+    assert not SearchGap.objects.exists()
+    # "Hundesalon" is a noun no article covers: "Hund…" alone is only a guess.
+    body = _search(agent, "hundesalon öffnungszeiten").json()
+    assert all(hit["confident"] is False for hit in body["results"])
+    gap = SearchGap.objects.get()
+    assert (gap.query, gap.kind) == ("hundesalon öffnungszeiten", SearchGap.Kind.NO_RESULTS)
+    # Contact data typed into the search never becomes a gap (scrubbed as before).
+    _search(agent, "hundesalon 030 1234567")
+    assert SearchGap.objects.count() == 1
 
 
 def test_search_requires_login_and_validates_parameters(agent: User) -> None:

@@ -17,7 +17,13 @@ from knowledge.search.selectors import knowledge_search
 
 
 def _row(hit: SearchHit) -> dict[str, Any]:
-    return {"id": hit.id, "external_id": hit.external_id, "title": hit.title, "score": hit.score}
+    return {
+        "id": hit.id,
+        "external_id": hit.external_id,
+        "title": hit.title,
+        "score": hit.score,
+        "confident": hit.confident,
+    }
 
 
 class Command(BaseCommand):

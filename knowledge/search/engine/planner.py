@@ -43,6 +43,7 @@ from knowledge.search.weights import (
     W_DERIVED,
     W_EXACT,
     W_FUZZY,
+    W_FUZZY_REAL_WORD,
     W_PART,
     W_PART_KNOWN,
     W_PART_MEANING,
@@ -51,6 +52,11 @@ from knowledge.search.weights import (
     W_THESAURUS,
 )
 
+# Kinds of query words by the general lexicon (QueryPlanner.word_kind).
+NOUN = "noun"
+FORM = "form"
+STRANGER = "stranger"
+
 
 @dataclass
 class Clause:
@@ -58,10 +64,24 @@ class Clause:
 
     alternatives: dict[Phrase, float] = field(default_factory=dict)
     importance: float = 1.0
+    # Alternatives that stand for a part of the word only (a compound's head, a guessed
+    # correction of a correctly spelled word): they cover part of its meaning.
+    partial: set[Phrase] = field(default_factory=set)
+    # What kind of word it is when nothing stands for it as a whole (see WordKind).
+    kind: str = ""
 
-    def add(self, phrase: Phrase, weight: float) -> None:
+    def add(self, phrase: Phrase, weight: float, *, partial: bool = False) -> None:
         if phrase and weight > self.alternatives.get(phrase, 0.0):
             self.alternatives[phrase] = weight
+            if partial:
+                self.partial.add(phrase)
+            else:
+                self.partial.discard(phrase)
+
+    @property
+    def whole(self) -> bool:
+        """Some alternative stands for the whole word."""
+        return any(p not in self.partial for p in self.alternatives)
 
 
 def derived_forms(word: str) -> list[str]:
@@ -97,8 +117,18 @@ def spoken_variants(word: str) -> list[str]:
 class QueryPlanner:
     """Turns query text into clauses against one generation's vocabulary and a thesaurus."""
 
-    def __init__(self, analyzer: Analyzer, thesaurus: Thesaurus) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        thesaurus: Thesaurus,
+        *,
+        nouns: frozenset[str] = frozenset(),
+        word_forms: frozenset[str] = frozenset(),
+    ) -> None:
         self.analyzer = analyzer
+        # The general lexicon: its nouns, and every form of any word class.
+        self.nouns = nouns
+        self.word_forms = word_forms
         self._process_stems = frozenset(analyzer.stem(w) for w in PROCESS_WORDS)
         self.use_thesaurus(thesaurus)
 
@@ -110,6 +140,15 @@ class QueryPlanner:
         # Words of multi-word entries, which keep their written form ("läuft ab").
         self._phrase_stems = frozenset(s for p in thesaurus.phrases() if len(p) > 1 for s in p)
         self.thesaurus_sorted = sorted(self.thesaurus_words)
+
+    def word_kind(self, word: str) -> str:
+        """NOUN, FORM (another word class the lexicon knows) or STRANGER (names, brands,
+        typos nothing corrected), for a folded query word."""
+        if word in self.nouns or self.analyzer.decompounder.split(word):
+            return NOUN
+        if word in self.word_forms:
+            return FORM
+        return STRANGER
 
     def fuzzy(self, gen: Generation) -> FuzzyVocabulary:
         if gen.fuzzy is None:
@@ -124,8 +163,12 @@ class QueryPlanner:
             clause.add(alternative, weight)
         return bool(found)
 
-    def plan(self, gen: Generation, text: str) -> list[Clause]:
-        """The clauses of a cleaned query text; [] when it holds nothing searchable."""
+    def plan(self, gen: Generation, text: str, unmatched: list[str] | None = None) -> list[Clause]:
+        """The clauses of a cleaned query text; [] when it holds nothing searchable.
+
+        unmatched, when given, receives the query's content words that neither the index nor
+        the thesaurus explains in any way: meaning the catalogue does not cover.
+        """
         # Hyphenated tokens count as separate words ("h-kennzeichen" meets the thesaurus
         # phrase "h kennzeichen"); the joined form is kept as an alternative of the last part.
         words: list[str] = []
@@ -177,7 +220,11 @@ class QueryPlanner:
             for expansion in EXPANSIONS:
                 expansion(plan)
             clause = plan.clause
+            if not clause.alternatives and unmatched is not None and idx not in covered_by_phrase:
+                unmatched.append(word)
             if clause.alternatives:
+                if not clause.whole:
+                    clause.kind = self.word_kind(word)
                 if idx in covered_by_phrase:
                     clause.importance = COVERED_BY_PHRASE_IMPORTANCE
                 if idx in negated:
@@ -315,10 +362,10 @@ def compound_parts(p: WordPlan) -> None:
     part_weight = W_PART_KNOWN if p.known(p.stem) else W_PART_MEANING
     for x in part_stems:
         for alternative in sorted(planner.thesaurus.get((x,))):
-            clause.add(alternative, W_THESAURUS * part_weight)
+            clause.add(alternative, W_THESAURUS * part_weight, partial=True)
         if p.known(x):
             # Parts of a word the index knows as a whole are only a fallback.
-            clause.add((x,), W_PART if not p.known(p.stem) else W_PART_KNOWN)
+            clause.add((x,), W_PART if not p.known(p.stem) else W_PART_KNOWN, partial=True)
 
 
 def derivations(p: WordPlan) -> None:
@@ -334,10 +381,14 @@ def typo_corrections(p: WordPlan) -> None:
         return
     if p.clause.alternatives and (p.known(p.stem) or p.hit_thesaurus):
         return
+    # A correctly spelled word the lexicon knows is more likely another word than a typo
+    # ("Wetter" is no "Wette"): its corrections weigh less and cover it only in part.
+    real_word = p.word in p.planner.word_forms
+    factor = W_FUZZY_REAL_WORD if real_word else 1.0
     for candidate, dist in p.planner.fuzzy(p.gen).lookup(p.stem)[:FUZZY_EXPANSIONS]:
-        weight = W_FUZZY[min(dist, 2)]
+        weight = W_FUZZY[min(dist, 2)] * factor
         if p.known(candidate):
-            p.clause.add((candidate,), weight)
+            p.clause.add((candidate,), weight, partial=real_word)
         p.planner.expand_thesaurus(p.clause, (candidate,), weight * W_THESAURUS)
 
 
@@ -370,12 +421,12 @@ def known_affixes(p: WordPlan) -> None:
     for k in range(len(word) - 3, 3, -1):
         head = a.stem(word[:k])
         if p.known(head):
-            p.clause.add((head,), W_PART)
+            p.clause.add((head,), W_PART, partial=True)
             break
     for k in range(4, len(word) - 3):
         tail = a.stem(word[k:])
         if p.known(tail):
-            p.clause.add((tail,), W_PART)
+            p.clause.add((tail,), W_PART, partial=True)
             break
 
 

@@ -20,6 +20,9 @@ from knowledge.search.weights import (
     SECONDARY_DF_MIN,
     SECONDARY_DF_SHARE,
     TERM_CACHE_SIZE,
+    TEXT_COVERAGE,
+    UNMATCHED_KIND_INFORMATION,
+    W_EXACT,
 )
 
 
@@ -122,3 +125,78 @@ def rerank(
         pop = min(max(pop, 0.0), 1.0)
         score *= 1.0 + (MAX_POPULARITY_FACTOR - 1.0) * pop
     return score
+
+
+def term_information(gen: Generation, stem: str) -> float:
+    """How much a term says (idf over the whole index); unknown terms say the most."""
+    n = max(gen.doc_count, 1)
+    df = gen.vocabulary.get(stem, 0)
+    return math.log(1.0 + n / max(df, 1))
+
+
+def rarest_information(gen: Generation) -> float:
+    """The information of a term found in one document: what an unknown word says."""
+    return math.log(1.0 + max(gen.doc_count, 1))
+
+
+def clause_information(gen: Generation, clause: Clause) -> float:
+    """The information of a query word: that of its best whole-word alternative the index
+    knows; a word only parts of which are known (an unknown compound) says as much as an
+    unknown word of its kind."""
+    known = [
+        (w, p)
+        for p, w in clause.alternatives.items()
+        if p not in clause.partial and all(s in gen.vocabulary for s in p)
+    ]
+    if not known:
+        return rarest_information(gen) * UNMATCHED_KIND_INFORMATION.get(clause.kind, 1.0)
+    _weight, phrase = max(known, key=lambda item: (item[0], item[1]))
+    return sum(term_information(gen, s) for s in phrase) / len(phrase)
+
+
+def meaning_coverage(
+    gen: Generation,
+    clauses: list[Clause],
+    information: list[float],
+    unmatched: float,
+    unmatched_largest: float,
+    doc: int,
+    doc_terms: set[str],
+) -> tuple[float, float]:
+    """Share of the query's meaning a document covers, in [0, 1].
+
+    Each query word counts with its importance times its information (idf): rare words
+    carry the meaning, frequent ones little. A word is covered by the weight of its best
+    alternative found in the title or the editors' search terms (an exact word fully, a
+    typo's correction or a compound's part less), TEXT_COVERAGE of that when found only in
+    the body, topic or departments. ``unmatched`` is the information of the query's words
+    nothing in the index explains, which no document covers, ``unmatched_largest`` that of
+    the most informative of them.
+
+    Returns (coverage, hole): the covered share and the share of the largest single piece
+    of meaning left uncovered.
+    """
+    total = unmatched
+    covered = 0.0
+    hole = unmatched_largest
+    for clause, info in zip(clauses, information, strict=True):
+        weight = clause.importance * info
+        total += weight
+        if not weight:
+            continue
+        best = 0.0
+        for phrase, w in clause.alternatives.items():
+            # A whole-word alternative (the word, its correction, its meaning) covers it
+            # fully; a part of the word by the part's weight.
+            w = min(w, W_EXACT) if phrase in clause.partial else W_EXACT
+            if w <= best:
+                continue
+            if all(s in doc_terms for s in phrase):
+                best = w
+            elif TEXT_COVERAGE * w > best and all(doc in term_scores(gen, s) for s in phrase):
+                best = TEXT_COVERAGE * w
+        covered += weight * best
+        hole = max(hole, weight * (1.0 - best))
+    if not total:
+        return 0.0, 0.0
+    return covered / total, hole / total

@@ -21,11 +21,18 @@ from knowledge.search.analysis import (
     Analyzer,
     Decompounder,
     clean,
+    load_word_forms,
     load_wordlist,
     tokenize,
 )
 from knowledge.search.engine.planner import QueryPlanner
-from knowledge.search.engine.scoring import rerank, score_clauses
+from knowledge.search.engine.scoring import (
+    clause_information,
+    meaning_coverage,
+    rarest_information,
+    rerank,
+    score_clauses,
+)
 from knowledge.search.engine.snippets import snippet
 from knowledge.search.engine.store import (
     Generation,
@@ -37,10 +44,13 @@ from knowledge.search.engine.store import (
 from knowledge.search.engine.types import SearchDocument, SearchHit, SearchQueryError
 from knowledge.search.thesaurus import DEFAULT_THESAURUS, Thesaurus
 from knowledge.search.weights import (
+    CONFIDENT_COVERAGE,
+    CONFIDENT_SCORE_SHARE,
     MAX_LIMIT,
     MAX_QUERY_CHARS,
     RERANK_DEPTH,
     STORED_CACHE_SIZE,
+    UNMATCHED_KIND_INFORMATION,
 )
 
 SynonymEntries = Iterable[str | tuple[Iterable[str], Iterable[str]]]
@@ -64,15 +74,19 @@ class SearchIndex:
         self.path = Path(path)
         self._thesaurus_files = tuple(thesaurus_files)
         lexicon: set[str] = set()
+        word_forms: set[str] = set()
         for wordlist in wordlists:
             lexicon |= load_wordlist(str(wordlist))
+            word_forms |= load_word_forms(str(wordlist))
         self._decompounder = Decompounder(lexicon)
         self.analyzer = Analyzer(german_stemmer(), self._decompounder)
         thesaurus = Thesaurus(self.analyzer.stem)
         for thesaurus_file in thesaurus_files:
             thesaurus.load(thesaurus_file)
         thesaurus.merge(synonyms)
-        self._planner = QueryPlanner(self.analyzer, thesaurus)
+        self._planner = QueryPlanner(
+            self.analyzer, thesaurus, nouns=frozenset(lexicon), word_forms=frozenset(word_forms)
+        )
         self._store = IndexStore(self.path, on_words=self._decompounder.add)
         self._lock = threading.RLock()
 
@@ -153,7 +167,8 @@ class SearchIndex:
             raise SearchQueryError(f"limit must be between 1 and {MAX_LIMIT}")
         text = clean(query)
         gen = self._store.current()
-        clauses = self._planner.plan(gen, text)
+        unmatched: list[str] = []
+        clauses = self._planner.plan(gen, text, unmatched)
         if not clauses:
             return []
         totals = score_clauses(gen, clauses)
@@ -162,11 +177,13 @@ class SearchIndex:
             totals = {d: v for d, v in totals.items() if d in allowed}
         top = heapq.nlargest(max(limit, RERANK_DEPTH), totals.items(), key=lambda item: item[1])
         scored: list[tuple[float, dict[str, Any]]] = []
+        docs_by_id: dict[int, int] = {}
         query_words = self._word_stems(text) if boosts else frozenset()
         for doc, score in top:
             fields = gen.stored_fields(doc)
             doc_terms = set(fields.get("highlight_terms", "").split())
             title_words = self._title_words(gen, doc, fields)
+            docs_by_id[doc_id_of(fields)] = doc
             pop = boosts.get(doc_id_of(fields), 0.0) if boosts else 0.0
             if query_words and self._word_stems(fields.get("display_title", "")) == query_words:
                 # An exact title match counts as most popular: a used neighbour can catch up
@@ -175,9 +192,24 @@ class SearchIndex:
             scored.append((rerank(score, clauses, doc_terms, title_words, pop), fields))
         scored.sort(key=lambda item: -item[0])
         matched_terms = {s for c in clauses for p in c.alternatives for s in p}
+        information = [clause_information(gen, c) for c in clauses]
+        rarest = rarest_information(gen)
+        unmatched_info = [
+            rarest * UNMATCHED_KIND_INFORMATION[self._planner.word_kind(w)] for w in unmatched
+        ]
+        best_score = scored[0][0] if scored else 0.0
         out: list[SearchHit] = []
         for score, fields in scored[:limit]:
             doc_id = int(fields["id"])
+            coverage, hole = meaning_coverage(
+                gen,
+                clauses,
+                information,
+                sum(unmatched_info),
+                max(unmatched_info, default=0.0),
+                docs_by_id[doc_id],
+                set(fields.get("highlight_terms", "").split()),
+            )
             out.append(
                 SearchHit(
                     id=doc_id,
@@ -191,6 +223,10 @@ class SearchIndex:
                         matched_terms,
                     ),
                     department=fields.get("department"),
+                    confident=coverage >= CONFIDENT_COVERAGE
+                    and score >= CONFIDENT_SCORE_SHARE * best_score,
+                    coverage=round(coverage, 4),
+                    hole=round(hole, 4),
                 )
             )
         return out

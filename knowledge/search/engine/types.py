@@ -39,3 +39,8 @@ class SearchHit:
     score: float
     snippet: str  # HTML: escaped text, matches wrapped in <mark>
     department: str | None
+    # The hit covers enough of the query's meaning to be read out as the answer; weak hits
+    # are shown as "maybe meant" (see engine/scoring.py: meaning_coverage).
+    confident: bool = False
+    coverage: float = 0.0
+    hole: float = 0.0

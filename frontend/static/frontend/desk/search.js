@@ -95,9 +95,11 @@ export class Search {
       if (query !== this.input.value.trim()) return;
       const results = (data && data.results) || [];
       this.render(results, query);
+      const confident = results.filter((result) => result.confident).length;
       if (!results.length) this.status.textContent = this.labels.noResults;
-      else if (results.length === 1) this.status.textContent = this.labels.resultOne;
-      else this.status.textContent = format(this.labels.resultCount, { n: results.length });
+      else if (!confident) this.status.textContent = this.labels.noMatch;
+      else if (confident === 1) this.status.textContent = this.labels.resultOne;
+      else this.status.textContent = format(this.labels.resultCount, { n: confident });
     } catch (error) {
       if (error.name === "AbortError") return;
       this.render([], query);
@@ -106,31 +108,33 @@ export class Search {
   }
 
   // ``query``: what the list now shows results for (data-query; tests measure with it).
+  // Confident results come first; weak ones follow in a group "Maybe meant" (or stand alone
+  // under "No matching article" when none is confident), visibly set apart.
   render(results, query = "") {
+    const sure = results.filter((result) => result.confident);
+    const weak = results.filter((result) => !result.confident);
+    results = [...sure, ...weak];
     this.results = results;
     this.active = results.length ? 0 : -1;
-    this.list.replaceChildren(
-      ...results.map((result, index) => {
-        const li = document.createElement("li");
-        li.id = `desk-result-${index}`;
-        li.setAttribute("role", "option");
-        li.dataset.index = String(index);
-        li.dataset.serviceId = String(result.id);
-        const title = document.createElement("div");
-        title.className = "desk-result-title";
-        title.textContent = result.title;
-        const snippet = document.createElement("div");
-        snippet.append(...snippetNodes(result.snippet));
-        li.append(title, snippet);
-        if (result.department) {
-          const dept = document.createElement("div");
-          dept.className = "desk-result-dept";
-          dept.textContent = typeof result.department === "string" ? result.department : result.department.name || "";
-          li.append(dept);
-        }
-        return li;
-      }),
-    );
+    const items = results.map((result, index) => this.item(result, index));
+    const children = items.slice(0, sure.length);
+    if (weak.length) {
+      const group = document.createElement("li");
+      group.setAttribute("role", "group");
+      group.className = "desk-results-weak";
+      group.setAttribute("aria-labelledby", "desk-results-weak-label");
+      const label = document.createElement("div");
+      label.id = "desk-results-weak-label";
+      label.className = "desk-results-weak-label";
+      label.setAttribute("role", "presentation");
+      label.textContent = sure.length ? this.labels.maybeMeant : this.labels.noMatchMaybe;
+      const inner = document.createElement("ul");
+      inner.setAttribute("role", "none");
+      inner.append(...items.slice(sure.length));
+      group.append(label, inner);
+      children.push(group);
+    }
+    this.list.replaceChildren(...children);
     this.list.dataset.query = query;
     // An empty listbox is not offered to assistive technology (it needs option children).
     this.list.hidden = !results.length || !this.article.hidden;
@@ -138,13 +142,41 @@ export class Search {
     this.highlight();
   }
 
+  item(result, index) {
+    const li = document.createElement("li");
+    li.id = `desk-result-${index}`;
+    li.setAttribute("role", "option");
+    li.dataset.index = String(index);
+    li.dataset.serviceId = String(result.id);
+    li.dataset.confident = result.confident ? "true" : "false";
+    if (!result.confident) li.classList.add("desk-result-weak");
+    const title = document.createElement("div");
+    title.className = "desk-result-title";
+    title.textContent = result.title;
+    const snippet = document.createElement("div");
+    snippet.append(...snippetNodes(result.snippet));
+    li.append(title, snippet);
+    if (result.department) {
+      const dept = document.createElement("div");
+      dept.className = "desk-result-dept";
+      dept.textContent = typeof result.department === "string" ? result.department : result.department.name || "";
+      li.append(dept);
+    }
+    return li;
+  }
+
+  options() {
+    return [...this.list.querySelectorAll("[role=option]")];
+  }
+
   highlight() {
-    for (const [index, item] of [...this.list.children].entries()) {
+    const options = this.options();
+    for (const [index, item] of options.entries()) {
       item.setAttribute("aria-selected", index === this.active ? "true" : "false");
     }
     if (this.active >= 0) {
       this.input.setAttribute("aria-activedescendant", `desk-result-${this.active}`);
-      this.list.children[this.active]?.scrollIntoView({ block: "nearest" });
+      options[this.active]?.scrollIntoView({ block: "nearest" });
     } else {
       this.input.removeAttribute("aria-activedescendant");
     }

@@ -1,0 +1,63 @@
+"""Confidence: a result is confident when it covers the query's meaning (no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.search.engine import SearchDocument, SearchIndex
+
+DOCS = [
+    SearchDocument(id=1, title="Personalausweis beantragen", topic="Meldewesen und Ordnung",
+                   search_terms=["Perso"]),
+    SearchDocument(id=2, title="Reisepass beantragen", topic="Meldewesen und Ordnung"),
+    SearchDocument(id=3, title="Hundesteuer - Hund abmelden", topic="Steuern, Finanzen und Recht"),
+    SearchDocument(id=4, title="Anmeldung einer Wohnung", topic="Meldewesen und Ordnung",
+                   search_terms=["ummelden", "Umzug"]),
+    SearchDocument(id=5, title="Fundsachen abgeben", topic="Sicherheit und Notlagen",
+                   text="Gefundene Gegenstände geben Sie im Fundbüro ab."),
+    SearchDocument(id=6, title="Störungsmeldung Straßenbeleuchtung", topic="Auto und Verkehr"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> SearchIndex:
+    ix = SearchIndex(tmp_path / "ix")
+    ix.rebuild(DOCS)
+    return ix
+
+
+def test_a_query_the_title_answers_is_confident(index: SearchIndex) -> None:
+    hits = index.search("personalausweis beantragen")
+    assert hits[0].id == 1 and hits[0].confident
+    assert hits[0].coverage == pytest.approx(1.0)
+
+
+def test_editors_search_terms_cover_the_query_like_the_title(index: SearchIndex) -> None:
+    hits = index.search("ummelden")
+    assert hits[0].id == 4 and hits[0].confident
+
+
+def test_a_typo_corrected_is_still_confident(index: SearchIndex) -> None:
+    hits = index.search("persnalausweis beantragen")
+    assert hits[0].id == 1 and hits[0].confident
+
+
+def test_an_unknown_noun_leaves_the_query_uncovered(index: SearchIndex) -> None:
+    # The catalogue knows "beantragen" but nothing of a weapons licence.
+    hits = index.search("waffenschein beantragen")
+    assert hits and not any(h.confident for h in hits)
+
+
+def test_a_correct_word_is_not_read_as_a_typo_of_another(index: SearchIndex) -> None:
+    # "Wetter" is a German word of its own, no typo of "Wette"/"Welt": no confident guess.
+    assert not any(h.confident for h in index.search("wetter morgen berlin"))
+
+
+def test_weak_results_rank_below_and_are_flagged_per_hit(index: SearchIndex) -> None:
+    hits = index.search("reisepass beantragen")
+    assert hits[0].id == 2 and hits[0].confident
+    # Personalausweis beantragen shares only the frequent process word.
+    others = [h for h in hits if h.id == 1]
+    assert others and not others[0].confident
