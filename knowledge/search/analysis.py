@@ -53,6 +53,7 @@ def load_words(path: str | Path) -> frozenset[str]:
 STOPWORDS = load_words(DATA_DIR / "stopwords_de.txt")
 PROCESS_WORDS = load_words(DATA_DIR / "process_words_de.txt")
 NEGATIONS = load_words(DATA_DIR / "negations_de.txt")
+PREPOSITIONS = load_words(DATA_DIR / "prepositions_de.txt")
 SPOKEN_PREFIXES = tuple(sorted(load_words(DATA_DIR / "spoken_prefixes_de.txt")))
 _SHORT_PARTS = load_words(DATA_DIR / "short_compound_parts_de.txt")
 
@@ -294,6 +295,18 @@ def load_wordlist(path: str) -> frozenset[str]:
             if len(word) >= COMPOUND_MIN_PART and word[:1].isupper() and word.isalpha():
                 words.add(fold(word))
     return frozenset(words)
+
+
+@lru_cache(maxsize=4)
+def load_nouns(path: str) -> frozenset[str]:
+    """Folded nouns (capitalised entries) of a word list, of any length ("Zug", "Bahnhof")."""
+    p = Path(path)
+    if not p.is_file():
+        return frozenset()
+    with p.open(encoding="utf-8", errors="replace") as fh:
+        return frozenset(
+            fold(w) for line in fh if (w := line.strip())[:1].isupper() and w.isalpha()
+        )
 
 
 @lru_cache(maxsize=4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge.search.engine import SearchHit
 from knowledge.search.gaps import search_gap_record
 from knowledge.search.index import search_index
-from knowledge.search.usage import usage_boosts
+from knowledge.search.usage import usage_signals
 
 
 def knowledge_search(
@@ -13,12 +13,16 @@ def knowledge_search(
 ) -> list[SearchHit]:
     """The search the agent desk, the API and ``search_kb`` share. Raises SearchQueryError.
 
-    Articles agents linked after similar searches are lifted (bounded by the engine). A query
+    Articles agents linked after similar searches are lifted (bounded by the engine), and
+    words of earlier answered searches point to the articles linked then. A query
     without a confident result (nothing found, or only weak "maybe meant" results) is counted
     as a content gap for the editors.
     """
     index = search_index()
-    hits = index.search(query, limit=limit, topic=topic_id, boosts=usage_boosts(index, query))
+    boosts, associations = usage_signals(index, query)
+    hits = index.search(
+        query, limit=limit, topic=topic_id, boosts=boosts, associations=associations
+    )
     if not any(hit.confident for hit in hits) and record_gaps and topic_id is None:
         search_gap_record(query=query)
     return hits

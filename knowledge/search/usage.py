@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from knowledge.models import SearchGap, SearchUse
 from knowledge.search.engine import SearchIndex, SearchIndexMissing
+from knowledge.search.engine.associations import WordAssociations
 from knowledge.search.gaps import search_gap_record
 from knowledge.search.index import search_index
 from knowledge.search.weights import MIN_SIMILARITY, USAGE_SATURATION
@@ -122,9 +123,16 @@ def search_use_record(*, query: str, service_id: int, day: dt.date | None = None
 
 
 class UsageTable:
-    """Uses per (query terms, service) within the window, looked up by shared terms."""
+    """Uses per (query terms, service) within the window, looked up by shared terms.
+
+    Two signals: ``boosts`` for queries similar as a whole (shared terms), and ``associations``
+    learned per word (P(service | word), ``engine/associations.py``), which transfer to new
+    phrasings that share only some words with the searches agents answered.
+    """
 
     def __init__(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        rows = list(rows)
+        self.associations = WordAssociations((key.split(), sid, uses) for key, sid, uses in rows)
         self._by_term: dict[str, list[tuple[frozenset[str], int, float]]] = {}
         for key, service_id, uses in rows:
             terms = frozenset(key.split())
@@ -177,8 +185,12 @@ def usage_changed() -> None:
     _table_loaded_at = -math.inf
 
 
-def usage_boosts(index: SearchIndex, query: str) -> dict[int, float] | None:
+def usage_signals(
+    index: SearchIndex, query: str
+) -> tuple[dict[int, float] | None, dict[int, float] | None]:
+    """(boosts, associations) for a query from the agents' uses; (None, None) without uses."""
     table = usage_table()
     if not table:
-        return None
-    return table.boosts(index.query_terms(query)) or None
+        return None, None
+    terms = index.query_terms(query)
+    return table.boosts(terms) or None, table.associations.scores(terms) or None

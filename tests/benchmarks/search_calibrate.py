@@ -14,7 +14,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.benchmarks.search_unseen import UNSEEN, demo_documents, load_set
+from tests.benchmarks.search_unseen import (
+    UNSEEN,
+    demo_documents,
+    learned_associations,
+    load_set,
+    usage_log,
+)
 from tests.benchmarks.test_search_benchmark import dldb_documents
 
 from knowledge.search.engine import SearchIndex  # isort: skip
@@ -27,8 +33,9 @@ def features(index: SearchIndex, path: Path) -> Features:
     answer of answerable queries (None when it is not in the top 10)."""
     outside: list[tuple[float, float]] = []
     right: list[tuple[float, float] | None] = []
+    learned = learned_associations(index, usage_log())
     for query, ids, _kind in load_set(path):
-        hits = index.search(query, limit=10)
+        hits = index.search(query, limit=10, associations=learned.scores(index.query_terms(query)))
         top = hits[0].score if hits else 1.0
         if not ids:
             outside.extend((h.coverage, h.score / top) for h in hits)
@@ -66,8 +73,8 @@ def main() -> None:
         index.rebuild(docs)
         feats = {p.stem.removeprefix("search_eval_"): features(index, p) for p in UNSEEN}
     print("coverage share  " + "  ".join(f"{n}: ooc-ok lost" for n in feats))
-    for coverage in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-        for share in (0.5, 0.6, 0.7, 0.8):
+    for coverage in [c / 100 for c in range(30, 72, 3)]:
+        for share in (0.5, 0.7):
             cells = [rates(f, coverage, share) for f in feats.values()]
             print(
                 f"{coverage:8.2f} {share:5.2f}  "

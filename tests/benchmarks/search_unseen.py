@@ -10,6 +10,8 @@ sets, on two corpora:
 * ``dldb+demo``: the same, with the demo articles' texts and editors' search terms on the
   services they enrich (what ``manage.py import_dldb`` followed by ``load_demo`` indexes).
 
+The unseen sets are scored with word associations learned from a stand-in usage log (the
+older sets' queries and services, ``usage_log``) and, below each, with the text alone.
 Per set: hit@1, hit@3, MRR@10 over the answerable queries; for the out-of-catalogue queries
 (marked ``-``) the share that get any result and the share that get a confident one; for the
 answerable queries the share whose right answer is in the top 10 but not marked confident
@@ -32,6 +34,7 @@ django.setup()  # the demo articles' package imports models
 
 from knowledge.demo.articles import ARTICLES  # noqa: E402
 from knowledge.search.engine import SearchDocument, SearchIndex  # noqa: E402
+from knowledge.search.engine.associations import WordAssociations  # noqa: E402
 from tests.benchmarks.test_search_benchmark import (  # noqa: E402
     DEV,
     FRESH5,
@@ -113,18 +116,45 @@ def demo_documents(base: Sequence[SearchDocument]) -> list[SearchDocument]:
     return list(out.values())
 
 
+def usage_log() -> list[tuple[str, frozenset[int]]]:
+    """The older evaluation sets as a stand-in for the desk's usage log: an agent searched
+    for the query and linked its service. The unseen sets never enter it."""
+    return [(q, ids) for rows in older_sets().values() for q, ids, _kind in rows if ids]
+
+
+def learned_associations(
+    index: SearchIndex, log: Sequence[tuple[str, frozenset[int]]]
+) -> WordAssociations:
+    """What knowledge.search.usage learns from such a log (query terms -> linked service)."""
+    return WordAssociations(
+        (index.query_terms(q), service_id, 1) for q, ids in log for service_id in ids
+    )
+
+
 def confident_flags(hits: Sequence[object]) -> list[bool]:
     return [bool(getattr(h, "confident", True)) for h in hits]
 
 
-def evaluate(index: SearchIndex, queries: Sequence[Query], verbose: bool = False) -> dict:
+def evaluate(
+    index: SearchIndex,
+    queries: Sequence[Query],
+    verbose: bool = False,
+    associations: Sequence[tuple[str, frozenset[int]]] | None = None,
+) -> dict:
+    """Scores of a set; associations: a usage log the search learns word associations from."""
+    learned = learned_associations(index, associations) if associations else None
+
+    def search(query: str) -> list:
+        scores = learned.scores(index.query_terms(query)) if learned else None
+        return index.search(query, limit=10, associations=scores)
+
     answerable = [q for q in queries if q[1]]
     outside = [q for q in queries if not q[1]]
     hit1 = hit3 = 0
     rr = 0.0
     lost = 0
     for query, relevant, kind in answerable:
-        hits = index.search(query, limit=10)
+        hits = search(query)
         ids = [h.id for h in hits]
         flags = confident_flags(hits)
         rank = next((i + 1 for i, d in enumerate(ids) if d in relevant), None)
@@ -143,7 +173,7 @@ def evaluate(index: SearchIndex, queries: Sequence[Query], verbose: bool = False
             print(f"  LOST-CONFIDENCE rank={rank} {query!r} -> {hits[0].title[:40]}")
     with_results = with_confident = 0
     for query, _ids, _kind in outside:
-        hits = index.search(query, limit=10)
+        hits = search(query)
         with_results += bool(hits)
         confident = any(confident_flags(hits))
         with_confident += confident
@@ -164,10 +194,13 @@ def evaluate(index: SearchIndex, queries: Sequence[Query], verbose: bool = False
     return out
 
 
-def by_kind(index: SearchIndex, queries: Sequence[Query]) -> dict[str, dict]:
+def by_kind(
+    index: SearchIndex, queries: Sequence[Query], log: Sequence[tuple[str, frozenset[int]]]
+) -> dict[str, dict]:
     kinds = sorted({k for _q, ids, k in queries if ids})
     return {
-        k or "plain": evaluate(index, [q for q in queries if q[2] == k and q[1]]) for k in kinds
+        k or "plain": evaluate(index, [q for q in queries if q[2] == k and q[1]], associations=log)
+        for k in kinds
     }
 
 
@@ -192,14 +225,18 @@ def run(verbose: bool = False) -> dict[str, dict[str, dict]]:
             index.rebuild(docs)
             print(f"\n== corpus {corpus} ({len(docs)} documents)")
             report[corpus] = {}
+            log = usage_log()
             for path in UNSEEN:
                 queries = load_set(path)
                 name = path.stem.removeprefix("search_eval_")
-                metrics = evaluate(index, queries, verbose=verbose)
+                metrics = evaluate(index, queries, associations=log)
                 report[corpus][name] = metrics
                 print(f"{name:9s} {fmt(metrics)}")
-                for kind, m in by_kind(index, queries).items():
+                for kind, m in by_kind(index, queries, log).items():
                     print(f"   {kind:10s} {fmt(m)}")
+                text_only = evaluate(index, queries, verbose=verbose)
+                report[corpus][f"{name} (text only)"] = text_only
+                print(f"   {'text only':10s} {fmt(text_only)}")
             for name, queries in older_sets().items():
                 metrics = evaluate(index, queries)
                 report[corpus][name] = metrics

@@ -82,6 +82,22 @@ def search_index_max_factor() -> float:
     return MAX_POPULARITY_FACTOR
 
 
+def test_words_of_answered_searches_lead_a_new_phrasing_to_the_linked_article() -> None:
+    lost = published("Fundsachen suchen und abholen")
+    published("Mahnbescheid beantragen")
+    search_index_rebuild()
+    # Agents answered searches about things left in a train with the lost-property article.
+    for query in ("tasche im zug liegen lassen", "rucksack im zug", "zug tasche weg"):
+        for _ in range(2):
+            assert search_use_record(query=query, service_id=lost.pk)
+    # "Zug" is a noun the catalogue does not know: it is learned as a word of its own.
+    assert "zug" in search_index().query_terms("rucksack im zug")
+    # A new phrasing shares only "Zug" with them: the association carries over.
+    usage.usage_changed()
+    hits = knowledge_search(query="regenschirm im zug", record_gaps=False)
+    assert hits and hits[0].id == lost.pk
+
+
 def test_uses_of_unpublished_or_unknown_articles_and_empty_queries_are_not_counted() -> None:
     service = published("Wohngeld")
     search_index_rebuild()

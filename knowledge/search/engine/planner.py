@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from knowledge.search.analysis import (
     NEGATIONS,
+    PREPOSITIONS,
     PROCESS_WORDS,
     SPOKEN_PREFIXES,
     STOPWORDS,
@@ -69,6 +70,12 @@ class Clause:
     partial: set[Phrase] = field(default_factory=set)
     # What kind of word it is when nothing stands for it as a whole (see WordKind).
     kind: str = ""
+    word: str = ""  # the query word itself, kept when only guesses stand for it
+    # An extra reading of words that have clauses of their own (a thesaurus phrase): it adds
+    # meaning when a document has it, and its words count when it does not.
+    optional: bool = False
+    # The word stands in a prepositional phrase: circumstances rather than the subject.
+    context: bool = False
 
     def add(self, phrase: Phrase, weight: float, *, partial: bool = False) -> None:
         if phrase and weight > self.alternatives.get(phrase, 0.0):
@@ -155,19 +162,24 @@ class QueryPlanner:
             gen.fuzzy = FuzzyVocabulary(set(gen.vocabulary) | self.thesaurus_words)
         return gen.fuzzy
 
-    def expand_thesaurus(self, clause: Clause, phrase: Phrase, weight: float) -> bool:
+    def expand_thesaurus(
+        self, clause: Clause, phrase: Phrase, weight: float, *, partial: bool = False
+    ) -> bool:
         found = self.thesaurus.get(phrase)
         # Sorted: the dismax tie-break depends on the order, and ranks must not depend on
         # the process's hash seed.
         for alternative in sorted(found):
-            clause.add(alternative, weight)
+            clause.add(alternative, weight, partial=partial)
         return bool(found)
 
-    def plan(self, gen: Generation, text: str, unmatched: list[str] | None = None) -> list[Clause]:
+    def plan(
+        self, gen: Generation, text: str, unmatched: list[tuple[str, bool]] | None = None
+    ) -> list[Clause]:
         """The clauses of a cleaned query text; [] when it holds nothing searchable.
 
         unmatched, when given, receives the query's content words that neither the index nor
-        the thesaurus explains in any way: meaning the catalogue does not cover.
+        the thesaurus explains in any way (meaning the catalogue does not cover), each with
+        whether it stands in a prepositional phrase.
         """
         # Hyphenated tokens count as separate words ("h-kennzeichen" meets the thesaurus
         # phrase "h kennzeichen"); the joined form is kept as an alternative of the last part.
@@ -187,6 +199,14 @@ class QueryPlanner:
         negated = {
             keep.index(i + 1) for i, w in enumerate(words) if w in NEGATIONS and i + 1 in keep
         }
+        # Words of a prepositional phrase, up to the next preposition or negation.
+        in_phrase = False
+        context: set[int] = set()
+        for i, w in enumerate(words):
+            if w in PREPOSITIONS or w in NEGATIONS:
+                in_phrase = w in PREPOSITIONS
+            elif in_phrase and i in keep:
+                context.add(keep.index(i))
         joined = {keep.index(i): j for i, j in joined.items() if i in keep}
         words = [words[i] for i in keep]
         if not words:
@@ -200,7 +220,7 @@ class QueryPlanner:
         covered_by_phrase: set[int] = set()
         # Multi-word thesaurus entries ("blaue karte", "p konto") as extra clauses.
         for phrase, covered in self._thesaurus_phrases(stems):
-            extra = Clause(importance=PHRASE_IMPORTANCE)
+            extra = Clause(importance=PHRASE_IMPORTANCE, optional=True)
             self.expand_thesaurus(extra, phrase, W_THESAURUS)
             clauses.append(extra)
             covered_by_phrase.update(covered)
@@ -221,14 +241,16 @@ class QueryPlanner:
                 expansion(plan)
             clause = plan.clause
             if not clause.alternatives and unmatched is not None and idx not in covered_by_phrase:
-                unmatched.append(word)
+                unmatched.append((word, idx in context))
             if clause.alternatives:
                 if not clause.whole:
                     clause.kind = self.word_kind(word)
+                    clause.word = word
                 if idx in covered_by_phrase:
                     clause.importance = COVERED_BY_PHRASE_IMPORTANCE
                 if idx in negated:
                     clause.importance *= NEGATED_IMPORTANCE
+                clause.context = idx in context
                 clauses.append(clause)
                 if plan.stem in self._process_stems and idx not in covered_by_phrase:
                     process.append(clause)
@@ -389,7 +411,7 @@ def typo_corrections(p: WordPlan) -> None:
         weight = W_FUZZY[min(dist, 2)] * factor
         if p.known(candidate):
             p.clause.add((candidate,), weight, partial=real_word)
-        p.planner.expand_thesaurus(p.clause, (candidate,), weight * W_THESAURUS)
+        p.planner.expand_thesaurus(p.clause, (candidate,), weight * W_THESAURUS, partial=real_word)
 
 
 def stem_prefix(p: WordPlan) -> None:

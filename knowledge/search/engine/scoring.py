@@ -10,10 +10,12 @@ from knowledge.search.engine.store import Generation
 from knowledge.search.weights import (
     BINARY_TF_FIELDS,
     BM25_K1,
+    CONTEXT_IMPORTANCE,
     DEFAULT_B,
     DISMAX_TIEBREAK,
     FIELD_B,
     FIELD_BOOSTS,
+    INFORMATION_CAP,
     MAX_POPULARITY_FACTOR,
     PART_COVERAGE,
     PRIMARY_FIELDS,
@@ -176,12 +178,16 @@ def meaning_coverage(
     Returns (coverage, hole): the covered share and the share of the largest single piece
     of meaning left uncovered.
     """
+    rarest = rarest_information(gen)
     total = unmatched
     covered = 0.0
     hole = unmatched_largest
     for clause, info in zip(clauses, information, strict=True):
-        weight = clause.importance * info
-        total += weight
+        weight = clause.importance * min(info, rarest * INFORMATION_CAP)
+        if clause.context:
+            weight *= CONTEXT_IMPORTANCE
+        if not clause.optional:
+            total += weight
         if not weight:
             continue
         best = 0.0
@@ -196,7 +202,10 @@ def meaning_coverage(
             elif TEXT_COVERAGE * w > best and all(doc in term_scores(gen, s) for s in phrase):
                 best = TEXT_COVERAGE * w
         covered += weight * best
-        hole = max(hole, weight * (1.0 - best))
+        if clause.optional:
+            total += weight * best
+        else:
+            hole = max(hole, weight * (1.0 - best))
     if not total:
         return 0.0, 0.0
     return covered / total, hole / total

@@ -9,6 +9,7 @@ highlights their snippets (``snippets.py``). Every tuning constant is in ``weigh
 from __future__ import annotations
 
 import heapq
+import math
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,11 +22,12 @@ from knowledge.search.analysis import (
     Analyzer,
     Decompounder,
     clean,
+    load_nouns,
     load_word_forms,
     load_wordlist,
     tokenize,
 )
-from knowledge.search.engine.planner import QueryPlanner
+from knowledge.search.engine.planner import NOUN, QueryPlanner
 from knowledge.search.engine.scoring import (
     clause_information,
     meaning_coverage,
@@ -44,12 +46,17 @@ from knowledge.search.engine.store import (
 from knowledge.search.engine.types import SearchDocument, SearchHit, SearchQueryError
 from knowledge.search.thesaurus import DEFAULT_THESAURUS, Thesaurus
 from knowledge.search.weights import (
+    ASSOCIATION_COVERAGE,
+    ASSOCIATION_WEIGHT,
     CONFIDENT_COVERAGE,
     CONFIDENT_SCORE_SHARE,
+    CONTEXT_IMPORTANCE,
+    INFORMATION_CAP,
     MAX_LIMIT,
     MAX_QUERY_CHARS,
     RERANK_DEPTH,
     STORED_CACHE_SIZE,
+    TERMS_AS_TITLE,
     UNMATCHED_KIND_INFORMATION,
 )
 
@@ -75,9 +82,11 @@ class SearchIndex:
         self._thesaurus_files = tuple(thesaurus_files)
         lexicon: set[str] = set()
         word_forms: set[str] = set()
+        nouns: set[str] = set()
         for wordlist in wordlists:
             lexicon |= load_wordlist(str(wordlist))
             word_forms |= load_word_forms(str(wordlist))
+            nouns |= load_nouns(str(wordlist))
         self._decompounder = Decompounder(lexicon)
         self.analyzer = Analyzer(german_stemmer(), self._decompounder)
         thesaurus = Thesaurus(self.analyzer.stem)
@@ -85,7 +94,7 @@ class SearchIndex:
             thesaurus.load(thesaurus_file)
         thesaurus.merge(synonyms)
         self._planner = QueryPlanner(
-            self.analyzer, thesaurus, nouns=frozenset(lexicon), word_forms=frozenset(word_forms)
+            self.analyzer, thesaurus, nouns=frozenset(nouns), word_forms=frozenset(word_forms)
         )
         self._store = IndexStore(self.path, on_words=self._decompounder.add)
         self._lock = threading.RLock()
@@ -153,11 +162,16 @@ class SearchIndex:
         topic: str | int | None = None,
         *,
         boosts: Mapping[int, float] | None = None,
+        associations: Mapping[int, float] | None = None,
     ) -> list[SearchHit]:
         """Best matches for what an agent typed; [] when nothing searchable was typed.
 
         boosts: optional popularity per document id in [0, 1] (e.g. normalised click counts);
         it multiplies the score by at most MAX_POPULARITY_FACTOR.
+        associations: optional evidence per document id in [0, 1] that the query's words mean
+        it, learned from use (``engine/associations.py``): it lifts like popularity, brings in
+        documents sharing no word with the query (at ASSOCIATION_WEIGHT of the best text
+        score), and covers part of the meaning the text did not.
         """
         if not isinstance(query, str):
             raise SearchQueryError("query must be a string")
@@ -167,27 +181,39 @@ class SearchIndex:
             raise SearchQueryError(f"limit must be between 1 and {MAX_LIMIT}")
         text = clean(query)
         gen = self._store.current()
-        unmatched: list[str] = []
+        unmatched: list[tuple[str, bool]] = []
         clauses = self._planner.plan(gen, text, unmatched)
-        if not clauses:
+        learned = self._learned(gen, associations) if text.strip() else {}
+        if not clauses and not learned:
             return []
         totals = score_clauses(gen, clauses)
+        if learned:
+            reference = max(totals.values(), default=0.0) or 1.0
+            for doc, evidence in learned.items():
+                # A floor, not a bonus: the evidence brings in documents the text missed and
+                # lifts weak text matches, but never pushes past a document the text itself
+                # matches better (an exact title stays first, as with the boosts).
+                floor = ASSOCIATION_WEIGHT * reference * evidence
+                if floor > totals.get(doc, 0.0):
+                    totals[doc] = floor
         if topic is not None:
             allowed = gen.topic_docs(topic)
             totals = {d: v for d, v in totals.items() if d in allowed}
         top = heapq.nlargest(max(limit, RERANK_DEPTH), totals.items(), key=lambda item: item[1])
         scored: list[tuple[float, dict[str, Any]]] = []
         docs_by_id: dict[int, int] = {}
-        query_words = self._word_stems(text) if boosts else frozenset()
+        query_words = self._word_stems(text) if boosts or learned else frozenset()
         for doc, score in top:
             fields = gen.stored_fields(doc)
             doc_terms = set(fields.get("highlight_terms", "").split())
             title_words = self._title_words(gen, doc, fields)
             docs_by_id[doc_id_of(fields)] = doc
             pop = boosts.get(doc_id_of(fields), 0.0) if boosts else 0.0
-            if query_words and self._word_stems(fields.get("display_title", "")) == query_words:
-                # An exact title match counts as most popular: a used neighbour can catch up
-                # by the same factor at most, never overtake it.
+            # Learned evidence lifts like popularity, within the same bound.
+            pop = max(pop, learned.get(doc, 0.0))
+            if query_words and query_words in self._names(fields):
+                # An exact title (or search term) match counts as most popular: a used
+                # neighbour can catch up by the same factor at most, never overtake it.
                 pop = 1.0
             scored.append((rerank(score, clauses, doc_terms, title_words, pop), fields))
         scored.sort(key=lambda item: -item[0])
@@ -195,12 +221,17 @@ class SearchIndex:
         information = [clause_information(gen, c) for c in clauses]
         rarest = rarest_information(gen)
         unmatched_info = [
-            rarest * UNMATCHED_KIND_INFORMATION[self._planner.word_kind(w)] for w in unmatched
+            rarest
+            * INFORMATION_CAP
+            * UNMATCHED_KIND_INFORMATION[self._planner.word_kind(w)]
+            * (CONTEXT_IMPORTANCE if in_context else 1.0)
+            for w, in_context in unmatched
         ]
         best_score = scored[0][0] if scored else 0.0
         out: list[SearchHit] = []
         for score, fields in scored[:limit]:
             doc_id = int(fields["id"])
+            evidence = learned.get(docs_by_id[doc_id], 0.0)
             coverage, hole = meaning_coverage(
                 gen,
                 clauses,
@@ -210,6 +241,9 @@ class SearchIndex:
                 docs_by_id[doc_id],
                 set(fields.get("highlight_terms", "").split()),
             )
+            # What agents confirmed by use covers part of what the text left open.
+            coverage += (1.0 - coverage) * ASSOCIATION_COVERAGE * evidence
+            hole *= 1.0 - ASSOCIATION_COVERAGE * evidence
             out.append(
                 SearchHit(
                     id=doc_id,
@@ -231,20 +265,42 @@ class SearchIndex:
             )
         return out
 
+    def _learned(
+        self, gen: Generation, associations: Mapping[int, float] | None
+    ) -> dict[int, float]:
+        """Learned evidence per internal document number (documents in this generation)."""
+        out: dict[int, float] = {}
+        for doc_id, evidence in (associations or {}).items():
+            if evidence > 0.0 and math.isfinite(evidence):
+                doc = gen.docnum(doc_id)
+                if doc is not None:
+                    out[doc] = min(evidence, 1.0)
+        return out
+
     def query_terms(self, query: str) -> frozenset[str]:
         """What a query means, as index terms: one term per word, typos corrected.
 
         For each word the best single-term alternative is kept (the word itself when the
         index knows it, else its correction or thesaurus meaning), so "Perso abgelaufen",
-        "perso abgelaufen " and "Personalausweis abgelaufen" come out alike. Used to recognise
-        similar queries when learning from use; never raises on odd input (returns empty).
+        "perso abgelaufen " and "Personalausweis abgelaufen" come out alike. Nouns of the
+        general lexicon the index does not know are kept as their stems ("Mallorca",
+        "Matratze"): learned associations can give them a meaning. Used to recognise similar
+        queries and words when learning from use; never raises on odd input (returns empty).
         """
         if not isinstance(query, str) or len(query) > MAX_QUERY_CHARS:
             return frozenset()
         # A trailing space: the last word is complete, no prefix alternatives.
-        clauses = self._planner.plan(self._store.current(), clean(query).strip() + " ")
-        out: set[str] = set()
+        unmatched: list[tuple[str, bool]] = []
+        clauses = self._planner.plan(self._store.current(), clean(query).strip() + " ", unmatched)
+        out: set[str] = {
+            self.analyzer.stem(word)
+            for word, _context in unmatched
+            if self._planner.word_kind(word) == NOUN
+        }
         for clause in clauses:
+            if clause.kind == NOUN:
+                # Only guesses stand for this noun ("Bahn" -> "Mahn"): the noun says more.
+                out.add(self.analyzer.stem(clause.word))
             singles = [(w, p[0]) for p, w in clause.alternatives.items() if len(p) == 1]
             if singles:
                 out.add(min(singles, key=lambda item: (-item[0], len(item[1]), item[1]))[1])
@@ -255,12 +311,23 @@ class SearchIndex:
             self.analyzer.stem(t.folded) for t in tokenize(text) if t.folded not in STOPWORDS
         )
 
+    def _names(self, fields: Mapping[str, Any]) -> list[frozenset[str]]:
+        """The word stems of the title and, as strongly, of each of the editors' search terms."""
+        names = [self._word_stems(fields.get("display_title", ""))]
+        if TERMS_AS_TITLE:
+            names += [self._word_stems(t) for t in (fields.get("display_terms") or "").split("\n")]
+        return names
+
     def _title_words(self, gen: Generation, doc: int, fields: Mapping[str, Any]) -> frozenset[str]:
-        """Stems of the title's written words, without their compound parts (cached)."""
+        """Stems of the title's (and the editors' search terms') written words, without their
+        compound parts (cached)."""
         words = gen.title_words.get(doc)
         if words is None:
             found: set[str] = set()
-            for token in tokenize(fields.get("display_title", "")):
+            names = fields.get("display_title", "")
+            if TERMS_AS_TITLE:
+                names += "\n" + (fields.get("display_terms") or "")
+            for token in tokenize(names):
                 found.update(self.analyzer.word_terms_split(token.folded)[0])
             words = frozenset(found)
             if len(gen.title_words) > STORED_CACHE_SIZE:

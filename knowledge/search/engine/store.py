@@ -57,6 +57,7 @@ def _schema() -> Schema:
         external_id=STORED(),
         display_title=STORED(),
         display_text=STORED(),
+        display_terms=STORED(),
         department=STORED(),
         highlight_terms=STORED(),
         topic_key=ID(),
@@ -93,6 +94,7 @@ def document_fields(analyzer: Analyzer, doc: SearchDocument) -> dict[str, Any]:
         "external_id": doc.external_id,
         "display_title": doc.title,
         "display_text": doc.text[:2000],
+        "display_terms": "\n".join(doc.search_terms),
         "department": doc.departments[0] if doc.departments else None,
         "highlight_terms": " ".join(sorted(set(title_terms) | set(term_terms))),
         "topic_key": fold(doc.topic.strip()),
@@ -124,6 +126,7 @@ class Generation:
     term_scores: dict[str, dict[int, float]] = field(default_factory=dict)
     stored: dict[int, dict[str, Any]] = field(default_factory=dict)
     title_words: dict[int, frozenset[str]] = field(default_factory=dict)
+    docnums: dict[int, int | None] = field(default_factory=dict)
     topics: dict[str, frozenset[int]] = field(default_factory=dict)
     # Whoosh readers share file state: reads outside the caches go one at a time.
     read_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -162,6 +165,19 @@ class Generation:
             docs = frozenset(found)
             self.topics[cache_key] = docs
         return docs
+
+    def docnum(self, doc_id: int) -> int | None:
+        """The internal document number of a document id, None when absent or deleted."""
+        found = self.docnums.get(doc_id, -1)
+        if found == -1:
+            reader = self.searcher.reader()
+            with self.read_lock:
+                number = self.searcher.document_number(id=str(doc_id))
+                found = None if number is None or reader.is_deleted(number) else number
+            if len(self.docnums) > STORED_CACHE_SIZE:
+                self.docnums.clear()
+            self.docnums[doc_id] = found
+        return found
 
     def stored_fields(self, doc: int) -> dict[str, Any]:
         fields = self.stored.get(doc)
