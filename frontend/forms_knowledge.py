@@ -193,6 +193,13 @@ def focus_first_error(form: forms.Form) -> None:
 
 
 class ServiceFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -208,6 +215,10 @@ class ServiceFilterForm(forms.Form):
         empty_label=_("All"),
     )
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
+
+    def query(self) -> str:
+        """The text searched for (empty: no text search)."""
+        return str(self.cleaned_data["q"]) if self.is_valid() else ""
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``knowledge.selectors.service_filter``."""
@@ -234,9 +245,19 @@ class RevisionForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     topic = TopicChoiceField(
         label=_("Topic"), queryset=topic_list(), required=False, empty_label=_("All")
     )
+
+    def query(self) -> str:
+        return str(self.cleaned_data["q"]) if self.is_valid() else ""
 
     def topic_id(self) -> int | None:
         if not self.is_valid() or self.cleaned_data["topic"] is None:

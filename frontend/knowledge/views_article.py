@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from callcenter.accounts.capabilities import capability_required
@@ -15,6 +17,8 @@ from frontend.knowledge.access import published_service
 from frontend.knowledge.article import article_of, responsibility_of
 from knowledge import selectors
 from knowledge.content import ServiceContent
+from knowledge.search.engine import SearchIndexMissing, SearchQueryError
+from knowledge.search.selectors import services_searched
 from knowledge.selectors import READ_CAPABILITIES
 
 PAGE_SIZE: Final = 50
@@ -49,6 +53,12 @@ def article_index(request: HttpRequest) -> HttpResponse:
         selectors.service_list_published(),
         topic_id=filters.topic_id(),
     )
+    try:
+        queryset = services_searched(queryset, query=filters.query())
+    except SearchQueryError as exc:
+        return HttpResponseBadRequest(str(exc))
+    except SearchIndexMissing:
+        messages.error(request, gettext("The search is not available right now."))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

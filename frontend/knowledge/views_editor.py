@@ -13,7 +13,7 @@ from typing import Any, Final
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -44,6 +44,8 @@ from knowledge.content import ServiceContent
 from knowledge.diff import snapshot_diff
 from knowledge.exceptions import InvalidContent, StaleRevision
 from knowledge.models import Service
+from knowledge.search.engine import SearchQueryError
+from knowledge.search.selectors import services_searched
 from knowledge.workflow import TRANSITIONS, Action
 
 PAGE_SIZE: Final = 25
@@ -133,6 +135,10 @@ def _edit_page(
 def service_list(request: HttpRequest) -> HttpResponse:
     filters = ServiceFilterForm(request.GET or None)
     queryset = selectors.service_filter(selectors.service_list_working(), **filters.filters())
+    try:
+        queryset = services_searched(queryset, query=filters.query(), working=True)
+    except SearchQueryError as exc:
+        return HttpResponseBadRequest(str(exc))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

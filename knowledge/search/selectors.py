@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from knowledge.models import Service
 from knowledge.search.engine import SearchHit
 from knowledge.search.gaps import search_gap_record
-from knowledge.search.index import search_index
+from knowledge.search.index import search_index, working_index_synced
 from knowledge.search.usage import usage_signals
+from knowledge.search.weights import MAX_LIMIT
 
 
 def knowledge_search(
@@ -26,3 +30,29 @@ def knowledge_search(
     if not any(hit.confident for hit in hits) and record_gaps and topic_id is None:
         search_gap_record(query=query)
     return hits
+
+
+def services_searched(
+    queryset: QuerySet[Service], *, query: str, working: bool = False
+) -> QuerySet[Service]:
+    """queryset narrowed to the services a text search finds, best first; unchanged for an
+    empty query. The list's other filters stay applied (they are in ``queryset``)."""
+    if not query.strip():
+        return queryset
+    ids = knowledge_search_ids(query=query, working=working)
+    rank = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField()
+    )
+    return queryset.filter(pk__in=ids).order_by(rank)
+
+
+def knowledge_search_ids(*, query: str, working: bool = False) -> list[int]:
+    """Service ids for a text search in a list, best first (at most MAX_LIMIT).
+
+    working=False: the published articles (the clerks' and agents' ``/wissen/``), the same
+    search as the desk's but without recording content gaps; working=True: every service's
+    working draft (the editors' ``/redaktion/``), the same engine on the working index.
+    """
+    if working:
+        return [hit.id for hit in working_index_synced().search(query, limit=MAX_LIMIT)]
+    return [hit.id for hit in knowledge_search(query=query, limit=MAX_LIMIT, record_gaps=False)]

@@ -16,6 +16,7 @@ from callcenter.accounts.roles import Role
 from knowledge import services
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.models import Service
+from knowledge.search.index import search_index_rebuild
 from tests.factories import TopicFactory, UserFactory
 from tests.support.browser import ARTIFACTS, log_in, screenshot
 
@@ -268,3 +269,60 @@ def test_editor_pages_label_every_control_and_show_keyboard_focus(
     assert outline not in ("", "none")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_topic"
+
+
+def test_text_search_in_the_editors_list_and_the_article_index_keeps_the_filters(
+    asgi_server: str,
+    page: Any,
+    open_page: Any,
+    editor: Any,
+    reviewer: Any,
+    agent: Any,
+    search_dir: Any,
+) -> None:
+    topic = TopicFactory.create(name="Meldewesen und Ordnung")
+    other = TopicFactory.create(name="Umwelt")
+    perso = services.service_create(
+        actor=editor,
+        content={"title": "Personalausweis beantragen", "topic": topic, "search_terms": ["Perso"]},
+    )
+    perso = services.service_submit(service=perso, actor=editor)
+    perso = services.service_approve(service=perso, actor=reviewer)
+    perso = services.service_publish(service=perso, actor=reviewer)
+    services.service_create(
+        actor=editor,
+        content={"title": "Hundesteuer", "topic": other, "search_terms": ["Hundemarke"]},
+    )
+    search_index_rebuild()
+
+    # The editors' list: a draft found by a colloquial word; the status filter still applies.
+    log_in(page, asgi_server, "editor")
+    page.goto(f"{asgi_server}/redaktion/")
+    search = page.locator("form.kb-filters input[name='q']")
+    assert page.locator("label[for='id_q']").count() == 1
+    search.fill("hundemarke")
+    with page.expect_navigation():
+        search.press("Enter")
+    rows = page.locator("tbody tr[data-service]")
+    assert rows.count() == 1 and "Hundesteuer" in rows.first.inner_text()
+    assert search.input_value() == "hundemarke"  # the query stays in the form
+    page.locator("form.kb-filters select[name='status']").select_option("published")
+    with page.expect_navigation():
+        page.locator("form.kb-filters button[type=submit]").click()
+    assert page.locator("tbody tr[data-service]").count() == 0
+    screenshot(page, "knowledge-7-list-search", full_page=True)
+
+    # The article index: published articles only, with a typo; the topic filter applies.
+    reader = open_page("agent")
+    log_in(reader, asgi_server, "agent")
+    reader.goto(f"{asgi_server}/wissen/")
+    reader.locator("form.kb-filters input[name='q']").fill("persnalausweis")
+    with reader.expect_navigation():
+        reader.locator("form.kb-filters button[type=submit]").click()
+    links = reader.locator("ul.kb-index a")
+    assert links.count() == 1 and links.first.get_attribute("href") == f"/wissen/{perso.pk}/"
+    reader.locator("form.kb-filters select[name='topic']").select_option(str(other.pk))
+    with reader.expect_navigation():
+        reader.locator("form.kb-filters button[type=submit]").click()
+    assert reader.locator("ul.kb-index a").count() == 0
+    assert reader.locator("form.kb-filters input[name='q']").input_value() == "persnalausweis"

@@ -14,10 +14,12 @@ from frontend.knowledge.article import AGENT_PRIORITY, module_order, opening_day
 from knowledge import services
 from knowledge.content import TEXT_MODULE_KEYS
 from knowledge.models import Service
+from knowledge.search.index import search_index_rebuild
 from tests.factories import (
     DepartmentFactory,
     LocationFactory,
     ResponsibilityFactory,
+    TopicFactory,
     UserFactory,
 )
 from tests.frontend.conftest import login
@@ -143,3 +145,20 @@ def test_injected_markup_in_any_module_renders_inert(
     html = client.get(f"/wissen/{service.pk}/").content.decode().lower()
     for marker in ("<script>window", "onerror", "javascript:", "<iframe", "<img"):
         assert marker not in html, marker
+
+
+@pytest.mark.usefixtures("search_dir")
+def test_the_article_index_searches_published_articles_and_keeps_the_topic_filter(
+    client: Client, editor: User, reviewer: User, clerk: User
+) -> None:
+    perso = publish(draft(editor, search_terms=["Perso"]), author=editor, reviewer=reviewer)
+    services.service_create(actor=editor, content={"title": "Personalausweis Entwurf"})
+    search_index_rebuild()
+    login(client, clerk)
+    page = client.get("/wissen/", {"q": "perso"}).context["page"]
+    assert [s.pk for s in page] == [perso.pk]  # published only, never a draft
+    other = TopicFactory.create(name="Umwelt")
+    assert (
+        list(client.get("/wissen/", {"q": "perso", "topic": str(other.pk)}).context["page"]) == []
+    )
+    assert client.get("/wissen/", {"q": "x" * 300}).status_code == 200  # too long: ignored

@@ -433,3 +433,35 @@ def test_editors_set_responsible_departments_and_locations(
     html = client.get(f"/wissen/{service.pk}/").content.decode()
     assert "Bürgeramt 1" in html and "Standesamt" in html and "Rathaus Tiergarten" in html
     assert html.count("kb-badge") == 1
+
+
+@pytest.mark.usefixtures("search_dir")
+def test_the_list_searches_drafts_with_the_search_engine_and_keeps_the_filters(
+    client: Client, editor: User, reviewer: User
+) -> None:
+    topic = TopicFactory.create(name="Meldewesen")
+    perso = publish(draft(editor, topic=topic), author=editor, reviewer=reviewer)
+    dog = services.service_create(
+        actor=editor, content={"title": "Hundesteuer", "search_terms": ["Hundemarke"]}
+    )
+    login(client, editor)
+
+    def titles(**params: str | int) -> list[str]:
+        response = client.get("/redaktion/", params)
+        assert response.status_code == 200
+        return [s.title for s in response.context["page"]]
+
+    # A draft is found by its search term, a typo and a colloquial word work as on the desk.
+    assert titles(q="hundemarke") == ["Hundesteuer"]
+    assert titles(q="persnalausweis") == [perso.title]
+    assert titles(q="perso") == [perso.title]
+    # Filters narrow the search's results.
+    assert titles(q="hundemarke", status="published") == []
+    assert titles(q="perso", topic=topic.pk) == [perso.title]
+    # An edit reaches the editors' search at once (the working index syncs on search).
+    services.service_update(
+        service=dog, actor=editor, revision=dog.revision, content={"search_terms": ["Bello"]}
+    )
+    assert titles(q="bello") == ["Hundesteuer"]
+    html = client.get("/redaktion/", {"q": "hundemarke"}).content.decode()
+    assert 'name="q"' in html and 'value="hundemarke"' in html
