@@ -185,3 +185,52 @@ def _empty_row() -> dict[str, Any]:
     return {
         name: (None if name in ("_asa", "_longest", "aht_seconds") else 0) for name in _aggregates()
     }
+
+
+# Upper bounds (seconds) of the wait-time bins; the last bin is open.
+WAIT_BINS = (10, 20, 30, 60, 120)
+
+
+def wait_distribution(
+    *, period: Period, queue: str | None = None, agent_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Answered and abandoned calls per wait bin (``WAIT_BINS``: ≤ 10 s, ≤ 20 s … > 120 s)."""
+    answered = Q(answered_at__isnull=False)
+    abandoned = Q(outcome=Outcome.ABANDONED)
+    aggregates: dict[str, Any] = {}
+    lower: int | None = None
+    for upper in (*WAIT_BINS, None):
+        answered_bin = answered
+        abandoned_bin = abandoned & Q(ended_at__isnull=False)
+        if lower is not None:
+            bound = dt.timedelta(seconds=lower)
+            answered_bin &= Q(answered_at__gt=F("joined_at") + bound)
+            abandoned_bin &= Q(ended_at__gt=F("joined_at") + bound)
+        if upper is not None:
+            bound = dt.timedelta(seconds=upper)
+            answered_bin &= Q(answered_at__lte=F("joined_at") + bound)
+            abandoned_bin &= Q(ended_at__lte=F("joined_at") + bound)
+        key = f"{lower or 0}_{upper or 'max'}"
+        aggregates[f"answered_{key}"] = Count("pk", filter=answered_bin)
+        aggregates[f"abandoned_{key}"] = Count("pk", filter=abandoned_bin)
+        lower = upper
+    row = _calls(period, queue=queue, agent_id=agent_id).aggregate(**aggregates)
+    bins = []
+    lower = None
+    for upper in (*WAIT_BINS, None):
+        key = f"{lower or 0}_{upper or 'max'}"
+        bins.append(
+            {
+                "from_seconds": lower or 0,
+                "to_seconds": upper,
+                "answered": row[f"answered_{key}"],
+                "abandoned": None if agent_id is not None else row[f"abandoned_{key}"],
+            }
+        )
+        lower = upper
+    return bins
+
+
+def empty_figures(*, per_agent: bool) -> dict[str, Any]:
+    """The figures of a group without calls (counts 0, means and rates ``None``)."""
+    return _figures(_empty_row(), per_agent=per_agent)

@@ -19,7 +19,7 @@ from callcenter.directory.models import Department
 from knowledge.models import Service
 from tests.e2e.conftest import axe_core_script
 from tests.factories import UserFactory
-from tests.support.browser import log_in, open_desk, pop_of
+from tests.support.browser import log_in, open_desk, pop_of, screenshot
 from tests.support.calls import hang_up, join_and_ring, put_call_through
 from tests.support.locale import Labels, hand_off
 from tests.support.tickets import escalate_as_agent
@@ -236,3 +236,26 @@ def test_the_wallboard_meets_wcag_21_aa_in_both_layouts_and_for_a_lead(
     page.goto(f"{asgi_server}/wallboard/")
     page.locator(f"tr[data-department='{department.pk}']").wait_for()
     assert_accessible(page, "the wallboard of a department lead")
+
+
+def test_the_reports_and_the_monthly_report_meet_wcag_21_aa(
+    asgi_server: str, page: Any, supervisor: User, department: Department
+) -> None:
+    UserFactory.create(username="petra", first_name="Petra", roles=[Role.CALL_AGENT])
+    call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
+    hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
+    escalated = ticket_services.ticket_create(actor=supervisor, subject="Anliegen", channel="phone")
+    ticket_services.ticket_escalate(
+        ticket=escalated, actor=supervisor, department=department, note="Bitte Rückruf"
+    )
+    log_in(page, asgi_server, "supervisor")
+    page.goto(f"{asgi_server}/berichte/?period=day&grouping=hour")
+    page.locator("svg.chart-svg").first.wait_for()
+    assert_accessible(page, "the reports")
+    page.locator("details.chart-table summary").first.click()
+    assert_accessible(page, "the reports with a chart's table open")
+    page.goto(f"{asgi_server}/berichte/monat/")
+    assert_accessible(page, "the monthly 115 report")
+    page.emulate_media(media="print")
+    assert page.locator(".topbar").is_hidden()
+    screenshot(page, "monthly-report-print", full_page=True)
