@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 from callcenter.accounts.tasks import purge_access_logs
 from callcenter.settings import redis_channel_layer
 from tests.support.services import redis_url
+from tests.support.waiting import HANG_GUARD_S
 from tests.support.workers import celery_worker, run_in_worker
 
 pytestmark = pytest.mark.redis
@@ -33,7 +34,7 @@ async def test_group_messages_reach_every_member_through_redis() -> None:
     await layer.group_add(group, second)
     await layer.group_send(group, {"type": "call.answered", "uniqueid": "1762157647.187"})
     for channel in (first, second):
-        message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+        message = await asyncio.wait_for(layer.receive(channel), timeout=HANG_GUARD_S)
         assert message == {"type": "call.answered", "uniqueid": "1762157647.187"}
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(layer.receive(outsider), timeout=0.3)
@@ -56,7 +57,7 @@ async def test_two_installations_on_one_redis_do_not_receive_each_others_group_m
     await koeln.group_add(group, koeln_agent)
     try:
         await bonn.group_send(group, {"type": "call.answered", "uniqueid": "1762157647.187"})
-        message = await asyncio.wait_for(bonn.receive(bonn_agent), timeout=2)
+        message = await asyncio.wait_for(bonn.receive(bonn_agent), timeout=HANG_GUARD_S)
         assert message["uniqueid"] == "1762157647.187"
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(koeln.receive(koeln_agent), timeout=0.5)

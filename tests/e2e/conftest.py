@@ -21,6 +21,7 @@ from tests.support.asgi import asgi_server_running
 from tests.support.browser import ARTIFACTS
 from tests.support.knowledge import article_of
 from tests.support.services import chromium_path
+from tests.support.waiting import UI_GUARD_MS
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are ordinary synchronous calls, so Django's async-safety guard must stand aside.
@@ -79,6 +80,10 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         locale="de-DE",
         bypass_csp=getattr(request.module, "BYPASS_CSP", False),
     )
+    # Every wait is for something the test caused; how long it takes depends on the machine's
+    # load, so the timeout is a hang guard, not a budget.
+    context.set_default_timeout(UI_GUARD_MS)
+    context.set_default_navigation_timeout(UI_GUARD_MS)
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

@@ -80,11 +80,11 @@ def test_the_desk_meets_wcag_21_aa_idle_with_a_pop_and_in_the_wrap_up(
     assert_accessible(page, "the idle desk")
 
     call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
-    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    page.wait_for_selector(pop_of(call.pk))
     page.locator("#pop-history summary").click()  # the history, expanded
     page.keyboard.press("/")
     page.keyboard.type("Perso")
-    page.get_by_role("listbox").get_by_role("option").first.wait_for(timeout=5000)
+    page.get_by_role("listbox").get_by_role("option").first.wait_for()
     assert_accessible(page, "the desk with a pop and search results")
 
     page.keyboard.press("Enter")
@@ -93,14 +93,14 @@ def test_the_desk_meets_wcag_21_aa_idle_with_a_pop_and_in_the_wrap_up(
     assert_accessible(page, "the desk with an open article")
 
     hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
-    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']")
     page.get_by_role("radio", name=t("escalated to department", exact=False)).check()
     page.keyboard.press("Control+Enter")  # no note: the error shows
     page.locator("#wrapup-error").wait_for()
     assert_accessible(page, "the wrap-up (escalation, caller contact, error)")
 
     page.context.set_offline(True)
-    page.locator("#desk-offline").wait_for(state="visible", timeout=10000)
+    page.locator("#desk-offline").wait_for(state="visible")
     assert_accessible(page, "the offline desk")
     page.context.set_offline(False)
 
@@ -125,7 +125,7 @@ def test_the_inbox_and_its_ticket_page_meet_wcag_21_aa(
     ticket_services.ticket_note_add(ticket=ticket, actor=clerk, text="Rückruf vereinbart.")
     log_in(page, asgi_server, "clerk")
     page.goto(f"{asgi_server}/posteingang/")
-    page.wait_for_selector("#inbox-connection[data-connection='online']", timeout=10000)
+    page.wait_for_selector("#inbox-connection[data-connection='online']")
     page.locator(f"[data-ticket-id='{ticket.pk}']").wait_for()
     assert_accessible(page, "the inbox")
     page.goto(f"{asgi_server}/posteingang/{ticket.pk}/")
@@ -182,12 +182,12 @@ def test_the_desk_works_with_the_keyboard_alone_at_1366x768(
     assert before(idle, "pause-reason", "pause-toggle", "desk-search"), idle
 
     call = put_call_through("petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen")
-    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    page.wait_for_selector(pop_of(call.pk))
     hang_up(call.uniqueid, interface="PJSIP/2101", answered_at=time.time() - 30, at=time.time())
-    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']")
     page.keyboard.press("/")
     page.keyboard.type("Perso")
-    page.get_by_role("listbox").get_by_role("option").first.wait_for(timeout=5000)
+    page.get_by_role("listbox").get_by_role("option").first.wait_for()
     # Escalation shows every field of the wrap-up: department, note, caller contact.
     page.get_by_role("radio", name=t("answered at first contact", exact=False)).focus()
     page.keyboard.press("ArrowDown")
@@ -221,11 +221,11 @@ def test_the_wallboard_meets_wcag_21_aa_in_both_layouts_and_for_a_lead(
     )
     log_in(page, asgi_server, "supervisor")
     page.goto(f"{asgi_server}/wallboard/")
-    page.wait_for_selector("#wallboard-connection[data-connection='online']", timeout=10000)
+    page.wait_for_selector("#wallboard-connection[data-connection='online']")
     page.locator("tr[data-queue='115']").wait_for()
     assert_accessible(page, "the wallboard")
     page.goto(f"{asgi_server}/wallboard/?tv=1")
-    page.wait_for_selector("#wallboard-connection[data-connection='online']", timeout=10000)
+    page.wait_for_selector("#wallboard-connection[data-connection='online']")
     assert_accessible(page, "the wallboard's TV layout")
     open_desk(page, asgi_server)
     page.locator("#my-day summary").click()

@@ -45,7 +45,7 @@ from tests.factories import UserFactory
 from tests.support.browser import WATCH_POP, log_in, open_desk, pop_of, screenshot, wait_for_js
 from tests.support.calls import ticket_of
 from tests.support.locale import Labels, hand_off
-from tests.support.waiting import wait_until
+from tests.support.waiting import latency_budget, wait_until
 from tests.telephony.conftest import fast_config
 from tickets.workflow import Status
 
@@ -63,8 +63,8 @@ CALLER_NUMBER = "+4930901820"
 CALLER_NAME = "Öztürk, Ayşe"
 LOSS_REPORT_DLDB_ID = "120726"  # "Verlust des Personalausweises melden (Verlustanzeige)"
 RESPONSE = "Ihre Verlustanzeige ist eingegangen; der Ausweis ist im Sperrregister eingetragen."
-POP_BUDGET_MS = 150.0
-KEYSTROKE_BUDGET_MS = 100.0
+POP_BUDGET_MS = latency_budget(150.0)
+KEYSTROKE_BUDGET_MS = latency_budget(100.0)
 LATENCY_CALLS = 6  # the acceptance call and five more
 
 # Per keystroke in the search box: from the keydown to the result list rendered for the query
@@ -191,11 +191,9 @@ def answer(acd: Acd, page: Any, call: Call) -> float:
     """The agent picks up; the pop latency in ms from AgentConnect on the socket."""
     page.evaluate(WATCH_POP, call.pk)
     acd.server.call_answer(call.uniqueid)
-    page.wait_for_selector(pop_of(call.pk), timeout=5000)
+    page.wait_for_selector(pop_of(call.pk))
     # The ticket number may follow the pop as its own event: wait for it, do not assume it.
-    wait_for_js(
-        page, "/^115-/.test(document.getElementById('pop-ticket').textContent.trim())", timeout=5000
-    )
+    wait_for_js(page, "/^115-/.test(document.getElementById('pop-ticket').textContent.trim())")
     with acd.lock:
         sent = acd.connected_at[call.uniqueid]
     return float(page.evaluate("window.__popShownAt")) - sent * 1000
@@ -203,7 +201,7 @@ def answer(acd: Acd, page: Any, call: Call) -> float:
 
 def hang_up(acd: Acd, page: Any, call: Call) -> None:
     acd.server.call_hang_up(call.uniqueid, ended_by="caller")
-    page.wait_for_selector("#pop-phase[data-phase='wrap_up']", timeout=5000)
+    page.wait_for_selector("#pop-phase[data-phase='wrap_up']")
 
 
 def tab_to(page: Any, locator: Any, *, limit: int = 80) -> None:
@@ -230,12 +228,12 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         log_in(agent, asgi_server, "petra")
         open_desk(agent, asgi_server)
         # The ACD's member status reached the status bar through the adapter.
-        agent.wait_for_selector("#desk-state[data-agent-state='available']", timeout=10000)
+        agent.wait_for_selector("#desk-state[data-agent-state='available']")
         screenshot(agent, "acceptance-desk")
 
         log_in(clerk, asgi_server, "jonas")
         clerk.goto(f"{asgi_server}/posteingang/")
-        clerk.wait_for_selector("#inbox-connection[data-connection='online']", timeout=10000)
+        clerk.wait_for_selector("#inbox-connection[data-connection='online']")
         clerk.evaluate("window.__notReloaded = true")
 
         # 1. The simulator puts the call through: a ringing notice, then the pop on answer.
@@ -244,7 +242,6 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         wait_for_js(
             agent,
             f"document.getElementById('desk-notice').textContent.includes({CALLER_NUMBER!r})",
-            timeout=5000,
         )
         pop_latencies.append(answer(acd, agent, call))
         call.refresh_from_db()
@@ -262,7 +259,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         for char in "perso verloren":
             pressed = time.monotonic()
             agent.keyboard.type(char)
-            wait_for_js(agent, "window.__keys.pending === null", timeout=5000)
+            wait_for_js(agent, "window.__keys.pending === null")
             agent.wait_for_timeout(max(0.0, 150 - (time.monotonic() - pressed) * 1000))
         keystrokes = agent.evaluate("window.__keys.samples")
         assert len(keystrokes) == len("perso verloren")
@@ -313,7 +310,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
             agent.keyboard.press("ArrowDown")
         screenshot(agent, "acceptance-wrap-up")
         agent.keyboard.press("Control+Enter")
-        agent.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
+        agent.wait_for_selector("#pop[hidden]", state="attached")
         assert call.ticket.number in agent.locator("#desk-notice").inner_text()
         ticket = ticket_of(call)
         assert ticket.status == Status.ESCALATED
@@ -325,7 +322,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
 
         # 5. The clerk's inbox shows the ticket live; the clerk takes it and answers.
         row = clerk.locator(f"[data-ticket-id='{ticket.pk}']")
-        row.wait_for(timeout=5000)
+        row.wait_for()
         assert clerk.evaluate("window.__notReloaded === true"), "the inbox was reloaded"
         screenshot(clerk, "acceptance-inbox")
         with clerk.expect_navigation():
@@ -358,7 +355,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
         view.close()
         hang_up(acd, agent, call)
         agent.keyboard.press("Control+Enter")  # answered at first contact
-        agent.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
+        agent.wait_for_selector("#pop[hidden]", state="attached")
 
         # 7. More calls for the latency: answer, hang up, wrap up with Ctrl+Enter.
         while len(pop_latencies) < LATENCY_CALLS:
@@ -366,7 +363,7 @@ def test_a_call_from_the_acd_to_the_clerks_answer_on_the_agents_desk(
             pop_latencies.append(answer(acd, agent, call))
             hang_up(acd, agent, call)
             agent.keyboard.press("Control+Enter")
-            agent.wait_for_selector("#pop[hidden]", state="attached", timeout=5000)
+            agent.wait_for_selector("#pop[hidden]", state="attached")
     finally:
         clerk.context.close()
         agent.context.close()

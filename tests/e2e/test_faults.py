@@ -23,12 +23,12 @@ import websockets
 
 from tests.support.services import postgres_url, redis_url
 from tests.support.topology import Running, production_running
-from tests.support.waiting import wait_for
+from tests.support.waiting import latency_budget, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-TAKEOVER_LIMIT_S = 10.0
-RESYNC_LIMIT_S = 5.0
+TAKEOVER_LIMIT_S = latency_budget(10.0)
+RESYNC_LIMIT_S = latency_budget(5.0)
 
 
 @pytest.fixture(scope="module")

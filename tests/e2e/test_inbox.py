@@ -34,7 +34,7 @@ def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     log_in(page, asgi_server, "clerk")
     page.get_by_role("link", name=t("Open the department inbox")).click()
     page.wait_for_url(f"{asgi_server}/posteingang/")
-    page.wait_for_selector("#inbox-connection[data-connection='online']", timeout=10000)
+    page.wait_for_selector("#inbox-connection[data-connection='online']")
     assert page.locator("[data-ticket-id]").count() == 0
     assert page.evaluate(UNNAMED_CONTROLS) == []
     page.evaluate("window.__notReloaded = true")
@@ -43,7 +43,7 @@ def test_a_new_ticket_appears_live_and_the_clerk_answers_it(
     ticket = escalate_as_agent(agent, department)
 
     row = page.locator(f"[data-ticket-id='{ticket.pk}']")
-    row.wait_for(timeout=5000)
+    row.wait_for()
     assert page.evaluate("window.__notReloaded === true"), "the list changed without a reload"
     assert "Meldebescheinigung fehlt" in row.inner_text()
     screenshot(page, "inbox-2-live", full_page=True)

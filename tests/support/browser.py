@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.factories import PASSWORD
+from tests.support.waiting import UI_GUARD_MS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -23,7 +24,7 @@ def log_in(page: Page, base: str, username: str, password: str = PASSWORD) -> No
     assert not page.url.startswith(f"{base}/login/"), "login failed"
 
 
-def wait_for_js(page: Page, expression: str, *, timeout: float = 30_000) -> None:
+def wait_for_js(page: Page, expression: str, *, timeout: float = UI_GUARD_MS) -> None:
     """Wait until ``expression`` is true in the page, as ``page.wait_for_function`` would.
 
     Playwright compiles that one's predicate with ``new Function`` inside the page, which the
@@ -46,7 +47,7 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
 def open_desk(page: Page, base: str) -> None:
     """The agent desk, once its live connection is up."""
     page.goto(f"{base}/desk/")
-    page.wait_for_selector("#desk-connection[data-connection='online']", timeout=10000)
+    page.wait_for_selector("#desk-connection[data-connection='online']")
 
 
 # Visible controls without an accessible name (a label, aria-label/-labelledby or text).

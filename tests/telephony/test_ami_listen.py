@@ -25,7 +25,7 @@ from telephony.runtime import (
 )
 from tests.factories import UserFactory
 from tests.support.ami_replay import AmiReplayServer, Script
-from tests.support.waiting import wait_until
+from tests.support.waiting import HANG_GUARD_S, wait_until
 from tests.telephony.helpers import transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def test_ami_listen_records_calls_reports_health_and_stops_on_sigterm(
         assert ami[0]["connected"] is True and ami[0]["last_event"]
     finally:
         process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
+        output, _ = process.communicate(timeout=HANG_GUARD_S)
     assert process.returncode == 0, output
     assert "ami_listen: stopped" in output
     call = Call.objects.get()
@@ -96,7 +96,7 @@ def test_login_failure_stops_with_a_clear_error_and_no_retry_loop(
 ) -> None:
     simulator = simulator_factory(auth_failure_delay=0.1)
     process = _ami_listen(simulator.port, secret="wrong")
-    output, _ = process.communicate(timeout=60)
+    output, _ = process.communicate(timeout=HANG_GUARD_S)
     assert process.returncode != 0
     assert "Authentication failed" in output
     assert simulator.connections == 1

@@ -17,6 +17,8 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.support.waiting import HANG_GUARD_S
+
 
 class Lines:
     """A stdout for call_command that hands each line to the helper thread."""
@@ -35,7 +37,7 @@ class Lines:
 
     def wait_for(self, pattern: str) -> re.Match[str]:
         while True:
-            match = re.search(pattern, self.lines.get(timeout=10))
+            match = re.search(pattern, self.lines.get(timeout=HANG_GUARD_S))
             if match:
                 return match
 

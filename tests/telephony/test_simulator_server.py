@@ -22,7 +22,7 @@ from telephony.exceptions import AmiError
 from telephony.simulator.acd import AcdModel
 from telephony.simulator.clock import SimClock
 from telephony.simulator.server import AcdServer, running_in_thread
-from tests.support.waiting import wait_until
+from tests.support.waiting import HANG_GUARD_S, wait_until
 from tests.telephony.conftest import SyncFold, fast_config
 
 # 10:00 in Berlin: peak hour. 240x speed: a 4-minute call takes 1 s, the 60-s queue
@@ -185,7 +185,7 @@ class RawClient:
     """A bare AMI socket, to check the wire itself."""
 
     def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=HANG_GUARD_S)
         self.parser = FrameParser()
         self.inbox: list[Message] = []
 
@@ -193,7 +193,9 @@ class RawClient:
         text = "".join(f"{key}: {value}\r\n" for key, value in fields.items()) + "\r\n"
         self.sock.sendall(text.encode())
 
-    def read_until(self, predicate: Callable[[Message], bool], timeout: float = 5) -> Message:
+    def read_until(
+        self, predicate: Callable[[Message], bool], timeout: float = HANG_GUARD_S
+    ) -> Message:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for index, message in enumerate(self.inbox):

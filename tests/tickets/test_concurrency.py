@@ -13,6 +13,7 @@ from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
 from callcenter.errors import Conflict
 from tests.factories import MembershipFactory, UserFactory
+from tests.support.waiting import HANG_GUARD_S
 from tickets import services
 from tickets.models import Ticket, TicketNumberCounter
 from tickets.workflow import Status
@@ -38,7 +39,7 @@ def race(worker: Callable[[int], Any], n: int = ATTEMPTS) -> list[Any]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=HANG_GUARD_S)
     return results
 
 
