@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.services import unavailable
+from tests.support.waiting import HANG_GUARD_S
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,9 @@ def _manage(
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(env_overrides)
     command = [*(wrapper or []), sys.executable, str(ROOT / "manage.py"), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S, cwd=ROOT
+    )
 
 
 def _assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -104,7 +107,9 @@ def _start(command: list[str], env_overrides: dict[str, str]) -> subprocess.Comp
     unset = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_SETTINGS_MODULE"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(env_overrides)
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S, cwd=ROOT
+    )
 
 
 @pytest.mark.parametrize("entry_point", sorted(ENTRY_POINTS))

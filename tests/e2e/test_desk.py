@@ -303,14 +303,14 @@ def test_weak_results_are_set_apart_as_maybe_meant(
     # The article answers "Perso" outright: a confident result, no "maybe meant" group.
     page.keyboard.type("Perso beantragen ")
     option = page.get_by_role("listbox").get_by_role("option").first
-    option.wait_for(timeout=5000)
+    option.wait_for()
     assert option.get_attribute("data-confident") == "true"
     assert page.locator("#desk-results [role=group]").count() == 0
     # A question the catalogue does not answer: the article is only a guess, shown apart.
     search.fill("")
     page.keyboard.type("Ausweis für das Schwimmbad Öffnungszeiten ")
     group = page.get_by_role("group", name=t("No matching article – maybe meant"))
-    group.wait_for(timeout=5000)
+    group.wait_for()
     weak = group.get_by_role("option").first
     assert weak.get_attribute("data-confident") == "false"
     assert "Personalausweis" in weak.inner_text()

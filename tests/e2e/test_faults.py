@@ -107,14 +107,14 @@ async def _resync(port: int, cookie: str) -> dict[str, Any]:
     async with websockets.connect(
         f"ws://127.0.0.1:{port}/ws/live/",
         additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"},
-        open_timeout=5,
+        open_timeout=RESYNC_LIMIT_S,
     ) as ws:
         hello = json.loads(await ws.recv())
         assert hello["type"] == "hello"
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/telephony/status/", headers={"Cookie": cookie}
     )
-    response = await asyncio.to_thread(urllib.request.urlopen, request, None, 5)
+    response = await asyncio.to_thread(urllib.request.urlopen, request, None, RESYNC_LIMIT_S)
     return dict(json.loads(response.read()))
 
 

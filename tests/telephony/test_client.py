@@ -64,10 +64,10 @@ def test_an_idle_line_does_not_kill_the_reader(simulator_factory: Any) -> None:
     client = AmiClient(config, items.append)
     client.start()
     try:
-        time.sleep(1.5)
+        # Two pings answered: the line was idle for many connect timeouts in between.
+        assert wait_until(lambda: sum(a.get("Action") == "Ping" for a in simulator.actions) >= 2)
         assert client.sessions == 1
         assert not any(isinstance(i, SessionLost) for i in items)
-        assert sum(a.get("Action") == "Ping" for a in simulator.actions) >= 2
     finally:
         client.stop()
 
