@@ -201,7 +201,11 @@ class ReplyTemplateForm(LimitedForm):
         super().__init__(*args, **kw)
         department = self.fields["department"]
         assert isinstance(department, DepartmentField)
-        department.set_departments(departments, blank=None if editing else str(_("– choose –")))
+        # One department (a lead's usual case): chosen already, nothing to pick.
+        single = editing or len(departments) == 1
+        department.set_departments(departments, blank=None if single else str(_("– choose –")))
+        if len(departments) == 1:
+            department.initial = departments[0].pk
         if editing:
             department.disabled = True
         else:

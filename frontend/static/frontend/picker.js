@@ -42,7 +42,8 @@
       for (const group of select.querySelectorAll("optgroup")) {
         group.hidden = ![...group.querySelectorAll("option")].some((o) => !o.hidden);
       }
-      if (first && words.length && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+      const current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+      if (first && words.length && (!current || !current.value || current.hidden)) {
         select.value = first.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
