@@ -8,6 +8,7 @@ department clerk finds only their departments' tickets here, as everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,10 +22,12 @@ from callcenter.accounts.capabilities import Capability, capability_required, ha
 from callcenter.accounts.models import User
 from callcenter.audit.models import AuditAction, AuditTarget
 from callcenter.audit.services import audit_read
-from frontend.inbox.presentation import inbox_row
+from frontend.inbox.presentation import InboxRow, inbox_row
 from tickets import selectors
 from tickets.api.pagination import DeferredJoinPaginator
+from tickets.models import Ticket
 from tickets.selectors import TicketView
+from tickets.workflow import WITH_DEPARTMENT
 
 PAGE_SIZE = 50
 SEES_TICKETS = (Capability.USE_DESK, Capability.SUPERVISE, Capability.WORK_INBOX)
@@ -50,6 +53,12 @@ def views_of(user: User) -> list[TicketView]:
     return [view for view, (_label, caps) in VIEWS.items() if has_capability(user, *caps)]
 
 
+def _row(ticket: Ticket, now: dt.datetime) -> InboxRow:
+    row = inbox_row(ticket, now)
+    # The time left matters only while a department owes the response.
+    return row if ticket.status in WITH_DEPARTMENT else InboxRow(ticket, False, "")
+
+
 @capability_required(*SEES_TICKETS)
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
@@ -65,7 +74,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         tickets = selectors.ticket_view_list(user=user, view=current)
     page = DeferredJoinPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [inbox_row(ticket, now) for ticket in page]
+    rows = [_row(ticket, now) for ticket in page]
     if searched_contact:
         # The tickets found by a caller's number or name, never the term searched for.
         audit_read(

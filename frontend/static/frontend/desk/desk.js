@@ -49,6 +49,7 @@ function start() {
         wrapUp.fill(result.saved);
         wrapUp.sync();
         pop.call.wrap_up = { saved: result.saved, draft: null };
+        document.getElementById("wrapup-saved").scrollIntoView({ block: "nearest" });
       } else {
         pop.clear();
         status.setCall(null);
