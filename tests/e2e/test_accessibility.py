@@ -21,6 +21,7 @@ from tests.e2e.conftest import axe_core_script
 from tests.factories import UserFactory
 from tests.support.browser import log_in, open_desk, pop_of, screenshot
 from tests.support.calls import hang_up, join_and_ring, put_call_through
+from tests.support.knowledge import draft
 from tests.support.locale import Labels, hand_off
 from tests.support.tickets import escalate_as_agent
 from tickets import services as ticket_services
@@ -259,3 +260,86 @@ def test_the_reports_and_the_monthly_report_meet_wcag_21_aa(
     page.emulate_media(media="print")
     assert page.locator(".topbar").is_hidden()
     screenshot(page, "monthly-report-print", full_page=True)
+
+
+def test_the_administration_pages_meet_wcag_21_aa(
+    asgi_server: str, page: Any, administrator: User, clerk: User, department: Department
+) -> None:
+    log_in(page, asgi_server, "admin")
+    for path, where in [
+        ("/verwaltung/", "the administration overview"),
+        ("/verwaltung/benutzer/", "the user list"),
+        ("/verwaltung/benutzer/neu/", "the new-user form"),
+        (f"/verwaltung/benutzer/{clerk.pk}/", "a user's page"),
+        ("/verwaltung/fachbereiche/", "the department list"),
+        (f"/verwaltung/fachbereiche/{department.pk}/", "a department's page"),
+        ("/verwaltung/telefone/", "the phones page"),
+        ("/verwaltung/textbausteine/", "the reply templates"),
+    ]:
+        page.goto(f"{asgi_server}{path}")
+        page.locator("details").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
+        assert_accessible(page, where)
+    # Forms with their errors at the fields, and the searchable department picker in use.
+    page.goto(f"{asgi_server}/verwaltung/benutzer/neu/")
+    page.locator("#id_department-search").fill("mitte")
+    page.locator("#id_last_name").fill("x")
+    page.locator("form.admin-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() > 0
+    assert_accessible(page, "the new-user form with errors")
+    page.goto(f"{asgi_server}/verwaltung/telefone/")
+    page.locator("#id_interface").fill("kein interface")
+    page.locator("form.admin-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page, "the phones page with an error")
+
+
+def test_the_error_pages_and_the_reply_template_pages_meet_wcag_21_aa(
+    asgi_server: str, page: Any, agent: User, lead: User, department: Department
+) -> None:
+    log_in(page, asgi_server, "agent")
+    assert page.goto(f"{asgi_server}/verwaltung/").status == 403
+    assert_accessible(page, "the 403 page")
+    assert page.goto(f"{asgi_server}/gibt-es-nicht/").status == 404
+    assert_accessible(page, "the 404 page")
+    page.context.clear_cookies()
+    log_in(page, asgi_server, "lead")
+    template = ticket_services.reply_template_create(
+        department=department, title="Eingang", body="Guten Tag {Name}", actor=lead
+    )
+    page.goto(f"{asgi_server}/verwaltung/textbausteine/")
+    assert_accessible(page, "the lead's reply templates")
+    page.goto(f"{asgi_server}/verwaltung/textbausteine/{template.pk}/")
+    assert_accessible(page, "a reply template")
+    page.locator("#id_title").fill("")
+    page.locator("form.admin-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page, "a reply template with an error")
+
+
+def test_the_inbox_answer_with_template_and_attachment_meets_wcag_21_aa(
+    asgi_server: str, page: Any, agent: User, lead: User, department: Department
+) -> None:
+    ticket = escalate_as_agent(agent, department)
+    ticket_services.reply_template_create(
+        department=department, title="Eingang", body="Guten Tag {Name}", actor=lead
+    )
+    ticket_services.ticket_take(ticket=ticket, actor=lead)
+    log_in(page, asgi_server, "lead")
+    page.goto(f"{asgi_server}/posteingang/{ticket.pk}/")
+    assert_accessible(page, "the inbox ticket with reply templates and the attachment field")
+    page.locator("#id_respond-message").fill("Anbei.")
+    page.locator("#id_respond-attachments").set_input_files(
+        files=[{"name": "kein.pdf", "mimeType": "application/pdf", "buffer": b"MZ nothing"}]
+    )
+    page.locator("form[data-action='respond'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_respond-attachments[aria-invalid='true']").count() == 1
+    assert_accessible(page, "the inbox answer with a refused attachment")
+
+
+def test_the_editor_page_meets_wcag_21_aa(asgi_server: str, page: Any, editor: User) -> None:
+    service = draft(editor, short_text="Kurz\nund knapp")
+    log_in(page, asgi_server, "editor")
+    page.goto(f"{asgi_server}/redaktion/{service.pk}/")
+    assert_accessible(page, "the editor with its header and save bar")

@@ -20,7 +20,7 @@ from callcenter.directory.models import Department
 from tests.factories import MembershipFactory
 from tests.support.tickets import escalate_as_agent
 from tickets import retention, services
-from tickets.attachments import attachment_path, sniff
+from tickets.attachments import AttachmentUpload, attachment_path, sniff
 from tickets.exceptions import ReplyTemplateInvalid, ReplyTemplateNotFound, TicketInvalid
 from tickets.models import ReplyTemplate, Ticket, TicketAttachment
 from tickets.replies import reply_render
@@ -185,8 +185,6 @@ def test_a_refused_response_leaves_no_file_behind(
             message="   ",
             attachments=[],
         )
-    from tickets.attachments import AttachmentUpload
-
     ticket.refresh_from_db()
     with pytest.raises(Exception):  # noqa: B017  # a stale version: the transition refuses
         services.ticket_respond(
@@ -203,8 +201,6 @@ def test_a_refused_response_leaves_no_file_behind(
 def test_attachments_are_served_only_to_who_may_see_the_ticket(
     clerk: User, outsider: User, agent: User, ticket: Ticket
 ) -> None:
-    from tickets.attachments import AttachmentUpload
-
     services.ticket_take(ticket=ticket, actor=clerk)
     services.ticket_respond(
         ticket=ticket,
@@ -235,8 +231,6 @@ def test_attachments_go_with_the_callers_data_after_the_retention_period(
     settings: Settings,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from tickets.attachments import AttachmentUpload
-
     services.ticket_take(ticket=ticket, actor=clerk)
     services.ticket_respond(
         ticket=ticket,
