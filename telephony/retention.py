@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django.db.models import Q
 
-from telephony.models import Call
+from telephony.models import Call, WrapUpDraft
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ def calls_anonymise(*, now: dt.datetime) -> int:
     due = Call.objects.filter(joined_at__lte=cutoff).filter(
         ~Q(caller_number="") | ~Q(caller_number_normalized="") | ~Q(caller_name="")
     )
+    # Unsaved wrap-ups of such calls go too: they may hold contact data typed with consent.
+    WrapUpDraft.objects.filter(call__joined_at__lte=cutoff).delete()
     total = 0
     while batch := list(due.order_by("pk").values_list("pk", flat=True)[:BATCH]):
         total += Call.objects.filter(pk__in=batch).update(**CLEARED, updated_at=now)

@@ -176,6 +176,19 @@ class TicketView(StrEnum):
     UNOWNED = "unowned"  # opened for nobody: a call on a phone mapped to no user
 
 
+# Who may open which list (at least one of the capabilities).
+VIEW_CAPABILITIES: dict[TicketView, tuple[Capability, ...]] = {
+    TicketView.MINE: (Capability.USE_DESK, Capability.SUPERVISE, Capability.WORK_INBOX),
+    TicketView.CENTRE_OPEN: (Capability.USE_DESK, Capability.SUPERVISE),
+    TicketView.ESCALATED_BY_ME: (Capability.USE_DESK,),
+    TicketView.UNOWNED: (Capability.SUPERVISE,),
+}
+
+
+def ticket_views_of(user: User) -> list[TicketView]:
+    return [view for view, caps in VIEW_CAPABILITIES.items() if has_capability(user, *caps)]
+
+
 # What waits for the service centre rather than for a department.
 CENTRE_STATUSES = (Status.OPEN, Status.RETURNED)
 ESCALATION_CODES = (AuditCode.ESCALATED, AuditCode.REESCALATED, AuditCode.FORWARDED)
@@ -185,7 +198,7 @@ PHONE_MIN_DIGITS = 5
 
 
 def _list_base(user: User) -> QuerySet[Ticket]:
-    return restrict_to_visible(_base().select_related("created_by"), user)
+    return restrict_to_visible(_base(), user)
 
 
 def ticket_view_list(*, user: User, view: TicketView) -> QuerySet[Ticket]:

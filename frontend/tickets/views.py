@@ -32,25 +32,18 @@ from tickets.workflow import WITH_DEPARTMENT
 PAGE_SIZE = 50
 SEES_TICKETS = (Capability.USE_DESK, Capability.SUPERVISE, Capability.WORK_INBOX)
 
-# Which list each capability opens, in the order of the tabs.
-VIEWS: dict[TicketView, tuple[StrOrPromise, tuple[Capability, ...]]] = {
-    TicketView.MINE: (gettext_lazy("My tickets"), SEES_TICKETS),
-    TicketView.CENTRE_OPEN: (
-        gettext_lazy("Open in the service centre"),
-        (Capability.USE_DESK, Capability.SUPERVISE),
-    ),
-    TicketView.ESCALATED_BY_ME: (gettext_lazy("Escalated by me"), (Capability.USE_DESK,)),
-    TicketView.UNOWNED: (gettext_lazy("Unowned"), (Capability.SUPERVISE,)),
+# The tabs, in this order; who may open which list is tickets.selectors.VIEW_CAPABILITIES.
+VIEWS: dict[TicketView, StrOrPromise] = {
+    TicketView.MINE: gettext_lazy("My tickets"),
+    TicketView.CENTRE_OPEN: gettext_lazy("Open in the service centre"),
+    TicketView.ESCALATED_BY_ME: gettext_lazy("Escalated by me"),
+    TicketView.UNOWNED: gettext_lazy("Unowned"),
 }
 
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def views_of(user: User) -> list[TicketView]:
-    return [view for view, (_label, caps) in VIEWS.items() if has_capability(user, *caps)]
 
 
 def _row(ticket: Ticket, now: dt.datetime) -> InboxRow:
@@ -63,7 +56,7 @@ def _row(ticket: Ticket, now: dt.datetime) -> InboxRow:
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    allowed = views_of(user)
+    allowed = selectors.ticket_views_of(user)
     query = request.GET.get("q", "").strip()
     requested = request.GET.get("view", "")
     current = next((v for v in allowed if v.value == requested), allowed[0])
@@ -85,7 +78,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             data={"source": "ticket_search"},
         )
     context: dict[str, Any] = {
-        "tabs": [(view, VIEWS[view][0]) for view in allowed],
+        "tabs": [(view, VIEWS[view]) for view in allowed],
         "current": None if query else current,
         "query": query,
         "page": page,

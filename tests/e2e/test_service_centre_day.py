@@ -4,8 +4,8 @@ The agent: a call from the ACD simulator (through the real AMI adapter) → the 
 wrap-up saved during the call (refused first, at the field, for the missing consent), shown
 as saved, surviving a reload with its article and an unsaved amendment, then amended →
 escalation with a callback request → the clerk sees the number and the request and answers
-(plain text: reply templates and attachments have not landed) → the agent finds the ticket
-again by the caller's number on the ticket page.
+with the department's reply template and a PDF attached → the agent finds the ticket again by
+the caller's number on the ticket page.
 
 The supervisor: sees the unowned ticket of a call answered on a phone mapped to nobody and
 the centre's open tickets, and forwards the unowned one from its page.
@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_django import Settings
 
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
+from callcenter.directory.services import membership_set
 from knowledge.models import Service
 from telephony.acd_events import CallJoined
 from telephony.models import Call, WrapUpDraft
@@ -43,6 +46,8 @@ from tests.support.browser import log_in, open_desk, screenshot, wait_for_js
 from tests.support.calls import answered_event, ticket_of
 from tests.support.waiting import wait_until
 from tickets import services as ticket_services
+from tickets.models import TicketAttachment
+from tickets.services import reply_template_create
 from tickets.workflow import Status
 
 pytestmark = [
@@ -53,6 +58,7 @@ pytestmark = [
 NOTE = "Ausweis verloren, Verlustanzeige gewünscht."
 MORE = " Bitte auch Auskunft zum vorläufigen Ausweis."
 RESPONSE = "Ihre Verlustanzeige liegt vor; den vorläufigen Ausweis erhalten Sie im Bürgeramt."
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def nav(page: Any, label: str) -> None:
@@ -65,12 +71,23 @@ def nav(page: Any, label: str) -> None:
 def test_the_agents_day_call_article_escalation_answer_and_the_ticket_found_again(
     asgi_server: str,
     browser: Any,
+    settings: Settings,
+    tmp_path: Path,
     acd: Acd,  # noqa: F811
     loss_report: Service,  # noqa: F811
     loss_department: Department,  # noqa: F811
     desk_agent: User,  # noqa: F811
     department_clerk: User,  # noqa: F811
 ) -> None:
+    settings.CALLCENTER_ATTACHMENT_DIR = tmp_path / "attachments"
+    lead = UserFactory.create(username="leitung", roles=[Role.DEPARTMENT_LEAD])
+    membership_set(user=lead, department=loss_department, is_lead=True)
+    reply_template_create(
+        department=loss_department,
+        title="Verlustanzeige bestätigt",
+        body="Guten Tag {Name}, zu {Leistung} ({Ticketnummer}): " + RESPONSE,
+        actor=lead,
+    )
     agent = new_page(browser)
     clerk = new_page(browser)
     try:
@@ -95,6 +112,7 @@ def test_the_agents_day_call_article_escalation_answer_and_the_ticket_found_agai
         assert agent.locator("#wrapup-department").input_value() == str(loss_department.pk)
         agent.locator("#wrapup-note").fill(NOTE)
         agent.locator("#wrapup-channel").select_option("callback")
+        agent.locator("#wrapup-name").fill("Ayşe Öztürk")
         agent.locator("#wrapup-phone").fill("030 901820")
         agent.keyboard.press("Control+Enter")
         consent_error = agent.locator("[data-error-for='caller.consent']")
@@ -155,9 +173,19 @@ def test_the_agents_day_call_article_escalation_answer_and_the_ticket_found_agai
         screenshot(clerk, "clerk-ticket", full_page=True)
         with clerk.expect_navigation():
             clerk.locator("form[data-action='take'] button[type=submit]").click()
-        clerk.locator("form[data-action='respond'] textarea").fill(RESPONSE)
+        # The answer: the department's reply template, filled in for this ticket, and a PDF.
+        clerk.locator("[data-reply-templates] button").click()
+        wait_for_js(clerk, "document.querySelector('#id_respond-message').value.includes('Ayşe')")
+        message = clerk.locator("#id_respond-message").input_value()
+        assert message.startswith(
+            f"Guten Tag Ayşe Öztürk, zu {loss_report.title} ({ticket.number})"
+        )
+        clerk.locator("#id_respond-attachments").set_input_files(
+            files=[{"name": "Verlustanzeige.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
         with clerk.expect_navigation():
             clerk.locator("form[data-action='respond'] button[type=submit]").click()
+        assert TicketAttachment.objects.get(ticket=ticket).filename == "Verlustanzeige.pdf"
         assert clerk.locator("[data-ticket-status]").get_attribute("data-ticket-status") == (
             Status.ANSWERED
         )

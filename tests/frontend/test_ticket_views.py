@@ -330,3 +330,47 @@ def test_a_stale_action_on_the_ticket_page_is_a_409_with_the_input_kept(agent: U
 
 def test_clerks_open_no_manual_ticket(clerk: User) -> None:
     assert login(clerk).get("/desk/ticket/neu/").status_code == 403
+
+
+# --- The same lists through the API -----------------------------------------------------------
+
+
+def test_the_api_serves_the_lists_and_refuses_those_the_roles_do_not_open(
+    agent: User, supervisor: User
+) -> None:
+    call = answered_on_a_phone_mapped_to_nobody()
+    assert call.ticket is not None
+    body = login(supervisor).get("/api/v1/tickets/views/unowned/").json()
+    assert [row["number"] for row in body["results"]] == [call.ticket.number]
+    assert set(body) >= {"count", "results"}
+    refused = login(agent).get("/api/v1/tickets/views/unowned/")
+    assert refused.status_code == 403
+    assert login(agent).get("/api/v1/tickets/views/nonsense/").status_code == 404
+
+
+def test_the_api_search_keeps_departments_apart_and_audits_contact_searches(
+    agent: User, clerk: User, department: Department, other_department: Department
+) -> None:
+    ours = escalated(
+        agent, department, consent=True, phone="030 1112223", response_channel="callback"
+    )
+    escalated(
+        agent, other_department, consent=True, phone="030 1112223", response_channel="callback"
+    )
+    body = login(clerk).get("/api/v1/tickets/search/", {"q": "0301112223"}).json()
+    assert [row["id"] for row in body["results"]] == [ours.pk]
+    entry = AuditEntry.objects.get(action=AuditAction.CALLER_HISTORY_READ)
+    assert entry.data["ids"] == [str(ours.pk)] and "1112223" not in str(entry.data)
+
+
+def test_the_api_lists_cost_the_same_queries_for_2_and_10_tickets(supervisor: User) -> None:
+    client = login(supervisor)
+    for i in range(2):
+        services.ticket_create(actor=supervisor, subject=f"T{i}")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/v1/tickets/views/open/").status_code == 200
+    for i in range(8):
+        services.ticket_create(actor=supervisor, subject=f"U{i}")
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/tickets/views/open/").json()["results"]) == 10
+    assert len(many) == len(few)

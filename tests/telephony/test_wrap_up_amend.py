@@ -15,6 +15,7 @@ from callcenter.accounts.roles import Role
 from callcenter.directory.models import Department
 from knowledge.models import Service
 from telephony.models import Call, WrapUpDraft
+from telephony.retention import calls_anonymise
 from tests.factories import UserFactory
 from tests.support.calls import hang_up, put_call_through, ticket_of
 from tests.support.clock import MONDAY_10
@@ -275,3 +276,20 @@ def test_another_agent_cannot_read_or_write_my_draft(live_call: Call) -> None:
     )
     assert response.status_code == 404
     assert not WrapUpDraft.objects.exists()
+
+
+def test_unsaved_drafts_go_with_the_callers_data_after_the_retention_period(
+    agent_client: Client, live_call: Call, settings: Any
+) -> None:
+    response = agent_client.put(
+        f"/api/v1/calls/{live_call.pk}/wrap-up/draft",
+        {"caller": {"consent": True, "name": "Ayşe Öztürk"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert WrapUpDraft.objects.get(call=live_call).data["caller"]["name"] == "Ayşe Öztürk"
+    later = live_call.joined_at + dt.timedelta(days=settings.CALLCENTER_CALLER_DATA_RETENTION_DAYS)
+    calls_anonymise(now=later - dt.timedelta(days=1))
+    assert WrapUpDraft.objects.filter(call=live_call).exists()
+    calls_anonymise(now=later + dt.timedelta(seconds=1))
+    assert not WrapUpDraft.objects.filter(call=live_call).exists()

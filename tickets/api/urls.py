@@ -21,6 +21,8 @@ ACTIONS = {
 urlpatterns: list[URLPattern] = [
     path("", views.TicketListCreateView.as_view(), name="ticket-list"),
     path("caller-history/", views.CallerHistoryView.as_view(), name="ticket-caller-history"),
+    path("search/", views.TicketSearchView.as_view(), name="ticket-search"),
+    path("views/<slug:view>/", views.TicketViewListView.as_view(), name="ticket-view-list"),
     path("<int:pk>/", views.TicketDetailView.as_view(), name="ticket-detail"),
     # Both /tickets/1/take and /tickets/1/take/: a POST cannot be redirected to add the slash.
     *(

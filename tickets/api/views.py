@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -97,6 +99,57 @@ class TicketDetailView(TicketBaseView):
             target_id=pk,
         )
         return response
+
+
+class TicketViewListView(TicketBaseView):
+    """``GET /api/v1/tickets/views/{view}/``: the service centre's lists (``mine``, ``open``,
+    ``escalated``, ``unowned``), newest first; a list the user's roles do not open is a 403."""
+
+    pagination_class = TicketPagination
+
+    @extend_schema(responses=io.TicketListOutput(many=True))
+    def get(self, request: Request, view: str) -> Response:
+        user, now = _user(request), timezone.now()
+        allowed = {v.value: v for v in selectors.ticket_views_of(user)}
+        if view not in {v.value for v in selectors.TicketView}:
+            raise Http404
+        if view not in allowed:
+            raise PermissionDenied(_("Your roles do not open this list."))
+        tickets = selectors.ticket_view_list(user=user, view=allowed[view])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(tickets.only(*io.LIST_COLUMNS), request, view=self)
+        output = io.TicketListOutput(page, many=True, context={"now": now})
+        return paginator.get_paginated_response(output.data)
+
+
+class TicketSearchView(TicketBaseView):
+    """``GET /api/v1/tickets/search/?q=``: by ticket number, the caller's phone number or name
+    (contact data only with consent and before anonymisation; such searches are audited)."""
+
+    pagination_class = TicketPagination
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True)],
+        responses=io.TicketListOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        user, now = _user(request), timezone.now()
+        tickets, searched_contact = selectors.ticket_search(
+            user=user, query=request.query_params.get("q", "")
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(tickets.only(*io.LIST_COLUMNS), request, view=self)
+        output = io.TicketListOutput(page, many=True, context={"now": now})
+        if searched_contact:
+            # The ids found, never the number or name searched for.
+            audit_read(
+                request=request,
+                action=AuditAction.CALLER_HISTORY_READ,
+                target_type=AuditTarget.TICKET,
+                target_ids=[row["id"] for row in output.data],
+                data={"source": "ticket_search"},
+            )
+        return paginator.get_paginated_response(output.data)
 
 
 class CallerHistoryView(TicketBaseView):

@@ -139,6 +139,11 @@ function start() {
           resync();
         }
         break;
+      case "ticket.changed":
+        // The call's ticket changed elsewhere (another tab saved the wrap-up, a clerk took
+        // it): the card shows the server's state unless the agent is typing here.
+        if (pop.call && pop.call.ticket && pop.call.ticket.id === data.id) resync();
+        break;
       case "agent.state":
         status.setState(data.state, data.paused_reason);
         break;
