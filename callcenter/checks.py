@@ -7,9 +7,39 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
+from callcenter.accounts.roles import Role
+
 
 def register_all() -> None:
     register(production_settings)
+    register(second_factor_roles)
+    register(api_token_lifetimes)
+
+
+def api_token_lifetimes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if settings.CALLCENTER_API_TOKEN_DAYS <= settings.CALLCENTER_API_TOKEN_MAX_DAYS:
+        return []
+    return [
+        Error(
+            "CALLCENTER_API_TOKEN_DAYS exceeds CALLCENTER_API_TOKEN_MAX_DAYS.",
+            hint="A new token's default lifetime must be one its creator may choose.",
+            id="callcenter.E004",
+        )
+    ]
+
+
+def second_factor_roles(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    known = {role.value for role in Role}
+    unknown = sorted(set(settings.CALLCENTER_REQUIRE_2FA_ROLES) - known)
+    if not unknown:
+        return []
+    return [
+        Error(
+            f"CALLCENTER_REQUIRE_2FA_ROLES names unknown roles: {', '.join(unknown)}.",
+            hint=f"Use role names: {', '.join(sorted(known))}.",
+            id="callcenter.E003",
+        )
+    ]
 
 
 def production_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -25,13 +26,15 @@ def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def parse_proxies(values: Iterable[str]) -> list[str]:
-    """Proxy addresses or networks (``10.0.0.5``, ``10.0.0.0/24``); a ValueError names a bad one."""
+    """``CALLCENTER_TRUSTED_PROXIES``: addresses or networks (``10.0.0.5``, ``10.0.0.0/24``)."""
     proxies = []
     for value in values:
         try:
             ipaddress.ip_network(value, strict=False)
         except ValueError:
-            raise ValueError(f"{value!r} is not an IP address or network") from None
+            raise ImproperlyConfigured(
+                f"CALLCENTER_TRUSTED_PROXIES: {value!r} is not an IP address or network"
+            ) from None
         proxies.append(value)
     return proxies
 

@@ -7,6 +7,7 @@ go through the REST API and its services.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
+from callcenter.accounts.sessions import session_allows_live
 from callcenter.directory.selectors import department_ids_of_user
 from callcenter.realtime import (
     CHANNEL_MESSAGE_TYPE,
@@ -30,6 +32,7 @@ CLOSE_ACCESS_REVOKED = 4403
 # Messages whose handlers touch no database (forwarding an event, answering a ping).
 _NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, "websocket.receive"})
 _NOT_JSON = object()
+SESSION_RECHECK_S = 60.0
 
 
 def groups_for_user(user: User) -> list[str]:
@@ -55,6 +58,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if not await database_sync_to_async(session_allows_live)(self._session_key(), user):
+            # A session past its limits, or one that still owes its second factor.
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.session_checked_at = time.monotonic()
         self.groups_joined = await database_sync_to_async(groups_for_user)(user)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -128,7 +136,24 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":
+            if not await self._session_still_valid():
+                await self._leave_groups()
+                await self.close(code=CLOSE_ACCESS_REVOKED)
+                return
             await self.send_json({"type": "pong", "version": 1, "data": {}})
+
+    async def _session_still_valid(self) -> bool:
+        """Re-checked on the client's pings, at most once a minute: an idle or expired session
+        ends its socket too, though no page request comes to notice it (pings are no activity)."""
+        now = time.monotonic()
+        if now - getattr(self, "session_checked_at", 0.0) < SESSION_RECHECK_S:
+            return True
+        self.session_checked_at = now
+        return bool(
+            await database_sync_to_async(session_allows_live)(
+                self._session_key(), self.scope["user"]
+            )
+        )
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "callcenter.accounts",
     "callcenter.directory",
     "callcenter.audit",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session limits, and the TOTP step after the password.
+    "callcenter.accounts.middleware.SessionLimitsMiddleware",
     # No-store for signed-in users, Content-Security-Policy.
     "callcenter.security.SecurityHeadersMiddleware",
     # The request as audit context for rows written by services and model signals.
@@ -190,47 +194,38 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 
-def _trusted_proxies() -> list[str]:
-    try:
-        return parse_proxies(env_list("CALLCENTER_TRUSTED_PROXIES", []))
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"CALLCENTER_TRUSTED_PROXIES: {exc}") from None
+# Proxies whose X-Forwarded-For is believed (callcenter/clientip.py); none by default.
+CALLCENTER_TRUSTED_PROXIES = parse_proxies(env_list("CALLCENTER_TRUSTED_PROXIES", []))
 
-
-# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by default,
-# so the peer's address is the client's (callcenter/clientip.py). Used by the lockout, the
-# throttles and `make run`'s uvicorn (--forwarded-allow-ips).
-CALLCENTER_TRUSTED_PROXIES = _trusted_proxies()
-
-# Brute-force protection (callcenter/accounts/lockout.py): an account is locked after this
-# many failures from any address; an address after its own, higher count across accounts
-# (password spraying), without locking a whole office behind one NAT address at the first typos.
+# Lockout (callcenter/accounts/lockout.py): per account from any address, and per address
+# across accounts (password spraying) with its own, higher limit.
 AXES_FAILURE_LIMIT = env_int("CALLCENTER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 CALLCENTER_LOGIN_IP_FAILURE_LIMIT = env_int("CALLCENTER_LOGIN_IP_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = env_int("CALLCENTER_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
-# The order matters: AccountAndAddressHandler reads the account's count, then the address's.
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]  # in this order: lockout.py reads it
 AXES_HANDLER = "callcenter.accounts.lockout.AccountAndAddressHandler"
 AXES_CLIENT_IP_CALLABLE = "callcenter.accounts.lockout.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# API tokens (callcenter/accounts/tokens.py): lifetime of a new token unless its creator picks
-# another, the longest allowed, and how many valid tokens one user may hold.
+# API tokens (callcenter/accounts/tokens.py): default and longest lifetime, valid ones per user.
 CALLCENTER_API_TOKEN_DAYS = env_int("CALLCENTER_API_TOKEN_DAYS", 90, minimum=1)
-CALLCENTER_API_TOKEN_MAX_DAYS = env_int(
-    "CALLCENTER_API_TOKEN_MAX_DAYS", max(365, CALLCENTER_API_TOKEN_DAYS), minimum=1
-)
+CALLCENTER_API_TOKEN_MAX_DAYS = env_int("CALLCENTER_API_TOKEN_MAX_DAYS", 365, minimum=1)
 CALLCENTER_API_TOKEN_MAX_PER_USER = env_int("CALLCENTER_API_TOKEN_MAX_PER_USER", 20, minimum=1)
-if CALLCENTER_API_TOKEN_DAYS > CALLCENTER_API_TOKEN_MAX_DAYS:
-    raise ImproperlyConfigured(
-        "CALLCENTER_API_TOKEN_DAYS must not exceed CALLCENTER_API_TOKEN_MAX_DAYS"
-    )
+# Sessions (callcenter/accounts/sessions.py): idle minutes of privileged roles and of the
+# others, the absolute maximum from the login, roles that must use TOTP (check E003).
+CALLCENTER_SESSION_IDLE_MINUTES = env_int("CALLCENTER_SESSION_IDLE_MINUTES", 30, minimum=1)
+CALLCENTER_SESSION_IDLE_MINUTES_OTHER = env_int(
+    "CALLCENTER_SESSION_IDLE_MINUTES_OTHER", 120, minimum=1
+)
+CALLCENTER_SESSION_HOURS = env_int("CALLCENTER_SESSION_HOURS", 10, minimum=1)
+CALLCENTER_REQUIRE_2FA_ROLES = env_list("CALLCENTER_REQUIRE_2FA_ROLES", [])
+OTP_TOTP_ISSUER = env_str("CALLCENTER_TOTP_ISSUER", "115 Servicecenter")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("CALLCENTER_SESSION_HOURS", 10, minimum=1) * 3600
+SESSION_COOKIE_AGE = CALLCENTER_SESSION_HOURS * 3600
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("CALLCENTER_SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -430,8 +425,7 @@ CALLCENTER_AMI_IN_PROCESS = env_bool("CALLCENTER_AMI_IN_PROCESS", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # Hashed, named, expiring tokens (callcenter/accounts/tokens.py), same header as DRF's.
-        "callcenter.api.authentication.ApiTokenAuthentication",
+        "callcenter.api.authentication.ApiTokenAuthentication",  # hashed, expiring
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
@@ -445,9 +439,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "callcenter.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
-    # Throttles identify clients by callcenter/clientip.py (callcenter/api/throttling.py);
-    # DRF's own get_ident would believe any X-Forwarded-For without NUM_PROXIES.
-    "NUM_PROXIES": 0,
+    "NUM_PROXIES": 0,  # our throttles identify clients by callcenter/clientip.py
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from frontend import views
+from frontend.account.urls import account_patterns
 from frontend.administration.urls import administration_patterns
 from frontend.audit.urls import audit_patterns
 from frontend.desk.urls import desk_patterns
@@ -20,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *account_patterns,
     path("redaktion/suche/", include("frontend.searchtuning.urls")),
     path("redaktion/", include(editor_patterns)),
     path("wissen/", include(article_patterns)),

@@ -293,6 +293,11 @@ def wrap_up_state(call: Call) -> dict[str, Any]:
     return {"saved": wrap_up_saved(call), "draft": wrap_up_draft(call)}
 
 
+def agent_in_call(user: User) -> bool:
+    """Keeps the agent's session alive (``callcenter.accounts.sessions``)."""
+    return agent_current_call(user) is not None
+
+
 _STATE_PRIORITY = ["in_call", "ringing", "paused", "available", "unavailable", "logged_out"]
 
 

@@ -4,14 +4,38 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from callcenter.accounts.models import ApiToken, User
-from callcenter.accounts.services import user_access_changed, user_access_revoked
+from callcenter.accounts.services import (
+    user_access_changed,
+    user_access_revoked,
+    user_logout_everywhere,
+)
+
+
+@admin.action(
+    description=gettext_lazy("Log out everywhere (sessions, API tokens, live connections)")
+)
+def logout_everywhere(modeladmin: Any, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    actor = request.user if isinstance(request.user, User) else None
+    sessions = tokens = 0
+    for user in queryset:
+        result = user_logout_everywhere(user=user, actor=actor)
+        sessions += result.sessions
+        tokens += result.tokens
+    modeladmin.message_user(
+        request,
+        gettext("Logged out: %(sessions)d sessions ended, %(tokens)d API tokens revoked.")
+        % {"sessions": sessions, "tokens": tokens},
+    )
 
 
 class CallcenterUserAdmin(UserAdmin):
+    actions = [logout_everywhere]
     # The admin saves users itself; the services' access hooks keep open websockets in step
     # (a password set here is caught by User.save, like every other password change).
 

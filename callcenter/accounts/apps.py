@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from callcenter import checks, sqlite
-        from callcenter.accounts.services import roles_sync_after_migrate, user_logged_out_receiver
+        from callcenter.accounts.services import (
+            roles_sync_after_migrate,
+            session_logged_in_receiver,
+            user_logged_out_receiver,
+        )
 
         checks.register_all()
         sqlite.install()
@@ -23,3 +27,6 @@ class AccountsConfig(AppConfig):
         # user_logged_out is Django's documented hook for logout: the websockets of the session
         # that ended close with it.
         user_logged_out.connect(user_logged_out_receiver, dispatch_uid="accounts.ws_logout")
+        # user_logged_in: the session's idle and absolute clocks start, and whether it owes a
+        # second factor is decided.
+        user_logged_in.connect(session_logged_in_receiver, dispatch_uid="accounts.session_limits")

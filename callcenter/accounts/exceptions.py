@@ -39,3 +39,7 @@ class StaleUser(StaleWrite):
     """The user was changed by someone else since the form was read (see ``user_version``)."""
 
     code = "stale_user"
+
+
+class SecondFactorSetupRequired(NotAllowed):
+    code = "second_factor_setup_required"

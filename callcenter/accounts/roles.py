@@ -52,6 +52,9 @@ MASTER_DATA_MODELS = frozenset(
     }
 )
 MODEL_ACTIONS = ("view", "add", "change", "delete")
+# Credentials administrators may list and remove (revoke), never make or edit: API tokens and
+# TOTP devices (a device made by someone else would be a second factor they know).
+REVOCABLE_MODELS = frozenset({"accounts.apitoken", "otp_totp.totpdevice"})
 
 # Django model permissions (``app_label.action_model``) a role holds besides its capabilities:
 # administrators get exactly the rights for master data in the Django admin, not superuser.
@@ -60,6 +63,11 @@ ROLE_MODEL_PERMISSIONS: dict[Role, frozenset[str]] = {
         f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
         for model in MASTER_DATA_MODELS
         for action in MODEL_ACTIONS
+    )
+    | frozenset(
+        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+        for model in REVOCABLE_MODELS
+        for action in ("view", "delete")
     ),
 }
 

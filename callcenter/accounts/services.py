@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from callcenter.accounts.exceptions import (
     ApiTokenInvalid,
@@ -28,7 +32,10 @@ from callcenter.accounts.exceptions import (
 from callcenter.accounts.models import ApiToken, User
 from callcenter.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role, role_permission_names
 from callcenter.accounts.selectors import user_roles, user_version
+from callcenter.accounts.sessions import SECOND_FACTOR, VERIFIED, session_logged_in
 from callcenter.accounts.tokens import PREFIX_LENGTH, token_digest, token_secret_new
+from callcenter.audit.models import AuditAction, AuditTarget
+from callcenter.audit.services import audit_origin, audit_record
 from callcenter.realtime import access_changed_on_commit, access_revoked_on_commit
 
 logger = logging.getLogger(__name__)
@@ -325,3 +332,91 @@ def api_token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> None:
 def api_tokens_purge_expired(*, now: dt.datetime | None = None) -> int:
     count, _ = ApiToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return count
+
+
+# --- Sessions and the second factor ---------------------------------------------------------
+
+
+def session_logged_in_receiver(*, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    """``user_logged_in`` (Django's documented signal): start the session's clocks."""
+    session = getattr(request, "session", None)
+    if session is not None and isinstance(user, User):
+        session_logged_in(session, user)
+
+
+def _sessions_of(user: User) -> list[str]:
+    # Django's database sessions are not indexed by user: read the live ones. A centre has at
+    # most a few thousand, each living at most CALLCENTER_SESSION_HOURS.
+    keys = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            keys.append(session.session_key)
+    return keys
+
+
+@dataclass(frozen=True)
+class LogoutEverywhere:
+    sessions: int
+    tokens: int
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User, actor: User | None) -> LogoutEverywhere:
+    """End every session of ``user``, revoke their API tokens, close their websockets."""
+    sessions, _ = Session.objects.filter(session_key__in=_sessions_of(user)).delete()
+    tokens = api_tokens_revoke_all(user=user)
+    user_access_revoked(user=user)
+    _, ip = audit_origin()
+    audit_record(
+        action=AuditAction.USER_LOGGED_OUT_EVERYWHERE,
+        actor=actor,
+        ip=ip,
+        target_type=AuditTarget.USER,
+        target_id=user.pk,
+        data={"sessions": sessions, "tokens": tokens},
+    )
+    logger.info(
+        "User %s logged out everywhere by %s: %d sessions, %d tokens",
+        user.pk,
+        None if actor is None else actor.pk,
+        sessions,
+        tokens,
+    )
+    return LogoutEverywhere(sessions=sessions, tokens=tokens)
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed TOTP device the setup page shows, made on first use."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, code: str) -> bool:
+    """Confirm the device with a first code from the app; other unconfirmed ones go."""
+    if not device.verify_token(code.strip()):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    return True
+
+
+def second_factor_verify(*, user: User, code: str) -> bool:
+    """Whether ``code`` is a current, unused code of one of the user's confirmed devices.
+
+    django-otp throttles each device after failures (a growing delay) and refuses a code
+    already used, so a code seen once cannot be replayed.
+    """
+    code = code.strip()
+    return any(
+        device.verify_token(code) for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
+
+
+def session_second_factor_passed(*, request: HttpRequest) -> None:
+    """The session has passed the second factor: a new session key for the raised trust."""
+    request.session.cycle_key()
+    request.session[SECOND_FACTOR] = VERIFIED

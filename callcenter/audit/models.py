@@ -26,6 +26,10 @@ class AuditAction(models.TextChoices):
     LOGOUT = "accounts.logout", _("Logout")
     API_TOKEN_CREATED = "accounts.api_token.created", _("API token issued")
     API_TOKEN_REVOKED = "accounts.api_token.revoked", _("API token revoked")
+    USER_LOGGED_OUT_EVERYWHERE = (
+        "accounts.user.logged_out_everywhere",
+        _("User logged out everywhere"),
+    )
     USER_CREATED = "accounts.user.created", _("User created")
     USER_CHANGED = "accounts.user.changed", _("User changed")
     USER_DELETED = "accounts.user.deleted", _("User deleted")

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from callcenter.accounts.models import User
-from callcenter.clientip import client_ip
+from callcenter.clientip import client_ip, parse_proxies
 from callcenter.run import uvicorn_proxy_args
 from tests.factories import PASSWORD, UserFactory
 
@@ -182,3 +183,8 @@ def test_behind_a_trusted_proxy_the_throttle_counts_each_real_client(
     assert _token_request(client, **via_proxy, HTTP_X_FORWARDED_FOR=ATTACKER) == 429
     # Another citizen-facing client behind the same proxy has a budget of its own.
     assert _token_request(client, **via_proxy, HTTP_X_FORWARDED_FOR="192.0.2.44") == 200
+
+
+def test_a_malformed_trusted_proxy_stops_the_start() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"CALLCENTER_TRUSTED_PROXIES: .proxy\.local."):
+        parse_proxies(["10.0.0.5", "proxy.local"])

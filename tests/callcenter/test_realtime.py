@@ -26,7 +26,7 @@ register_event("test.ping", version=3, required={"n"})
 
 async def _connect(user: User) -> tuple[WebsocketCommunicator, dict[str, Any]]:
     communicator = live_communicator(await database_sync_to_async(session_cookie)(user))
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=RECEIVE_GUARD_S)
     assert connected
     hello = await communicator.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert hello["type"] == "hello"
@@ -53,7 +53,7 @@ def test_event_envelope_is_versioned_and_json_safe() -> None:
 @pytest.mark.django_db(transaction=True)
 async def test_anonymous_websocket_is_closed() -> None:
     communicator = live_communicator()
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=RECEIVE_GUARD_S)
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
 

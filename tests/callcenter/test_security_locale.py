@@ -16,6 +16,13 @@ MODULES = [
     "callcenter/accounts/capabilities.py",
     "callcenter/accounts/api/views.py",
     "callcenter/api/authentication.py",
+    "callcenter/accounts/middleware.py",
+    "callcenter/accounts/admin.py",
+    "frontend/account/views.py",
+    "frontend/templates/account/second_factor_setup.html",
+    "frontend/templates/account/second_factor_verify.html",
+    "frontend/templates/registration/login.html",
+    "frontend/templates/frontend/home.html",
 ]
 
 

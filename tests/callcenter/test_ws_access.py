@@ -39,7 +39,7 @@ def _logged_in_client(user: User) -> Client:
 async def _connect(client: Client) -> tuple[WebsocketCommunicator, dict[str, Any]]:
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     ws = live_communicator(cookie)
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=RECEIVE_GUARD_S)
     assert connected
     hello = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert hello["type"] == "hello"

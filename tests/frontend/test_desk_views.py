@@ -129,7 +129,7 @@ def test_the_ticket_page_is_404_for_missing_tickets(client: Client, agent: User)
 async def _connect(user: User) -> WebsocketCommunicator:
     cookie = await database_sync_to_async(session_cookie)(user)
     ws = live_communicator(cookie)
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=RECEIVE_GUARD_S)
     assert connected
     hello = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
     assert hello["type"] == "hello"

@@ -155,7 +155,7 @@ def test_the_payload_carries_no_caller_data(
 async def _connect(user: User) -> WebsocketCommunicator:
     cookie = await database_sync_to_async(session_cookie)(user)
     communicator = live_communicator(cookie)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=RECEIVE_GUARD_S)
     assert connected
     assert (await communicator.receive_json_from(timeout=RECEIVE_GUARD_S))["type"] == "hello"
     return communicator

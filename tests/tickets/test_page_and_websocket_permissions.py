@@ -120,7 +120,7 @@ async def test_websocket_matrix(
 
     users, cookie = await setup()
     ws = live_communicator(cookie)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=RECEIVE_GUARD_S)
     if persona == "anonymous":
         assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
         return

@@ -9,4 +9,9 @@ urlpatterns = [
     path("tokens/", views.TokenListView.as_view(), name="auth-tokens"),
     path("tokens/<int:token_id>/", views.TokenDetailView.as_view(), name="auth-token-detail"),
     path("users/<int:user_id>/tokens/", views.UserTokenListView.as_view(), name="auth-user-tokens"),
+    path(
+        "users/<int:user_id>/logout-everywhere/",
+        views.UserLogoutEverywhereView.as_view(),
+        name="auth-user-logout-everywhere",
+    ),
 ]

@@ -21,10 +21,21 @@ from callcenter.accounts.api.serializers import (
     TokenOutputSerializer,
 )
 from callcenter.accounts.capabilities import Capability, capability_permission, has_capability
-from callcenter.accounts.exceptions import ApiTokenNotFound, ApiTokenNotFromToken, UserNotFound
+from callcenter.accounts.exceptions import (
+    ApiTokenNotFound,
+    ApiTokenNotFromToken,
+    SecondFactorSetupRequired,
+    UserNotFound,
+)
 from callcenter.accounts.models import ApiToken, User
 from callcenter.accounts.selectors import api_token_get, api_tokens_of_user, user_get
-from callcenter.accounts.services import api_token_create, api_token_revoke
+from callcenter.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    second_factor_verify,
+    user_logout_everywhere,
+)
+from callcenter.accounts.sessions import has_totp_device, second_factor_required
 from callcenter.api.parsers import JSONParser
 from callcenter.api.throttling import ClientScopedRateThrottle
 from callcenter.audit.context import request_ip
@@ -48,6 +59,9 @@ def _acting_user(request: Request) -> User:
 
 class TokenLoginView(APIView):
     """Exchange username and password for a new API token (throttled against guessing).
+
+    A user with a TOTP device also sends the current code as ``otp``; a user whose role
+    requires one but who has none gets a 403 until they set it up in the browser.
 
     Each call makes a new named token (default name "API") valid for
     ``CALLCENTER_API_TOKEN_DAYS``; the secret is in the answer only.
@@ -75,6 +89,15 @@ class TokenLoginView(APIView):
         if not isinstance(user, User):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with provided credentials.")]}
+            )
+        if has_totp_device(user):
+            if not data["otp"] or not second_factor_verify(user=user, code=data["otp"]):
+                raise serializers.ValidationError(
+                    {"otp": [_("The code from the authenticator app is missing or wrong.")]}
+                )
+        elif second_factor_required(user):
+            raise SecondFactorSetupRequired(
+                _("Set up two-factor authentication in the browser first.")
             )
         # A login without a session: Django's user_logged_in is not sent, so record it here.
         audit_record(
@@ -147,3 +170,29 @@ class UserTokenListView(APIView):
         if user is None:
             raise UserNotFound(_("No user has this id."))
         return Response(TokenOutputSerializer(api_tokens_of_user(user), many=True).data)
+
+
+class LogoutEverywhereOutputSerializer(serializers.Serializer[Any]):
+    sessions = serializers.IntegerField()
+    tokens = serializers.IntegerField()
+
+
+class UserLogoutEverywhereView(APIView):
+    """Administrators: end every session of a user, revoke their tokens, close their sockets."""
+
+    permission_classes = [HasManageUsers]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: LogoutEverywhereOutputSerializer,
+            403: OpenApiResponse(),
+            404: OpenApiResponse(),
+        },
+    )
+    def post(self, request: Request, user_id: int) -> Response:
+        user = user_get(user_id)
+        if user is None:
+            raise UserNotFound(_("No user has this id."))
+        result = user_logout_everywhere(user=user, actor=_acting_user(request))
+        return Response({"sessions": result.sessions, "tokens": result.tokens})
