@@ -148,3 +148,23 @@ def test_the_agents_ticket_page_shows_the_same(
     assert "data-ticket-about" in html and "Braucht vor dem Flug" in html
     assert "tickets.ticket." not in visible_text(html)
     assert "Petra Schulz" in visible_text(html)
+
+
+def test_the_clerk_is_told_when_the_citizen_gets_in_touch_again(
+    client: Client, agent_petra: User, jonas: User, department: Department
+) -> None:
+    call = put_call_through("petra", end=True)
+    call_wrap_up(
+        call=call,
+        actor=agent_petra,
+        wrap_up=WrapUp(
+            outcome="escalated",
+            note="Meldet sich nächste Woche wieder.",
+            department=department,
+            caller=CallerData(response_channel="self"),
+        ),
+    )
+    client.force_login(jonas)
+    html = client.get(f"/posteingang/{ticket_of(call).pk}/").content.decode()
+    assert "data-citizen-recontacts" in html
+    assert "Bürger/in meldet sich selbst wieder" in visible_text(html)
