@@ -10,9 +10,11 @@ same steps, so a folded "fuehrerschein" meets the folded "Führerschein".
 
 from __future__ import annotations
 
+import marshal
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -280,47 +282,103 @@ class Decompounder:
         return out
 
 
-@lru_cache(maxsize=4)
-def load_wordlist(path: str) -> frozenset[str]:
-    """Folded words of a plain word list (one per line); empty when the file is missing."""
-    p = Path(path)
-    if not p.is_file():
-        return frozenset()
-    words: set[str] = set()
-    with p.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            word = line.strip()
-            # Lowercase entries are mostly inflected verb and adjective forms; measured on
-            # the evaluation queries they add nonsense splits, nouns carry the compounds.
-            if len(word) >= COMPOUND_MIN_PART and word[:1].isupper() and word.isalpha():
-                words.add(fold(word))
-    return frozenset(words)
+def load_lexicon(path: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """``_read_lexicon`` of a word list, cached per process until the file changes."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return frozenset(), frozenset(), frozenset()
+    return _read_lexicon(path, st.st_size, st.st_mtime_ns)
 
 
 @lru_cache(maxsize=4)
-def load_nouns(path: str) -> frozenset[str]:
-    """Folded nouns (capitalised entries) of a word list, of any length ("Zug", "Bahnhof")."""
-    p = Path(path)
-    if not p.is_file():
-        return frozenset()
-    with p.open(encoding="utf-8", errors="replace") as fh:
-        return frozenset(
-            fold(w) for line in fh if (w := line.strip())[:1].isupper() and w.isalpha()
-        )
+def _read_lexicon(
+    path: str, _size: int, _mtime_ns: int
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(compound members, nouns, word forms) of a plain word list, folded; empty when the
+    file is missing. Read and folded in one pass: the list has some 350,000 lines and the
+    search must start within a second or two.
 
-
-@lru_cache(maxsize=4)
-def load_word_forms(path: str) -> frozenset[str]:
-    """Folded forms of every entry of a word list, of any case (nouns, verbs, adjectives).
-
-    Tells a correctly spelled German word from a typo or a name the lexicon lacks; the
-    nouns alone are ``load_wordlist``.
+    - compound members: nouns (capitalised entries) of at least COMPOUND_MIN_PART letters;
+      lowercase entries are mostly inflected verb and adjective forms, which measured on the
+      evaluation queries add nonsense splits;
+    - nouns: every capitalised entry ("Zug", "Bahnhof");
+    - word forms: every entry of any case, to tell a correctly spelled word from a typo.
     """
     p = Path(path)
     if not p.is_file():
-        return frozenset()
-    with p.open(encoding="utf-8", errors="replace") as fh:
-        return frozenset(fold(w) for line in fh if (w := line.strip()).isalpha())
+        return frozenset(), frozenset(), frozenset()
+    raw = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
+    raw = raw.replace("\r", "")
+    lines = raw.split("\n")
+    # fold() on the whole text at C speed, except the accents of the few lines that keep
+    # some after the umlauts (those lines are folded one by one, as fold() does).
+    quick = _DIGRAPH_RE.sub(lambda m: m.group(1)[0], raw.lower())
+    for umlaut, plain in (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("ẞ", "ss")):
+        quick = quick.replace(umlaut, plain)  # fold()'s _UMLAUTS, faster on a long text
+    folded = quick.split("\n")
+    if len(folded) != len(lines):  # folding never adds or drops a line; be safe anyway
+        folded = [fold(line) for line in lines]
+    else:
+        folded = [w if w.isascii() else fold(line) for w, line in zip(folded, lines, strict=True)]
+    words = [(line, word) for line, word in zip(lines, folded, strict=True) if line.isalpha()]
+    forms = frozenset(word for _line, word in words)
+    nouns = [(line, word) for line, word in words if line[0].isupper()]
+    members = frozenset(word for line, word in nouns if len(line) >= COMPOUND_MIN_PART)
+    return members, frozenset(word for _line, word in nouns), forms
+
+
+Lexicon = tuple[frozenset[str], frozenset[str], frozenset[str]]
+
+
+def load_lexicons(paths: Sequence[str], cache: Path | None = None) -> Lexicon:
+    """``load_lexicon`` of several word lists, merged; kept in ``cache`` (a marshal file in
+    the index directory, keyed by the lists' sizes and modification times) so that a new
+    process starts without re-reading and folding some 350,000 words."""
+    key = []
+    for path in paths:
+        try:
+            st = Path(path).stat()
+            key.append((path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            key.append((path, -1, -1))
+    if cache is not None:
+        try:
+            stored_key, members, nouns, forms = marshal.loads(cache.read_bytes())
+            if stored_key == key:
+                return frozenset(members), frozenset(nouns), frozenset(forms)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # no cache yet, or an unreadable one: read the lists
+    parts = [load_lexicon(path) for path in paths]
+    merged: Lexicon = (
+        frozenset().union(*(p[0] for p in parts)),
+        frozenset().union(*(p[1] for p in parts)),
+        frozenset().union(*(p[2] for p in parts)),
+    )
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+            tmp.write_bytes(marshal.dumps((key, *merged)))
+            tmp.replace(cache)
+        except OSError:
+            pass  # a read-only directory only costs the next start the same time
+    return merged
+
+
+def load_wordlist(path: str) -> frozenset[str]:
+    """Folded compound members (nouns of four letters or more) of a word list."""
+    return load_lexicon(path)[0]
+
+
+def load_nouns(path: str) -> frozenset[str]:
+    """Folded nouns (capitalised entries) of a word list, of any length ("Zug", "Bahnhof")."""
+    return load_lexicon(path)[1]
+
+
+def load_word_forms(path: str) -> frozenset[str]:
+    """Folded forms of every entry of a word list, of any case (nouns, verbs, adjectives)."""
+    return load_lexicon(path)[2]
 
 
 DEFAULT_WORDLISTS: tuple[str, ...] = (

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.search.analysis import load_lexicons
 from knowledge.search.engine import SearchDocument, SearchIndex
 
 DOCS = [
@@ -61,3 +62,17 @@ def test_weak_results_rank_below_and_are_flagged_per_hit(index: SearchIndex) -> 
     # Personalausweis beantragen shares only the frequent process word.
     others = [h for h in hits if h.id == 1]
     assert others and not others[0].confident
+
+
+def test_the_folded_lexicon_is_kept_for_the_next_start_and_renewed_when_the_list_changes(
+    tmp_path: Path,
+) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("Bahnhof\nZug\ngezogen\nStraße\n", encoding="utf-8")
+    cache = tmp_path / "ix" / ".lexicon.marshal"
+    members, nouns, forms = load_lexicons([str(words)], cache=cache)
+    assert members == {"bahnhof", "strasse"} and nouns == {"bahnhof", "zug", "strasse"}
+    assert "gezogen" in forms and cache.is_file()
+    assert load_lexicons([str(words)], cache=cache) == (members, nouns, forms)
+    words.write_text("Bahnhof\nKoffer\n", encoding="utf-8")
+    assert load_lexicons([str(words)], cache=cache)[1] == {"bahnhof", "koffer"}

@@ -22,9 +22,7 @@ from knowledge.search.analysis import (
     Analyzer,
     Decompounder,
     clean,
-    load_nouns,
-    load_word_forms,
-    load_wordlist,
+    load_lexicons,
     tokenize,
 )
 from knowledge.search.engine.planner import NOUN, QueryPlanner
@@ -60,6 +58,9 @@ from knowledge.search.weights import (
     UNMATCHED_KIND_INFORMATION,
 )
 
+# The folded general lexicon, kept in the index directory for the next process's start.
+LEXICON_CACHE = ".lexicon.marshal"
+
 SynonymEntries = Iterable[str | tuple[Iterable[str], Iterable[str]]]
 
 
@@ -80,22 +81,16 @@ class SearchIndex:
     ) -> None:
         self.path = Path(path)
         self._thesaurus_files = tuple(thesaurus_files)
-        lexicon: set[str] = set()
-        word_forms: set[str] = set()
-        nouns: set[str] = set()
-        for wordlist in wordlists:
-            lexicon |= load_wordlist(str(wordlist))
-            word_forms |= load_word_forms(str(wordlist))
-            nouns |= load_nouns(str(wordlist))
+        lexicon, nouns, word_forms = load_lexicons(
+            [str(w) for w in wordlists], cache=self.path / LEXICON_CACHE
+        )
         self._decompounder = Decompounder(lexicon)
         self.analyzer = Analyzer(german_stemmer(), self._decompounder)
         thesaurus = Thesaurus(self.analyzer.stem)
         for thesaurus_file in thesaurus_files:
             thesaurus.load(thesaurus_file)
         thesaurus.merge(synonyms)
-        self._planner = QueryPlanner(
-            self.analyzer, thesaurus, nouns=frozenset(nouns), word_forms=frozenset(word_forms)
-        )
+        self._planner = QueryPlanner(self.analyzer, thesaurus, nouns=nouns, word_forms=word_forms)
         self._store = IndexStore(self.path, on_words=self._decompounder.add)
         self._lock = threading.RLock()
 
