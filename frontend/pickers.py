@@ -54,3 +54,37 @@ class DepartmentField(forms.TypedChoiceField):
 
     def set_departments(self, departments: Iterable[Department], *, blank: str | None) -> None:
         self.choices = department_choices(departments, blank=blank)
+
+
+class DepartmentSelect(forms.Select):
+    """A select of department rows rendered in one ``<optgroup>`` per authority."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={**PICKER_ATTRS, **(attrs or {})})
+
+    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
+        options = [
+            option
+            for _group, subgroup, _i in super().optgroups(name, value, attrs)
+            for option in subgroup
+        ]
+        blank = [option for option in options if not str(option["value"])]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for option in options:
+            instance = getattr(option["value"], "instance", None)
+            if instance is not None:
+                groups.setdefault(instance.authority.name, []).append(option)
+        result: list[Any] = [(None, [option], 0) for option in blank]
+        for index, authority in enumerate(sorted(groups, key=str.casefold), start=len(result)):
+            members = sorted(groups[authority], key=lambda o: str(o["label"]).casefold())
+            result.append((authority, members, index))
+        return result
+
+
+class DepartmentModelChoiceField(forms.ModelChoiceField[Department]):
+    """A department row from a select grouped by authority and searchable as one types."""
+
+    widget = DepartmentSelect
+
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.name

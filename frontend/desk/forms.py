@@ -7,15 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from callcenter.directory.models import Department
 from callcenter.directory.selectors import department_list
+from frontend.pickers import DepartmentModelChoiceField
 from tickets.models import Channel, Priority, ResponseChannel
 from tickets.services import CallerData
 
 
-class DepartmentChoiceField(forms.ModelChoiceField[Department]):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.name} ({obj.authority.name})"
+class DepartmentChoiceField(DepartmentModelChoiceField):
+    """Grouped by authority and searchable as one types (``frontend/pickers.py``)."""
 
 
 # "No response wanted" is no choice to offer: an escalation needs an explicit one.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from callcenter.accounts.models import User
 from callcenter.directory.models import Department
 from frontend.limits import form_name_limits
+from frontend.pickers import DepartmentModelChoiceField
 from tickets.attachments import AttachmentUpload, attachment_size_error
 from tickets.workflow import Status
 
@@ -126,7 +127,7 @@ class RespondForm(VersionForm):
 
 
 class ForwardForm(VersionForm):
-    department = forms.ModelChoiceField(
+    department = DepartmentModelChoiceField(
         label=_("Forward to department"), queryset=Department.objects.none()
     )
     note = forms.CharField(

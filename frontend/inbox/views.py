@@ -34,6 +34,7 @@ from frontend.inbox import forms as inbox_forms
 from frontend.inbox.presentation import inbox_row
 from frontend.ticket_page import ticket_about
 from tickets import access, selectors
+from tickets import services as ticket_services
 from tickets.actions import ticket_action_run
 from tickets.api.pagination import DeferredJoinPaginator
 from tickets.attachments import attachment_file_read
@@ -189,6 +190,11 @@ def _blank_form(name: str, ticket: Ticket, *, reply: str = "") -> forms.Form:
         initial["assignee"] = ticket.assignee_id
     if name == "respond" and reply:
         initial["message"] = reply
+    if name == "forward":
+        # The department responsible for the ticket's service, when it is not this one.
+        proposal = ticket_services.proposed_department(ticket)
+        if proposal is not None and proposal.pk != ticket.department_id:
+            initial["department"] = proposal.pk
     return ACTIONS[name].form(initial=initial, prefix=name, **_form_kwargs(name, ticket))
 
 

@@ -255,10 +255,14 @@ def test_reload_restores_the_call_and_the_desk_says_when_it_is_offline(
     assert page.locator("#pause-toggle").get_attribute("aria-pressed") == "true"
 
     # Ringing is a notice that blocks nothing; the answer brings the pop.
-    uniqueid = join_and_ring("petra", caller_number="+49 30 1234567", at=time.time())
+    uniqueid = join_and_ring(
+        "petra", caller_number="+49 30 1234567", caller_name="Müller, Jürgen", at=time.time()
+    )
     wait_for_js(
         page, "document.getElementById('desk-notice').textContent.includes('+49 30 1234567')"
     )
+    # The notice names the caller, not only the number.
+    assert "Müller, Jürgen (+49 30 1234567)" in page.locator("#desk-notice").inner_text()
     domain_event_apply(
         event=answered_event("petra", uniqueid, interface="PJSIP/2101", at=time.time())
     )

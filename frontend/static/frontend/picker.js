@@ -17,7 +17,11 @@
     search.setAttribute("aria-label", `${label} – ${select.dataset.pickerSearchLabel || "suchen"}`);
     search.placeholder = select.dataset.pickerPlaceholder || "Suchen …";
     search.setAttribute("aria-controls", select.id);
-    select.before(search);
+    // Search and select side by side: the form gets no taller than without the search.
+    const row = document.createElement("div");
+    row.className = "picker-row";
+    select.before(row);
+    row.append(search, select);
     const status = document.createElement("span");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");

@@ -111,12 +111,20 @@ function start() {
     return syncing;
   }
 
+  // Who is calling, as the ringing notice names them: the name the ACD reports, with the number.
+  function callerOf(data) {
+    const number = data.caller_number || "";
+    const name = (data.caller_name || "").trim();
+    if (name && number) return `${name} (${number})`;
+    return name || number || labels.unknownCaller;
+  }
+
   function handle(event) {
     generation += 1;
     const data = event.data || {};
     switch (event.type) {
       case "call.ringing":
-        say(format(labels.ringing, { caller: data.caller_number || labels.unknownCaller, queue: data.queue }));
+        say(format(labels.ringing, { caller: callerOf(data), queue: data.queue }));
         break;
       case "call.ring_ended":
         if (data.result !== "answered") say(labels.ringEnded);
