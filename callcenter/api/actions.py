@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
-from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
+from callcenter.api.schema import ApiAutoSchema
 
 TargetT = TypeVar("TargetT")
 
 
-class ActionSchema(AutoSchema):
+class ActionSchema(ApiAutoSchema):
     """Request and response of an ``ActionView`` come from its serializer attributes."""
 
     def get_request_serializer(self) -> Any:

@@ -4,12 +4,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from callcenter.accounts.capabilities import Capability, capability_permission
 from callcenter.accounts.models import User
+from callcenter.api.parsers import JSONParser
+from callcenter.api.schema import ErrorOutputSerializer
 from callcenter.audit.models import AuditAction, AuditTarget
 from callcenter.audit.services import audit_read
 from knowledge.search.usage import search_result_used
@@ -98,8 +101,12 @@ class CtiWebhookView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    # PBX scripts written for Zammad post forms.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(request=CtiEventInputSerializer, responses={200: dict})
+    @extend_schema(
+        request=CtiEventInputSerializer, responses={200: dict, 404: ErrorOutputSerializer}
+    )
     def post(self, request: Request, token: str = "") -> Response:
         token = token or request.headers.get("X-CTI-Token") or request.query_params.get("token", "")
         system = cti.cti_system_for_token(token)
@@ -134,7 +141,7 @@ class PauseView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, CanUseDesk]
 
-    @extend_schema(request=PauseInputSerializer, responses={202: dict})
+    @extend_schema(request=PauseInputSerializer, responses={202: dict, 503: ErrorOutputSerializer})
     def post(self, request: Request) -> Response:
         assert isinstance(request.user, User)
         payload = PauseInputSerializer(data=request.data)
@@ -239,7 +246,15 @@ class CallbackView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, CanCallBack]
 
-    @extend_schema(request=CallbackInputSerializer, responses={202: dict})
+    @extend_schema(
+        request=CallbackInputSerializer,
+        responses={
+            202: dict,
+            404: ErrorOutputSerializer,  # the ticket
+            429: ErrorOutputSerializer,
+            503: ErrorOutputSerializer,
+        },
+    )
     def post(self, request: Request) -> Response:
         assert isinstance(request.user, User)
         payload = CallbackInputSerializer(data=request.data)
