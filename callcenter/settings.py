@@ -377,6 +377,11 @@ AMI_SYSTEM_ID = env_str("AMI_SYSTEM_ID", "") or f"{AMI_HOST or '127.0.0.1'}:{AMI
 AMI_MAX_MESSAGE_BYTES = env_int("AMI_MAX_MESSAGE_BYTES", 64 * 1024, minimum=4096)
 AMI_MAX_BACKLOG_BYTES = env_int("AMI_MAX_BACKLOG_BYTES", 32 * 1024 * 1024, minimum=65536)
 AMI_MAX_LIST_BYTES = env_int("AMI_MAX_LIST_BYTES", 16 * 1024 * 1024, minimum=65536)
+# Pause and callback go out on the AMI listener's own connection (telephony/acd_commands.py):
+# how long a request waits for the listener to take a command (then it is withdrawn, never
+# sent late), and for the ACD's answer once taken.
+AMI_COMMAND_TAKE_SECONDS = env_int("AMI_COMMAND_TAKE_SECONDS", 3, minimum=1, maximum=60)
+AMI_COMMAND_ANSWER_SECONDS = env_int("AMI_COMMAND_ANSWER_SECONDS", 12, minimum=1, maximum=120)
 # Callbacks: the dialplan context the citizen's number is dialled in, and what they see.
 AMI_CALLBACK_CONTEXT = env_str("AMI_CALLBACK_CONTEXT", "from-internal")
 AMI_CALLBACK_CALLER_ID = env_str("AMI_CALLBACK_CALLER_ID", '"115 Servicecenter" <115>')

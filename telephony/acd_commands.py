@@ -1,22 +1,76 @@
-"""Commands to the ACD (pause an agent, originate a callback) over a short AMI session.
+"""Commands to the ACD (pause an agent, originate a callback), sent on the adapter's connection.
 
-The listener's connection belongs to ``ami_listen`` (possibly another process or host), so
-actions open their own session: login with events off, one action, logoff. Asterisk allows
-many manager sessions; a pause or a callback is rare enough that the extra login costs
-nothing. Never call these inside a database transaction: they wait on the network.
+The AMI listener's connection belongs to the process holding its lease: ``ami_listen`` in
+production (another process, possibly another host), the web process itself in the embedded
+mode. A command is therefore handed over through the database, which every process of an
+installation shares:
+
+1. the request writes an :class:`~telephony.models.AcdCommand` (``pending``, to be taken
+   within ``AMI_COMMAND_TAKE_SECONDS``) and waits for its outcome;
+2. the lease holder's command thread (:func:`commands_run`, started by
+   :class:`~telephony.runtime.AdapterRuntime`) claims it (``sent``), sends it on its live,
+   logged-in connection and writes the outcome (``done`` / ``failed``);
+3. the request reads the outcome, deletes the row and answers. A command nobody claimed in
+   time is withdrawn (``expired``) in the same atomic update that a claim would need, so it
+   can never go out late: a callback ringing a minute after the agent gave up is worse than
+   none.
+
+The request waits synchronously (bounded: take time plus the action timeout) rather than
+answering 202 and reporting the outcome later: the desk shows a refusal at once, and a callback
+enters the ticket's timeline only once the ACD accepted it, exactly as before. One AMI login
+serves every command; Asterisk's manager sessions are no longer opened and closed per click.
+
+Without a running adapter (no fresh lease: ``ami_listen`` down, a management command) a
+command falls back to a short session of its own: login with events off, one action, logoff.
+Never call these inside a database transaction: they wait on the network and on the adapter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
 
 from telephony.ami.client import ActionResult, AmiClient, AmiConfig
+from telephony.ami.framing import Message
 from telephony.config import config_from_settings
 from telephony.exceptions import AmiError
+from telephony.models import AcdCommand, AcdCommandState, ListenerLease
+
+logger = logging.getLogger(__name__)
 
 LOGIN_TIMEOUT_SECONDS = 5.0
+# How often a waiting request looks at its command, and the adapter for new ones.
+WAIT_POLL_SECONDS = 0.05
+TAKE_POLL_SECONDS = 0.2
+# Rows a crashed request left behind are removed after this long.
+LEFTOVER_SECONDS = 3600.0
+# Freshness of the listener's lease, as telephony.runtime renews it.
+LEASE_FRESH_SECONDS = 20.0
+
+
+def _queue_status(client: AmiClient) -> ActionResult:
+    return client.send_action("QueueStatus")
+
+
+# What a command may ask of the adapter's client: the methods that build the AMI fields.
+ACTIONS: dict[str, Callable[..., ActionResult]] = {
+    "queue_pause": AmiClient.queue_pause,
+    "originate": AmiClient.originate,
+    "queue_status": _queue_status,
+}
+
+# Set when this process queues a command: its own adapter (embedded mode) takes it at once.
+_queued = threading.Event()
 
 
 @contextmanager
@@ -42,15 +96,145 @@ def ami_session(config: AmiConfig | None = None) -> Iterator[AmiClient]:
 
 def queue_pause(
     *, interface: str, paused: bool, reason: str = "", config: AmiConfig | None = None
-) -> ActionResult:
-    with ami_session(config) as client:
-        return client.queue_pause(interface=interface, paused=paused, reason=reason)
+) -> None:
+    _command("queue_pause", {"interface": interface, "paused": paused, "reason": reason}, config)
 
 
 def originate(
     *, agent_device: str, number: str, context: str, caller_id: str, config: AmiConfig | None = None
-) -> ActionResult:
+) -> None:
+    arguments = {
+        "agent_device": agent_device,
+        "number": number,
+        "context": context,
+        "caller_id": caller_id,
+    }
+    _command("originate", arguments, config)
+
+
+def queue_status(config: AmiConfig | None = None) -> list[Message]:
+    """The members and callers of every queue (``QueueStatus``'s list items)."""
+    return _command("queue_status", {}, config)
+
+
+def adapter_running(system_id: str) -> bool:
+    """Whether a listener holds a fresh lease for ``system_id`` (and so takes commands)."""
+    fresh_after = timezone.now() - dt.timedelta(seconds=LEASE_FRESH_SECONDS)
+    return ListenerLease.objects.filter(system_id=system_id, heartbeat_at__gte=fresh_after).exists()
+
+
+def _command(action: str, arguments: dict[str, Any], config: AmiConfig | None) -> list[Message]:
+    """Send the command; the list items of its answer (empty for a plain action)."""
+    system_id = settings.AMI_SYSTEM_ID
+    if config is None and adapter_running(system_id):
+        return command_through_adapter(system_id=system_id, action=action, arguments=arguments)
     with ami_session(config) as client:
-        return client.originate(
-            agent_device=agent_device, number=number, context=context, caller_id=caller_id
-        )
+        return list(ACTIONS[action](client, **arguments).items)
+
+
+def command_through_adapter(
+    *, system_id: str, action: str, arguments: dict[str, Any]
+) -> list[Message]:
+    """Queue the command for the lease holder and wait for its outcome (the answer's list
+    items); raise AmiError if it failed or nobody took it in time (then it is withdrawn and
+    never sent)."""
+    take_seconds = settings.AMI_COMMAND_TAKE_SECONDS
+    command = AcdCommand.objects.create(
+        system_id=system_id,
+        action=action,
+        arguments=arguments,
+        take_by=timezone.now() + dt.timedelta(seconds=take_seconds),
+    )
+    _queued.set()
+    try:
+        state = _wait(command.pk, AcdCommandState.PENDING, take_seconds)
+        if state == AcdCommandState.PENDING:
+            withdrawn = AcdCommand.objects.filter(
+                pk=command.pk, state=AcdCommandState.PENDING
+            ).update(state=AcdCommandState.EXPIRED)
+            if withdrawn:
+                raise AmiError(
+                    f"{action}: the AMI adapter of {system_id} did not take the command "
+                    f"within {take_seconds:g} s"
+                )
+        # Taken: it is on the wire; the adapter's client gives up after its action timeout.
+        state = _wait(command.pk, AcdCommandState.SENT, settings.AMI_COMMAND_ANSWER_SECONDS)
+        if state == AcdCommandState.SENT:
+            raise AmiError(f"{action}: no answer from the AMI adapter in time")
+        outcome = AcdCommand.objects.values("error", "permanent", "items").get(pk=command.pk)
+        if state == AcdCommandState.FAILED:
+            raise AmiError(outcome["error"] or f"{action} failed", permanent=outcome["permanent"])
+        return [Message(headers=tuple((k, v) for k, v in item)) for item in outcome["items"] or ()]
+    finally:
+        AcdCommand.objects.filter(pk=command.pk).delete()
+
+
+def _wait(pk: int, state: str, seconds: float) -> str:
+    """The command's state once it left ``state``, or ``state`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        current = AcdCommand.objects.filter(pk=pk).values_list("state", flat=True).first()
+        if current != state or time.monotonic() >= deadline:
+            return current or AcdCommandState.EXPIRED
+        time.sleep(WAIT_POLL_SECONDS)
+
+
+# --- the lease holder's side ---------------------------------------------------------------
+
+
+def commands_run(*, client: AmiClient, system_id: str, holder: str, stop: threading.Event) -> None:
+    """The adapter's command thread: take this system's pending commands and send them on
+    ``client`` (the listener's own, logged-in connection) until ``stop`` is set."""
+    last_sweep = 0.0
+    try:
+        while not stop.is_set():
+            try:
+                commands_take_and_send(client=client, system_id=system_id, holder=holder)
+                if time.monotonic() - last_sweep > LEFTOVER_SECONDS / 10:
+                    last_sweep = time.monotonic()
+                    commands_sweep()
+            except Exception:
+                # A database hiccup must not end the thread; the waiting request times out.
+                logger.exception("AMI %s: taking commands failed", system_id)
+                close_old_connections()
+            if _queued.wait(TAKE_POLL_SECONDS):
+                _queued.clear()
+    finally:
+        close_old_connections()
+
+
+def commands_take_and_send(*, client: AmiClient, system_id: str, holder: str) -> int:
+    """Claim and send every command waiting for ``system_id``; how many were sent."""
+    sent = 0
+    waiting = AcdCommand.objects.filter(
+        system_id=system_id, state=AcdCommandState.PENDING
+    ).order_by("pk")
+    for command in waiting:
+        # The claim and the requester's withdrawal are the same conditional update: exactly
+        # one of them wins, so an expired command is never sent.
+        claimed = AcdCommand.objects.filter(
+            pk=command.pk, state=AcdCommandState.PENDING, take_by__gt=timezone.now()
+        ).update(state=AcdCommandState.SENT, holder=holder)
+        if not claimed:
+            continue
+        sent += 1
+        outcome: dict[str, Any] = {"state": AcdCommandState.DONE}
+        try:
+            method = ACTIONS[command.action]
+            result = method(client, **command.arguments)
+            if result.items:
+                outcome["items"] = [list(map(list, item.headers)) for item in result.items]
+        except AmiError as exc:
+            outcome = {"state": AcdCommandState.FAILED, "error": exc.message}
+            outcome["permanent"] = exc.permanent
+        except Exception as exc:
+            logger.exception("AMI %s: command %s failed", system_id, command.action)
+            outcome = {"state": AcdCommandState.FAILED, "error": f"{command.action}: {exc!r}"}
+        AcdCommand.objects.filter(pk=command.pk).update(**outcome)
+    return sent
+
+
+def commands_sweep() -> None:
+    """Remove the rows requests left behind (a request that died while waiting)."""
+    before = timezone.now() - dt.timedelta(seconds=LEFTOVER_SECONDS)
+    AcdCommand.objects.filter(created_at__lt=before).delete()

@@ -11,9 +11,10 @@ import socket
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from telephony.acd_commands import ami_session
+from telephony.acd_commands import adapter_running, queue_status
 from telephony.ami.client import AmiConfig
 from telephony.ami.wire_events import MemberState, parse_event
 from telephony.config import config_from_settings
@@ -47,12 +48,14 @@ class AcdMember:
 def acd_members(config: AmiConfig | None = None) -> list[AcdMember] | None:
     """Every member of every queue, one entry per interface; None when the ACD is out of
     reach (the caller then cannot check names against it)."""
+    explicit = config is not None
     config = config or config_from_settings()
     key = (config.host, config.port)
     cached = _cache.get(key)
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
-    members = _ask(config)
+    through_adapter = not explicit and adapter_running(settings.AMI_SYSTEM_ID)
+    members = _ask(config, own_session=not through_adapter)
     _cache[key] = (time.monotonic(), members)
     return members
 
@@ -61,21 +64,22 @@ def acd_members_forget() -> None:
     _cache.clear()
 
 
-def _ask(config: AmiConfig) -> list[AcdMember] | None:
+def _ask(config: AmiConfig, *, own_session: bool) -> list[AcdMember] | None:
+    """Ask the running adapter (its connection), or, without one, a session of our own."""
+    if own_session:
+        try:
+            # A refused or silent port answers at once instead of after the login timeout.
+            socket.create_connection((config.host, config.port), PROBE_SECONDS).close()
+        except OSError as exc:
+            logger.info("ACD members unavailable: %s", exc)
+            return None
     try:
-        # A refused or silent port answers at once instead of after the login timeout.
-        socket.create_connection((config.host, config.port), PROBE_SECONDS).close()
-    except OSError as exc:
-        logger.info("ACD members unavailable: %s", exc)
-        return None
-    try:
-        with ami_session(config) as client:
-            result = client.send_action("QueueStatus")
+        items = queue_status(config if own_session else None)
     except AmiError as exc:
         logger.info("ACD members unavailable: %s", exc.message)
         return None
     found: dict[str, tuple[MemberState, list[str]]] = {}
-    for item in result.items:
+    for item in items:
         event = parse_event(item)
         if isinstance(event, MemberState):
             _first, queues = found.setdefault(interface_key(event.interface), (event, []))

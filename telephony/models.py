@@ -267,3 +267,39 @@ class WrapUpDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft of call {self.call_id}"
+
+
+class AcdCommandState(models.TextChoices):
+    PENDING = "pending", _("waiting for the adapter")
+    SENT = "sent", _("sent to the ACD")
+    DONE = "done", _("accepted by the ACD")
+    FAILED = "failed", _("failed")
+    EXPIRED = "expired", _("not taken in time")
+
+
+class AcdCommand(models.Model):
+    """A command for the ACD (pause, callback) waiting for the process that holds the AMI
+    listener's lease: that process sends it on its live AMI connection and writes the answer
+    back here (:mod:`telephony.acd_commands`). A row lives only while its request waits."""
+
+    system_id = models.CharField(_("ACD system"), max_length=SYSTEM_ID_MAX)
+    action = models.CharField(_("action"), max_length=32)
+    arguments = models.JSONField(_("arguments"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=16, choices=AcdCommandState.choices, default=AcdCommandState.PENDING
+    )
+    # The list items of a list action (QueueStatus), as header pairs.
+    items = models.JSONField(_("answer"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    permanent = models.BooleanField(_("permanent error"), default=False)
+    holder = models.CharField(_("sent by"), max_length=128, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    take_by = models.DateTimeField(_("to be taken by"))
+
+    class Meta:
+        verbose_name = _("ACD command")
+        verbose_name_plural = _("ACD commands")
+        indexes = [models.Index(fields=["system_id", "state"], name="acdcommand_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.action} @ {self.system_id} ({self.state})"

@@ -4,6 +4,8 @@ Used by ``manage.py ami_listen`` and, in the embedded mode, by the web process i
 (``callcenter.asgi``'s lifespan). The reader thread only ever enqueues (see
 ``telephony.ami``); the listener's consumer thread runs the state machine and sends screen
 pops from memory; domain events go to ``telephony.services``, in order, on one writer thread.
+A command thread sends the pauses and callbacks requested in any process on the listener's
+own connection (:mod:`telephony.acd_commands`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.db import (
 from django.utils import timezone
 
 from callcenter.health import StatusReport
+from telephony.acd_commands import commands_run
 from telephony.acd_events import CallAnswered, DomainEvent
 from telephony.ami.client import AmiConfig
 from telephony.ami.listener import AmiListener
@@ -344,6 +347,21 @@ class AdapterRuntime:
         self.listener = listener
         self._adopt_unfinished(listener)
         listener.start()
+        # Pause and callback requests of every process come in through the database and go
+        # out on this listener's connection (one AMI login for all of them).
+        commands_stop = threading.Event()
+        commands = threading.Thread(
+            target=commands_run,
+            kwargs={
+                "client": listener.client,
+                "system_id": self.system_id,
+                "holder": self.holder,
+                "stop": commands_stop,
+            },
+            name="ami-commands",
+            daemon=True,
+        )
+        commands.start()
         wait = HEARTBEAT_SECONDS
         try:
             while not self._stop.wait(wait):
@@ -356,6 +374,8 @@ class AdapterRuntime:
                 # Keep reading while the database is away; renew as soon as it is back.
                 wait = HEARTBEAT_SECONDS if renewed else DB_RETRY_SECONDS
         finally:
+            commands_stop.set()
+            commands.join(WRITER_STOP_SECONDS)
             listener.stop()
             self._writes.put(None)  # after the listener's last event: drain, then stop
             writer.join(WRITER_STOP_SECONDS)

@@ -16,9 +16,10 @@ Modules, from the wire up:
 
 Outside this package: the ACD events it emits (:mod:`telephony.acd_events`, shared with the
 CTI webhook), its error type :class:`~telephony.exceptions.AmiError` (``message``,
-``permanent``), the short command sessions for pause and callback
-(:mod:`telephony.acd_commands`) and the process that runs a listener with a lease and
-writes its events to the database (:mod:`telephony.runtime`). The transcript replay server
+``permanent``), the commands for pause and callback, sent on the running listener's
+connection or a short session of their own (:mod:`telephony.acd_commands`) and the process
+that runs a listener with a lease and writes its events to the database
+(:mod:`telephony.runtime`). The transcript replay server
 the tests drive it with lives in ``tests/support/ami_replay.py``.
 
 How :mod:`telephony.runtime` uses it (its sink announces a ``CallAnswered`` screen pop at

@@ -1,8 +1,9 @@
 """The agent asks the ACD for something: a pause, or a callback to a citizen.
 
-Both go out as AMI commands over a short session of their own (:mod:`telephony.acd_commands`)
-and never inside a database transaction: they wait on the network. Neither writes the
-agent's state: the ACD reports it back through the adapter like any other change.
+Both go out as AMI commands on the running adapter's connection, or over a short session of
+their own when no adapter runs (:mod:`telephony.acd_commands`), and never inside a database
+transaction: they wait on the network. Neither writes the agent's state: the ACD reports it
+back through the adapter like any other change.
 """
 
 from __future__ import annotations

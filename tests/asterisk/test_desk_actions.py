@@ -185,3 +185,42 @@ def test_callback_rings_the_agents_member_first_then_dials_the_citizen(
     entry = TimelineEntry.objects.get(ticket=ticket, code="tickets.ticket.callback_started")
     assert entry.data == {"number": "030 / 1234-567", "interface": PETRA}
     assert entry.actor == agents["petra"]
+
+
+def test_callbacks_go_out_on_the_adapters_one_ami_session(
+    asterisk: Asterisk,
+    acd_settings: None,
+    adapter_factory: Callable[..., RunningAdapter],
+    agents: dict[str, User],
+) -> None:
+    tickets = [TicketFactory.create(created_by=agents["petra"]) for _ in range(3)]
+    with EventTap(asterisk) as tap, override_settings(AMI_SYSTEM_ID="asterisk-callbacks"):
+        adapter = adapter_factory(asterisk, system_id="asterisk-callbacks")
+        assert wait_until(lambda: adapter.client is not None and adapter.client.logged_in.is_set())
+        for ticket in tickets:
+            response = _desk(agents["petra"]).post(
+                "/api/v1/telephony/callback/", {"ticket": ticket.pk, "number": "030 1234567"}
+            )
+            assert response.status_code == 202, response.json()
+        # Pause and unpause too: the member lookup and QueuePause take the same way.
+        for paused in (True, False):
+            response = _desk(agents["petra"]).post(
+                "/api/v1/telephony/pause/", {"paused": paused, "reason": "Pause"}
+            )
+            assert response.status_code == 202, response.json()
+
+        def originated() -> list[AmiEvent]:
+            with tap._lock:
+                return [e for _t, e in tap.items if e.header.name == "OriginateResponse"]
+
+        assert wait_until(lambda: len(originated()) == 3)
+        assert {_field(e, "Response") for e in originated()} == {"Success"}
+        with tap._lock:
+            logins = [
+                e
+                for _t, e in tap.items
+                if e.header.name == "SuccessfulAuth" and _field(e, "AccountID") == ADAPTER[0]
+            ]
+    # Asterisk saw the adapter's user log in once: the listener's own session.
+    assert len(logins) == 1
+    assert TimelineEntry.objects.filter(code="tickets.ticket.callback_started").count() == 3

@@ -161,6 +161,7 @@ def test_the_adapter_learns_state_interfaces_and_offers_reach_the_phone_owner(
     assert selectors.user_id_for_interface(offer.interface) == agent.pk
 
 
+@pytest.mark.django_db  # a running adapter (its lease) would be asked instead
 def test_the_acd_reports_its_members_with_their_state_interfaces(freepbx_acd: AcdServer) -> None:
     members = acd_members()
     assert members is not None
@@ -175,6 +176,7 @@ def test_the_acd_reports_its_members_with_their_state_interfaces(freepbx_acd: Ac
     assert acd_member_for("PJSIP/2109", members) is None
 
 
+@pytest.mark.django_db
 def test_without_an_acd_the_members_are_unknown_at_once() -> None:
     with override_settings(AMI_HOST="127.0.0.1", AMI_PORT=9):
         assert acd_members() is None

@@ -1,0 +1,176 @@
+"""Pause and callback go out on the running adapter's AMI connection: one login for all of
+them, whether the adapter runs in this process (embedded mode) or as ``ami_listen`` (issue 16,
+point 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from callcenter.accounts.models import User
+from telephony import acd_commands
+from telephony.ami.client import AmiClient
+from telephony.ami.framing import Message
+from telephony.models import AcdCommand, AcdCommandState, ListenerLease
+from telephony.runtime import AdapterRuntime
+from telephony.services import device_map
+from tests.support.ami_replay import AmiReplayServer, Script
+from tests.support.waiting import wait_until
+from tests.telephony.conftest import fast_config
+from tests.telephony.test_ami_listen import _ami_listen
+from tickets.models import Ticket, TimelineEntry
+from tickets.services import CallerData, ticket_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SYSTEM = "asterisk-test"  # the system id _ami_listen gives its process
+
+
+def _named(simulator: AmiReplayServer, action: str) -> list[Message]:
+    return [m for m in simulator.actions if (m.get("Action") or "").lower() == action]
+
+
+def _desk(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _tickets(agent: User, count: int) -> list[Ticket]:
+    caller = CallerData(consent=True, name="Erika Mustermann", phone="030 1234567")
+    return [ticket_create(actor=agent, subject=f"Rückruf {n}", caller=caller) for n in range(count)]
+
+
+@pytest.fixture
+def simulator(simulator_factory: Callable[..., AmiReplayServer]) -> Iterator[AmiReplayServer]:
+    simulator = simulator_factory(Script(after="stay"))
+    with override_settings(
+        AMI_HOST="127.0.0.1",
+        AMI_PORT=simulator.port,
+        AMI_USERNAME="adapter",
+        AMI_SECRET="secret",
+        AMI_SYSTEM_ID=SYSTEM,
+    ):
+        yield simulator
+
+
+@pytest.fixture
+def embedded_adapter(simulator: AmiReplayServer) -> Iterator[AdapterRuntime]:
+    """The adapter in a thread of this process, as the web process runs it embedded."""
+    runtime = AdapterRuntime(fast_config(simulator.port), system_id=SYSTEM)
+    thread = threading.Thread(target=runtime.run, name="adapter", daemon=True)
+    thread.start()
+    assert wait_until(
+        lambda: runtime.listener is not None and runtime.listener.client.logged_in.is_set()
+    )
+    yield runtime
+    runtime.stop()
+    thread.join(15)
+
+
+def _callbacks_and_pauses(agent: User, count: int) -> None:
+    device_map(username="agent", interface="PJSIP/2101")
+    desk = _desk(agent)
+    for ticket in _tickets(agent, count):
+        response = desk.post("/api/v1/telephony/callback/", {"ticket": ticket.pk})
+        assert response.status_code == 202, response.content
+    for paused in (True, False):
+        response = desk.post("/api/v1/telephony/pause/", {"paused": paused, "reason": "Pause"})
+        assert response.status_code == 202, response.content
+
+
+def test_embedded_adapter_sends_every_callback_and_pause_on_its_one_login(
+    simulator: AmiReplayServer, embedded_adapter: AdapterRuntime, agent: User
+) -> None:
+    _callbacks_and_pauses(agent, 4)
+    assert len(_named(simulator, "originate")) == 4
+    assert len(_named(simulator, "queuepause")) == 2
+    assert len(_named(simulator, "login")) == 1
+    assert simulator.connections == 1
+    assert TimelineEntry.objects.filter(code="tickets.ticket.callback_started").count() == 4
+    assert not AcdCommand.objects.exists()  # a row lives only while its request waits
+
+
+def test_ami_listen_in_another_process_sends_the_web_requests_commands(
+    simulator: AmiReplayServer, agent: User
+) -> None:
+    process = _ami_listen(simulator.port)
+    try:
+        assert wait_until(lambda: ListenerLease.objects.filter(connected=True).exists())
+        _callbacks_and_pauses(agent, 3)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    originated = _named(simulator, "originate")
+    assert len(originated) == 3
+    assert {m.get("Channel") for m in originated} == {"PJSIP/2101"}
+    assert len(_named(simulator, "queuepause")) == 2
+    assert len(_named(simulator, "login")) == 1
+    assert simulator.connections == 1
+
+
+def test_without_a_running_adapter_a_command_uses_a_short_session(
+    simulator: AmiReplayServer, agent: User
+) -> None:
+    device_map(username="agent", interface="PJSIP/2101")
+    response = _desk(agent).post("/api/v1/telephony/pause/", {"paused": True})
+    assert response.status_code == 202
+    assert len(_named(simulator, "queuepause")) == 1
+    # Each short session (the member lookup's QueueStatus, the QueuePause) logs off again.
+    assert len(_named(simulator, "login")) == len(_named(simulator, "logoff")) == 2
+    assert not AcdCommand.objects.exists()
+
+
+@override_settings(AMI_COMMAND_TAKE_SECONDS=1)
+def test_a_command_no_adapter_takes_is_a_503_and_is_never_sent_later(
+    simulator: AmiReplayServer, agent: User
+) -> None:
+    # A lease that looks alive, but its holder does not take commands (hung, or just dying).
+    ListenerLease.objects.create(
+        system_id=SYSTEM, holder="elsewhere:1", heartbeat_at=timezone.now()
+    )
+    device_map(username="agent", interface="PJSIP/2101")
+    (ticket,) = _tickets(agent, 1)
+    response = _desk(agent).post("/api/v1/telephony/callback/", {"ticket": ticket.pk})
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "telephony_unavailable"
+    assert not TimelineEntry.objects.filter(code="tickets.ticket.callback_started").exists()
+    assert not AcdCommand.objects.exists()
+    assert simulator.connections == 0
+
+
+def test_an_expired_command_is_not_claimed(simulator: AmiReplayServer) -> None:
+    late = AcdCommand.objects.create(
+        system_id=SYSTEM,
+        action="queue_pause",
+        arguments={"interface": "PJSIP/2101", "paused": True},
+        take_by=timezone.now() - dt.timedelta(seconds=1),
+    )
+    client = AmiClient(fast_config(simulator.port), lambda item: None)
+    client.start()
+    try:
+        assert client.logged_in.wait(10)
+        sent = acd_commands.commands_take_and_send(client=client, system_id=SYSTEM, holder="me")
+    finally:
+        client.stop(2)
+    assert sent == 0
+    assert AcdCommand.objects.get(pk=late.pk).state == AcdCommandState.PENDING
+    assert not _named(simulator, "queuepause")
+
+
+def test_an_acd_refusal_reaches_the_request_as_a_503(
+    simulator: AmiReplayServer, embedded_adapter: AdapterRuntime, agent: User
+) -> None:
+    # The simulator refuses a QueuePause without an interface, as Asterisk does.
+    with pytest.raises(acd_commands.AmiError, match="Need 'Interface'") as error:
+        acd_commands.queue_pause(interface="", paused=True)
+    assert error.value.permanent
+    assert len(_named(simulator, "login")) == 1
