@@ -54,8 +54,9 @@ WAIT_POLL_SECONDS = 0.05
 TAKE_POLL_SECONDS = 0.2
 # Rows a crashed request left behind are removed after this long.
 LEFTOVER_SECONDS = 3600.0
-# Freshness of the listener's lease, as telephony.runtime renews it.
-LEASE_FRESH_SECONDS = 20.0
+# Freshness of the listener's lease: telephony.runtime.LEASE_SECONDS (which imports this
+# module, so the value is repeated here; a test keeps the two equal).
+LEASE_FRESH_SECONDS = 6.0
 
 
 def _queue_status(client: AmiClient) -> ActionResult:

@@ -9,6 +9,7 @@ range with no rows, so an unknown id is reported as such.)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
@@ -47,3 +48,17 @@ def query_int(value: str | None, name: str) -> int | None:
     if not in_db_range(number):
         raise QueryParameterInvalid.for_field(name, _("%(name)s is out of range.") % {"name": name})
     return number
+
+
+def query_choice(value: str | None, name: str, choices: Iterable[str]) -> str | None:
+    """An optional query parameter that must be one of ``choices`` (its documented enum)."""
+    if value in (None, ""):
+        return None
+    allowed = list(choices)
+    if value not in allowed:
+        raise QueryParameterInvalid.for_field(
+            name,
+            _("%(name)s must be one of: %(choices)s.")
+            % {"name": name, "choices": ", ".join(allowed)},
+        )
+    return value

@@ -68,13 +68,18 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         bodies: dict[str, Any] = super()._get_response_bodies(direction)
+        error = self._get_response_for_code(ErrorOutputSerializer, "400", direction=direction)
+        for code, body in bodies.items():
+            # Every error goes through the one exception handler: whatever a view wrote for
+            # an error status (a free-form object, no body), the body is the error shape.
+            if code.isdigit() and int(code) >= 400:
+                body["content"] = error["content"]
         for status in sorted(self.error_statuses()):
             if str(status) not in bodies:
-                body = self._get_response_for_code(
-                    ErrorOutputSerializer, str(status), direction=direction
-                )
-                body["description"] = ERROR_DESCRIPTIONS[status]
-                bodies[str(status)] = body
+                bodies[str(status)] = {
+                    "content": error["content"],
+                    "description": ERROR_DESCRIPTIONS[status],
+                }
         return bodies
 
     def _is_paginated(self) -> bool:

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from callcenter.accounts.models import User
 from callcenter.api.actions import ActionView
-from callcenter.api.inputs import query_int
+from callcenter.api.inputs import query_choice, query_int
 from callcenter.audit.models import AuditAction
 from callcenter.audit.services import audit_read
 from callcenter.directory.models import Department, Location
@@ -54,6 +54,7 @@ def _flag(value: str | None, name: str) -> bool | None:
     raise QueryParameterInvalid.for_field(name, _("Expected true or false."))
 
 
+VIEWS = ["published", "working"]
 LIST_PARAMETERS = [
     OpenApiParameter("topic", int, description="Topic id (includes its sub-topics)."),
     OpenApiParameter("department", int, description="Responsible department id."),
@@ -68,7 +69,7 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "view",
         str,
-        enum=["published", "working"],
+        enum=VIEWS,
         description="Editors only: 'working' lists drafts instead of published content.",
     ),
 ]
@@ -81,7 +82,9 @@ class ServiceListCreateView(ListAPIView[Service]):
 
     def _working(self) -> bool:
         params = self.request.query_params
-        wants = bool(params.get("status")) or params.get("view") == "working"
+        status = query_choice(params.get("status"), "status", ServiceStatus.values)
+        view = query_choice(params.get("view"), "view", VIEWS)
+        wants = bool(status) or view == "working"
         if wants and not selectors.user_can_edit_knowledge(self.request.user):
             raise MissingCapability(_("Only knowledge editors see drafts."))
         return wants

@@ -3,11 +3,13 @@
 The server is the real ASGI stack (uvicorn, every middleware, the DRF exception handler) in a
 thread; the schema is read from its ``/api/schema/`` so endpoints added later are covered
 without touching this test. Every built-in check of Schemathesis runs (the CLI's ``--checks
-all``); the run passes only with no server error and no response that breaks the schema.
+all``: server errors, undocumented statuses and content types, response bodies and headers
+against the schema, schema-violating requests accepted, ignored authentication, …), with
+``positive_data_acceptance`` widened by 400 (see ``SCHEMA_VALID_STATUSES``).
 
 The budget is bounded and reproducible: a few positive and a few negative examples per
-operation, derandomized (the same requests on every run), no shrinking (a failure is reported as
-generated; rerun with the seed to reproduce it).
+operation, derandomized (the same requests on every run, so a failure reproduces with the same
+command), no shrinking (a failure is reported as generated).
 """
 
 from __future__ import annotations
@@ -37,40 +39,25 @@ from tests.support.tickets import escalate_as_agent
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
 
 # Examples per operation and generation mode (positive: valid by the schema, negative: not):
-# about 600 requests per role, some 20 s each on a 2-core machine.
-EXAMPLES = 6
+# some 500 requests per role, 15-30 s each on a loaded 2-core machine.
+EXAMPLES = 5
 
 
-def schema_valid_values_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Schemathesis' ``positive_data_acceptance``, narrowed to what a schema can promise.
+# What a request valid by the schema may be answered with. Schemathesis' own
+# ``positive_data_acceptance`` leaves out 400, but a schema cannot express every rule an input
+# must follow: the dial policy, wrong credentials, an end date before the start, a blank value
+# after trimming, a NUL character, an empty upload. Those are 400s with the field named. What
+# such a request must never get is a refusal of its form (405, 406, 415, 422) or a 5xx.
+SCHEMA_VALID_STATUSES = {400, 401, 403, 404, 409, 429}
 
-    A request valid by the schema may still break a rule of the domain (a number the dial
-    policy refuses, wrong credentials, a ticket without a caller's number): those answer 400
-    with their own ``code``. An id the schema allows may name no object. What the schema does
-    promise is that any other value it allows passes the input validation: a generic
-    ``invalid`` naming such an input field means the documented input and the serializer
-    disagree.
-    """
+
+def schema_valid_requests_reach_the_api(ctx: Any, response: Any, case: Any) -> bool | None:
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return None
-    if response.status_code != 400:
+    status = response.status_code
+    if status < 400 or status in SCHEMA_VALID_STATUSES:
         return None
-    body = response.json()
-    sent = case.body if isinstance(case.body, dict) else {}
-    fields = {
-        name
-        for name in body.get("extra", {}).get("fields", {})
-        if name != "non_field_errors" and not _is_id(sent.get(name.split(".")[0]))
-    }
-    if body.get("code") == "invalid" and fields:
-        raise AssertionError(f"schema-valid input refused as invalid: {sorted(fields)}: {body}")
-    return None
-
-
-def _is_id(value: object) -> bool:
-    if isinstance(value, list):
-        return bool(value) and all(_is_id(item) for item in value)
-    return isinstance(value, int) and not isinstance(value, bool)
+    raise AssertionError(f"a schema-valid request was answered {status}: {response.text[:300]}")
 
 
 @pytest.fixture
@@ -145,7 +132,7 @@ def test_no_server_error_and_no_schema_violation(
                 cookies=cookies,
                 headers=headers,
                 excluded_checks=[positive_data_acceptance],
-                additional_checks=[schema_valid_values_accepted],
+                additional_checks=[schema_valid_requests_reach_the_api],
             )
 
         try:

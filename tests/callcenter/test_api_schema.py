@@ -139,3 +139,12 @@ def test_pages_within_and_past_the_end(supervisor: User) -> None:
     assert client.get("/api/v1/tickets/?page=1&page_size=500").status_code == 200
     assert client.get("/api/v1/tickets/?page=last").status_code == 200
     assert client.get("/api/v1/tickets/?page=2").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["status=nonsense", "view=drafts"])
+def test_a_value_outside_a_documented_enum_is_400(editor: User, query: str) -> None:
+    client = APIClient()
+    client.force_authenticate(editor)
+    response = client.get(f"/api/v1/knowledge/services/?{query}")
+    assert response.status_code == 400, response.content
+    assert query.split("=")[0] in response.json()["extra"]["fields"]

@@ -19,7 +19,7 @@ from telephony import acd_commands
 from telephony.ami.client import AmiClient
 from telephony.ami.framing import Message
 from telephony.models import AcdCommand, AcdCommandState, ListenerLease
-from telephony.runtime import AdapterRuntime
+from telephony.runtime import LEASE_SECONDS, AdapterRuntime
 from telephony.services import device_map
 from tests.support.ami_replay import AmiReplayServer, Script
 from tests.support.waiting import wait_until
@@ -174,3 +174,7 @@ def test_an_acd_refusal_reaches_the_request_as_a_503(
         acd_commands.queue_pause(interface="", paused=True)
     assert error.value.permanent
     assert len(_named(simulator, "login")) == 1
+
+
+def test_a_lease_counts_as_running_exactly_as_long_as_the_runtime_keeps_it() -> None:
+    assert acd_commands.LEASE_FRESH_SECONDS == LEASE_SECONDS
