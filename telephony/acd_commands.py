@@ -37,7 +37,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from telephony.ami.client import ActionResult, AmiClient, AmiConfig
@@ -139,6 +139,9 @@ def command_through_adapter(
     """Queue the command for the lease holder and wait for its outcome (the answer's list
     items); raise AmiError if it failed or nobody took it in time (then it is withdrawn and
     never sent)."""
+    if connection.in_atomic_block:
+        # The adapter could not see the row before our commit: it would always time out.
+        raise RuntimeError("ACD commands must not be sent inside a database transaction")
     take_seconds = settings.AMI_COMMAND_TAKE_SECONDS
     command = AcdCommand.objects.create(
         system_id=system_id,

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -178,3 +179,10 @@ def test_an_acd_refusal_reaches_the_request_as_a_503(
 
 def test_a_lease_counts_as_running_exactly_as_long_as_the_runtime_keeps_it() -> None:
     assert acd_commands.LEASE_FRESH_SECONDS == LEASE_SECONDS
+
+
+def test_a_command_inside_a_transaction_is_refused_at_once(simulator: AmiReplayServer) -> None:
+    ListenerLease.objects.create(system_id=SYSTEM, holder="here:1", heartbeat_at=timezone.now())
+    with transaction.atomic(), pytest.raises(RuntimeError, match="transaction"):
+        acd_commands.queue_pause(interface="PJSIP/2101", paused=True)
+    assert not AcdCommand.objects.exists()
