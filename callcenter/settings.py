@@ -377,9 +377,8 @@ AMI_SYSTEM_ID = env_str("AMI_SYSTEM_ID", "") or f"{AMI_HOST or '127.0.0.1'}:{AMI
 AMI_MAX_MESSAGE_BYTES = env_int("AMI_MAX_MESSAGE_BYTES", 64 * 1024, minimum=4096)
 AMI_MAX_BACKLOG_BYTES = env_int("AMI_MAX_BACKLOG_BYTES", 32 * 1024 * 1024, minimum=65536)
 AMI_MAX_LIST_BYTES = env_int("AMI_MAX_LIST_BYTES", 16 * 1024 * 1024, minimum=65536)
-# Pause and callback go out on the AMI listener's own connection (telephony/acd_commands.py):
-# how long a request waits for the listener to take a command (then it is withdrawn, never
-# sent late), and for the ACD's answer once taken.
+# Pause/callback wait this long for the AMI listener to take them (then withdrawn, never sent
+# late) and for the ACD's answer (telephony/acd_commands.py).
 AMI_COMMAND_TAKE_SECONDS = env_int("AMI_COMMAND_TAKE_SECONDS", 3, minimum=1, maximum=60)
 AMI_COMMAND_ANSWER_SECONDS = env_int("AMI_COMMAND_ANSWER_SECONDS", 12, minimum=1, maximum=120)
 # Callbacks: the dialplan context the citizen's number is dialled in, and what they see.
@@ -434,10 +433,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        # JSON only, with a nesting limit: a form cannot carry the nested objects, lists and
-        # nulls the inputs are made of, so the schema documents (and a client may send) only
-        # what the endpoint can read. Views that take forms name their parsers (the CTI
-        # webhook, the token exchange, the CSV upload).
+        # JSON only (nesting limited): a form cannot carry nested objects, lists and nulls.
+        # Views that take forms name their parsers (CTI webhook, token exchange, CSV upload).
         "callcenter.api.parsers.JSONParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "callcenter.api.pagination.StandardPagination",

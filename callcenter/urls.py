@@ -11,9 +11,6 @@ handler403 = error_pages.forbidden
 handler404 = error_pages.not_found
 handler500 = error_pages.server_error
 
-# Unknown URLs under /api/ answer in the API's error shape (JSON), pages keep Django's.
-handler404 = "callcenter.api.errors.not_found"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,7 +1,8 @@
 """German error pages in the site's layout, with the navigation: a way back from a dead end.
 
 Wired as ``handler403/404/500`` in ``callcenter/urls.py``. Requests to the API keep the API's
-JSON errors (DRF answers those itself); these pages are for people in a browser.
+JSON errors (DRF answers those itself, and an unknown URL under ``/api/`` gets the API's JSON
+404); these pages are for people in a browser.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import logging
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from callcenter.api.errors import api_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_not_found()  # an unknown API URL: the API's JSON error, not a page
     return _page(
         request,
         404,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -68,11 +67,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return Response(body, status=exc.status_code or status.HTTP_400_BAD_REQUEST, headers=headers)
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """``handler404``: a URL under ``/api/`` that names no endpoint (a path parameter that is
-    no id, a typo) is the API's JSON error like every other 404, not Django's HTML page."""
-    if request.path.startswith("/api/"):
-        message = str(exceptions.NotFound.default_detail)
-        body = {"code": "not_found", "message": message, "extra": {}}
-        return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
-    return page_not_found(request, exception)
+def api_not_found() -> JsonResponse:
+    """A URL under ``/api/`` that names no endpoint (a path parameter that is no id, a typo):
+    the API's JSON error like every other 404, not a page (``frontend.error_pages``)."""
+    message = str(exceptions.NotFound.default_detail)
+    body = {"code": "not_found", "message": message, "extra": {}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
