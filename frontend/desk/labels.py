@@ -32,7 +32,7 @@ def desk_labels() -> dict[str, object]:
         "inCall": _("In call"),
         "none": _("none"),
         "searching": _("Searching…"),
-        "noResults": _("No articles found."),
+        "noResults": _("No matching article."),
         "noMatch": _("No matching article. The results below are only guesses."),
         "maybeMeant": _("Maybe meant"),
         "noMatchMaybe": _("No matching article – maybe meant"),

@@ -326,6 +326,18 @@ def test_weak_results_are_set_apart_as_maybe_meant(
         t("No matching article. The results below are only guesses."), status.inner_text()
     )
     screenshot(page, "desk-maybe-meant")
+    # Nothing at all: the status says so in the same words.
+    search.fill("")
+    page.keyboard.type("qwxzy ")
+    wait_for_js(
+        page,
+        "document.getElementById('desk-results').dataset.query === 'qwxzy'"
+        " && !document.getElementById('desk-search-status').textContent.includes('…')",
+    )
+    assert re.search(t("No matching article."), status.inner_text())
+    search.fill("")
+    page.keyboard.type("Ausweis für das Schwimmbad Öffnungszeiten ")
+    group.wait_for(timeout=5000)
     # The keyboard still reaches the weak result.
     page.keyboard.press("Enter")
     page.get_by_role("button", name=t("Use in this call")).wait_for()
