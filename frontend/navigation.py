@@ -43,7 +43,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "reports:wallboard", _("Wallboard"), (Capability.SUPERVISE, Capability.LEAD_DEPARTMENT)
     ),
-    NavEntry("reports:index", _("Reports"), (Capability.SUPERVISE,)),
+    NavEntry(
+        "reports:index",
+        _("Reports"),
+        (Capability.SUPERVISE, Capability.LEAD_DEPARTMENT, Capability.USE_DESK),
+    ),
     NavEntry("verwaltung:templates", _("Reply templates"), (Capability.LEAD_DEPARTMENT,)),
     NavEntry("verwaltung:index", _("Administration"), (Capability.MANAGE_MASTER_DATA,)),
     NavEntry("audit-log", _("Audit log"), (Capability.READ_AUDIT_LOG,)),

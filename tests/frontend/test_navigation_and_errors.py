@@ -28,11 +28,17 @@ def test_the_top_bar_links_every_page_the_roles_allow(
 ) -> None:
     client = Client()
     expected = {
-        agent: {"/desk/", "/wissen/"},
+        agent: {"/desk/", "/wissen/", "/tickets/", "/berichte/"},
         clerk: {"/posteingang/", "/wissen/"},
-        lead: {"/posteingang/", "/wissen/", "/wallboard/", "/verwaltung/textbausteine/"},
+        lead: {
+            "/posteingang/",
+            "/wissen/",
+            "/wallboard/",
+            "/berichte/",
+            "/verwaltung/textbausteine/",
+        },
         editor: {"/redaktion/", "/wissen/"},
-        supervisor: {"/desk/", "/wissen/", "/wallboard/"},
+        supervisor: {"/desk/", "/wissen/", "/wallboard/", "/berichte/", "/tickets/"},
         administrator: {"/desk/", "/posteingang/", "/redaktion/", "/verwaltung/"},
     }
     forbidden_for = {
