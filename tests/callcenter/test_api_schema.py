@@ -148,3 +148,12 @@ def test_a_value_outside_a_documented_enum_is_400(editor: User, query: str) -> N
     response = client.get(f"/api/v1/knowledge/services/?{query}")
     assert response.status_code == 400, response.content
     assert query.split("=")[0] in response.json()["extra"]["fields"]
+
+
+def test_a_missing_required_query_parameter_is_400(agent: User) -> None:
+    client = APIClient()
+    client.force_authenticate(agent)
+    response = client.get("/api/v1/tickets/search/")
+    assert response.status_code == 400, response.content
+    assert "q" in response.json()["extra"]["fields"]
+    assert client.get("/api/v1/tickets/search/?q=").status_code == 200

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.fields import Field
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from callcenter.accounts.models import User
 from callcenter.api.actions import ActionView
 from callcenter.audit.models import AuditAction, AuditTarget
 from callcenter.audit.services import audit_read
+from callcenter.errors import QueryParameterInvalid
 from tickets import selectors, services
 from tickets.access import actor_kinds
 from tickets.actions import ticket_action_run
@@ -134,6 +136,12 @@ class TicketSearchView(TicketBaseView):
     )
     def get(self, request: Request) -> Response:
         user, now = _user(request), timezone.now()
+        if "q" not in request.query_params:
+            # Documented as required: a missing q is the client's mistake (an empty one finds
+            # nothing).
+            raise QueryParameterInvalid.for_field(
+                "q", str(Field.default_error_messages["required"])
+            )
         tickets, searched_contact = selectors.ticket_search(
             user=user, query=request.query_params.get("q", "")
         )
