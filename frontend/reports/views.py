@@ -63,7 +63,6 @@ def _wallboard_context(request: HttpRequest) -> dict[str, Any]:
         context["agent_counts"] = [
             {"state": state, "label": labels[state], "count": count}
             for state, count in agents["counts"].items()
-            if state != AgentState.LOGGED_OUT
         ]
         context["agents"] = [
             {

@@ -68,9 +68,11 @@ def _agents(now: dt.datetime) -> dict[str, Any]:
         for device in AgentDevice.objects.select_related("user"):
             names[device.interface] = device.user.get_full_name() or device.user.username
     counts = dict.fromkeys(AGENT_STATES, 0)
+    # Logged-off members are counted, not listed: the list is who is working now.
+    for row in AgentStatus.objects.order_by().values("state").annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
     agents = []
     for status in statuses:
-        counts[status.state] += 1
         agents.append(
             {
                 "state": status.state,

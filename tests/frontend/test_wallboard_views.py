@@ -118,3 +118,14 @@ def test_my_day_on_the_desk_shows_the_agents_own_figures(
     assert (
         login(Client(), User.objects.create(username="x")).get("/desk/mein-tag/").status_code == 403
     )
+
+
+def test_logged_off_agents_are_counted_not_listed(
+    client: Client, supervisor: User, live: None
+) -> None:
+    AgentStatus.objects.create(
+        interface="PJSIP/2102", state=AgentState.LOGGED_OUT, since=timezone.now()
+    )
+    html = login(client, supervisor).get("/wallboard/daten/").content.decode()
+    assert '<li data-state="logged_out"><span class="wb-big" data-count>1</span>' in html
+    assert 'data-agent-state="logged_out"' not in html
