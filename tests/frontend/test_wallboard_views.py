@@ -129,3 +129,12 @@ def test_logged_off_agents_are_counted_not_listed(
     html = login(client, supervisor).get("/wallboard/daten/").content.decode()
     assert '<li data-state="logged_out"><span class="wb-big" data-count>1</span>' in html
     assert 'data-agent-state="logged_out"' not in html
+
+
+def test_the_home_page_leads_to_the_wallboard_and_the_reports(
+    client: Client, supervisor: User, agent: User
+) -> None:
+    html = login(client, supervisor).get("/").content.decode()
+    assert 'href="/wallboard/"' in html and 'href="/berichte/"' in html
+    own = login(Client(), agent).get("/").content.decode()
+    assert 'href="/wallboard/"' not in own and 'href="/berichte/"' in own
