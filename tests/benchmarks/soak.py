@@ -10,7 +10,9 @@ abandons, breaks, after-call work, RTCP noise) for Berlin's 158 agents at the pe
 and every agent's desk listens on a websocket. Per interval: resident memory and CPU of every
 process, calls ended at the ACD vs recorded, screen pops received, error lines in the logs.
 Pass/fail: memory of every process within ``--memory-tolerance`` (10 %) of its value after
-the first interval (warm-up), no error line, no call missing. Prints one JSON object per
+the first interval (warm-up), no error line, no call missing, no answered call without its
+pop. Judged are the calls that began after every desk was connected (the simulator starts
+before the listener; a call answered while no listener works is not adopted by the resync). Prints one JSON object per
 interval and a final verdict; exits 1 when it fails.
 """
 
@@ -39,6 +41,7 @@ class Desks:
     def __init__(self, running: Any) -> None:
         self.running = running
         self.pops: set[str] = set()
+        self.connected = 0
         self.reconnects = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
@@ -52,6 +55,8 @@ class Desks:
                 async with websockets.connect(
                     f"ws://127.0.0.1:{port}/ws/live/", additional_headers=headers
                 ) as ws:
+                    await ws.recv()  # hello
+                    self.connected += 1
                     while not self.stop.is_set():
                         try:
                             raw = await asyncio.wait_for(ws.recv(), 0.5)
@@ -64,12 +69,25 @@ class Desks:
                 self.reconnects += 1
                 await asyncio.sleep(1.0)
 
+    def counted(self, uniqueid: str, since: float) -> bool:
+        """A call the soak judges: created (its Uniqueid's time) after the desks were up.
+
+        Calls the ACD took before the listener and the desks were connected have no record
+        and no pop by design (an answered call is not adopted from a resync).
+        """
+        return float(uniqueid.split(".", 1)[0]) >= since
+
     async def _main(self) -> None:
         ports = self.running.web_ports
         interfaces = sorted(self.running.agents)
         await asyncio.gather(
             *(self._desk(i, ports[k % len(ports)]) for k, i in enumerate(interfaces))
         )
+
+
+def _recorded_ended(running: Any) -> set[str]:
+    rows = running.query("SELECT uniqueid FROM telephony_call WHERE ended_at IS NOT NULL")
+    return {str(uniqueid) for (uniqueid,) in rows}
 
 
 def main() -> None:
@@ -100,6 +118,10 @@ def main() -> None:
     ):
         desks = Desks(running)
         desks.thread.start()
+        guard = time.monotonic() + 300
+        while desks.connected < len(running.agents) and time.monotonic() < guard:
+            time.sleep(0.5)
+        since = time.time() + 1
         offsets = log_offsets(running)
         names = list(running.supervisor.specs)
         pids = {n: running.supervisor.pid(n) for n in names}
@@ -107,28 +129,32 @@ def main() -> None:
         started = time.monotonic()
         baseline: dict[str, float] | None = None
         intervals: list[dict[str, Any]] = []
+        seen: set[str] = set()
         failures: list[str] = []
         while time.monotonic() - started < args.minutes * 60 - 1:
             time.sleep(min(args.interval, args.minutes * 60 - (time.monotonic() - started)))
             memory = {n: rss_mib(running.supervisor.pid(n)) for n in names}
             restarted = [n for n in names if running.supervisor.pid(n) != pids[n]]
-            outcomes = list(running.acd.outcomes) if running.acd else []
-            ended = {
-                str(u)
-                for (u,) in running.query(
-                    "SELECT uniqueid FROM telephony_call WHERE ended_at IS NOT NULL"
-                )
+            outcomes = [
+                o
+                for o in (running.acd.outcomes if running.acd else [])
+                if desks.counted(o.uniqueid, since)
+            ]
+            ended = _recorded_ended(running)
+            # Calls the ACD had ended by the previous figure must be recorded (and popped) by
+            # now; the ones that ended since may still be in the listener's write queue.
+            acd_ended = {o.uniqueid for o in outcomes if o.uniqueid in seen}
+            answered = {
+                o.uniqueid for o in outcomes if o.uniqueid in seen and o.outcome == "answered"
             }
-            # Calls that ended more than a few seconds ago must be recorded by now.
-            acd_ended = {o.uniqueid for o in outcomes[:-3]}
-            answered = {o.uniqueid for o in outcomes[:-3] if o.outcome == "answered"}
+            seen = {o.uniqueid for o in outcomes}
             errors = error_lines(running, offsets)
             figure: dict[str, Any] = {
                 "minute": round((time.monotonic() - started) / 60, 1),
                 "rss_mib": memory,
                 "cpu_s": {n: round(cpu_seconds(pids[n]) - cpu_before[n], 1) for n in names},
                 "calls_ended_at_acd": len(acd_ended),
-                "calls_recorded_ended": len(ended),
+                "calls_recorded_ended": len(ended & acd_ended),
                 "calls_missing": len(acd_ended - ended),
                 "answered_without_pop": len(answered - desks.pops),
                 "error_lines": len(errors),
@@ -144,6 +170,27 @@ def main() -> None:
                 }
             intervals.append(figure)
             print(json.dumps(figure), flush=True)
+        time.sleep(15)  # the last calls' writes, then the final count over every call
+        outcomes = [
+            o
+            for o in (running.acd.outcomes if running.acd else [])
+            if desks.counted(o.uniqueid, since)
+        ]
+        missing_at_end = {o.uniqueid for o in outcomes} - _recorded_ended(running)
+        no_pop_at_end = {o.uniqueid for o in outcomes if o.outcome == "answered"} - desks.pops
+        # What the record says about the calls that differ (for the report).
+        differing = [
+            {"acd": o.describe(), "record": [str(v) for v in rows[0]] if rows else None}
+            for o in outcomes
+            if o.uniqueid in missing_at_end | no_pop_at_end
+            for rows in [
+                running.query(
+                    "SELECT answered_at, ended_at, outcome, agent_interface FROM telephony_call "
+                    "WHERE uniqueid = %s",
+                    o.uniqueid,
+                )
+            ]
+        ][:10]
         desks.stop.set()
         # What grows with the calls: rows, table and index bytes (for docs/scaling.md).
         tables = {}
@@ -160,8 +207,10 @@ def main() -> None:
                 failures.append(f"{name} memory changed {change:+.1%} after warm-up")
         if last["error_lines"]:
             failures += error_lines(running, offsets)[:10]
-        if last["calls_missing"]:
-            failures.append(f"{last['calls_missing']} calls ended at the ACD are not recorded")
+        if missing_at_end:
+            failures.append(f"{len(missing_at_end)} calls ended at the ACD are not recorded")
+        if no_pop_at_end:
+            failures.append(f"{len(no_pop_at_end)} answered calls without a screen pop")
         if last["restarted"]:
             failures.append(f"processes restarted: {last['restarted']}")
     verdict = {
@@ -169,6 +218,10 @@ def main() -> None:
         "failures": failures,
         "intervals": len(intervals),
         "calls": calls_total,
+        "calls_ended_at_acd": len(outcomes),
+        "missing_at_end": sorted(missing_at_end)[:10],
+        "answered_without_pop_at_end": sorted(no_pop_at_end)[:10],
+        "differing": differing,
         "tables": tables,
     }
     print(json.dumps(verdict), flush=True)
