@@ -192,7 +192,12 @@ def production_running(
                 "PYTHONUNBUFFERED": "1",
                 **(extra_env or {}),
             }
-            for key in ("CALLCENTER_AMI_IN_PROCESS", "CALLCENTER_CELERY_EAGER", "AMI_SECRET_FILE"):
+            for key in (
+                "CALLCENTER_AMI_IN_PROCESS",
+                "CALLCENTER_CELERY_EAGER",
+                "AMI_SECRET_FILE",
+                "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests, not in production
+            ):
                 environ.pop(key, None)
             prepared = _prepare(environ, agents)
             specs = production_processes(
