@@ -12,8 +12,8 @@ process, calls ended at the ACD vs recorded, screen pops received, error lines i
 Pass/fail: memory of every process within ``--memory-tolerance`` (10 %) of its value after
 the first interval (warm-up), no error line, no call missing, no answered call without its
 pop. Judged are the calls that began after every desk was connected (the simulator starts
-before the listener; a call answered while no listener works is not adopted by the resync). Prints one JSON object per
-interval and a final verdict; exits 1 when it fails.
+before the listener; a call answered while no listener works is not adopted by the resync).
+Prints one JSON object per interval and a final verdict; exits 1 when it fails.
 """
 
 from __future__ import annotations
