@@ -62,17 +62,17 @@ def _queues(now: dt.datetime, day: Period) -> list[dict[str, Any]]:
 
 
 def _agents(now: dt.datetime) -> dict[str, Any]:
-    statuses = list(AgentStatus.objects.exclude(state=AgentState.LOGGED_OUT).order_by("since"))
     names: dict[str, str] = {}
     if per_agent_allowed():
         for device in AgentDevice.objects.select_related("user"):
             names[device.interface] = device.user.get_full_name() or device.user.username
     counts = dict.fromkeys(AGENT_STATES, 0)
-    # Logged-off members are counted, not listed: the list is who is working now.
-    for row in AgentStatus.objects.order_by().values("state").annotate(n=Count("pk")):
-        counts[row["state"]] = row["n"]
     agents = []
-    for status in statuses:
+    for status in AgentStatus.objects.order_by("since"):
+        counts[status.state] += 1
+        # Logged-off members are counted, not listed: the list is who is working now.
+        if status.state == AgentState.LOGGED_OUT:
+            continue
         agents.append(
             {
                 "state": status.state,
