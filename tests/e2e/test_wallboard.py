@@ -127,8 +127,13 @@ def test_waiting_caller_and_pause_reach_the_wallboard_within_a_second(
     screenshot(page, "wallboard-supervisor")
 
     page.click("#wallboard-fullscreen")
-    wait_for_js(page, "document.fullscreenElement !== null")
-    assert page.get_attribute("#wallboard-fullscreen", "aria-pressed") == "true"
+    # The button's state follows the fullscreenchange event, which fires after
+    # fullscreenElement is set: wait for what the user sees, not for the browser's flag.
+    wait_for_js(
+        page,
+        "document.fullscreenElement !== null && document.getElementById("
+        "'wallboard-fullscreen').getAttribute('aria-pressed') === 'true'",
+    )
     assert "wallboard-tv" in (page.get_attribute("#wallboard", "class") or "")
     screenshot(page, "wallboard-fullscreen")
     assert not [e for e in errors if "Content Security Policy" in e], errors
