@@ -25,6 +25,7 @@ from callcenter.realtime import (
     register_event,
     user_group,
 )
+from tests.support.admin_forms import department_change_form
 from tests.support.live import RECEIVE_GUARD_S, live_communicator
 
 register_event("test.access", version=1, required={"n"})
@@ -178,25 +179,7 @@ async def test_a_membership_deleted_in_the_django_admin_rescopes_the_users_socke
     @database_sync_to_async
     def delete_in_admin() -> int:
         client = _admin_client()
-        url = reverse("admin:directory_department_change", args=[department.pk])
-        page = client.get(url)
-        form = page.context["adminform"].form
-        data: dict[str, Any] = {
-            name: ("" if value is None else getattr(value, "pk", value))
-            for name, value in form.initial.items()
-            if name in form.fields
-        }
-        data["is_active"] = "on" if department.is_active else ""
-        for inline in page.context["inline_admin_formsets"]:
-            formset = inline.formset
-            for name, value in formset.management_form.initial.items():
-                data[f"{formset.prefix}-{name}"] = value
-            for index, member_form in enumerate(formset.initial_forms):
-                prefix = f"{formset.prefix}-{index}"
-                data[f"{prefix}-id"] = member_form.instance.pk
-                data[f"{prefix}-department"] = department.pk
-                data[f"{prefix}-user"] = member_form.instance.user_id
-                data[f"{prefix}-DELETE"] = "on"
+        url, data = department_change_form(client, department, delete_members=True)
         return client.post(url, data).status_code
 
     assert await delete_in_admin() == 302

@@ -22,6 +22,7 @@ from callcenter.audit.services import audit_record
 from callcenter.directory.models import Department
 from callcenter.directory.services import department_upsert, membership_remove, membership_set
 from tests.factories import PASSWORD, UserFactory
+from tests.support.admin_forms import department_change_form
 
 from .conftest import logged_in
 
@@ -124,33 +125,11 @@ def _admin_client() -> Client:
     return logged_in(root, ip=IP)
 
 
-def _department_form(client: Client, department: Department) -> tuple[str, dict[str, Any]]:
-    url = reverse("admin:directory_department_change", args=[department.pk])
-    page = client.get(url)
-    form = page.context["adminform"].form
-    data: dict[str, Any] = {
-        name: ("" if value is None else getattr(value, "pk", value))
-        for name, value in form.initial.items()
-        if name in form.fields
-    }
-    data["is_active"] = "on" if department.is_active else ""
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{name}"] = value
-        for index, member_form in enumerate(formset.initial_forms):
-            prefix = f"{formset.prefix}-{index}"
-            data[f"{prefix}-id"] = member_form.instance.pk
-            data[f"{prefix}-department"] = department.pk
-            data[f"{prefix}-user"] = member_form.instance.user_id
-    return url, data
-
-
 def test_changes_in_the_django_admin_name_the_administrator_and_the_address(
     clerk: User, department: Department, entries: Entries
 ) -> None:
     client = _admin_client()
-    url, data = _department_form(client, department)
+    url, data = department_change_form(client, department)
     data["phone"] = "030 9000"
     membership_prefix = next(k for k in data if k.endswith("-0-id")).removesuffix("-id")
     data[f"{membership_prefix}-DELETE"] = "on"
