@@ -7,7 +7,7 @@ the schema, the JSON and the definitions page cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,9 +69,16 @@ def _field(kpi: Kpi) -> serializers.Field:
     return serializers.FloatField(allow_null=True, help_text=help_text)
 
 
-def _figures_serializer(name: str, *, skip: tuple[str, ...] = ()) -> type[serializers.Serializer]:
-    fields = {kpi.name: _field(kpi) for kpi in KPIS if kpi.name not in skip}
-    return type(name, (serializers.Serializer,), fields)
+# One field per KPI (but those named in ``skip``), ahead of the subclass's own fields. Built in
+# ``get_fields`` (DRF's hook, which the schema generator reads too) rather than by a class
+# factory, so that subclasses have a static base class the type checker accepts (mypy rejects a
+# call, even a ``cast``, as a base class). A comment, not a docstring: the schema would show it.
+class _FiguresSerializer(serializers.Serializer[dict[str, Any]]):
+    skip: ClassVar[tuple[str, ...]] = ()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        figures = {kpi.name: _field(kpi) for kpi in KPIS if kpi.name not in self.skip}
+        return figures | super().get_fields()
 
 
 class ScopeSerializer(serializers.Serializer[dict[str, Any]]):
@@ -106,12 +113,13 @@ class DepartmentFiguresSerializer(serializers.Serializer[dict[str, Any]]):
     tickets_overdue = serializers.IntegerField()
 
 
-class KpiSummarySerializer(_figures_serializer("KpiFigures")):  # type: ignore[misc]
+class KpiSummarySerializer(_FiguresSerializer):
     tickets_by_department = DepartmentFiguresSerializer(many=True, allow_null=True)
     definitions = DefinitionsSerializer()
 
 
-class KpiIntervalSerializer(_figures_serializer("KpiIntervalFigures", skip=NOW_ONLY)):  # type: ignore[misc]
+class KpiIntervalSerializer(_FiguresSerializer):
+    skip = NOW_ONLY
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
 
