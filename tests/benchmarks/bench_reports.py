@@ -31,7 +31,6 @@ import datetime as dt
 import json
 import math
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -41,10 +40,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.benchmarks._common import django_environment, latency_summary, scratch_database
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = os.environ.get(
-    "CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"
-).rstrip("/")
 BERLIN = ZoneInfo("Europe/Berlin")
 SYSTEM = "bench"
 
@@ -67,20 +65,6 @@ TICKET_COLUMNS = (
     "caller_consent, caller_name, caller_phone, caller_phone_normalized, caller_email, "
     "caller_address, response_channel, anonymisation_version"
 )
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50_ms": round(statistics.median(values), 2),
-        "p95_ms": round(_percentile(values, 0.95), 2),
-        "max_ms": round(max(values), 2),
-    }
 
 
 def _days(last: dt.date) -> list[dt.date]:
@@ -407,12 +391,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "generated_calls_this_run": generated,
         "generate_seconds": round(generate_seconds, 1),
         "july_offered": july_offered,
-        "monthly_kpis": _summary(monthly["wall"]),
-        "monthly_kpis_app_cpu": _summary(monthly["cpu"]),
-        "year_by_month": _summary(yearly["wall"]),
-        "year_by_month_app_cpu": _summary(yearly["cpu"]),
-        "wallboard_today": _summary(wallboard["wall"]),
-        "wallboard_today_app_cpu": _summary(wallboard["cpu"]),
+        "monthly_kpis": latency_summary(monthly["wall"]),
+        "monthly_kpis_app_cpu": latency_summary(monthly["cpu"]),
+        "year_by_month": latency_summary(yearly["wall"]),
+        "year_by_month_app_cpu": latency_summary(yearly["cpu"]),
+        "wallboard_today": latency_summary(wallboard["wall"]),
+        "wallboard_today_app_cpu": latency_summary(wallboard["cpu"]),
         "arrivals_per_second_achieved": round(counter[0] / feed_seconds, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
@@ -432,33 +416,9 @@ def main() -> None:
     if not math.isfinite(args.arrivals_per_second) or args.arrivals_per_second <= 0:
         parser.error("--arrivals-per-second must be positive")
     sys.path.insert(0, str(ROOT))
-    import psycopg
-
-    name = args.reuse_db or f"callcenter_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            os.environ.update(
-                {
-                    "DATABASE_URL": f"{SERVER}/{name}",
-                    "CALLCENTER_DATA_DIR": tmp,
-                    "DJANGO_SETTINGS_MODULE": "callcenter.settings",
-                    "CALLCENTER_CELERY_EAGER": "1",
-                }
-            )
-            os.environ.pop("REDIS_URL", None)
-            os.environ.pop("CELERY_BROKER_URL", None)
-            result = run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.reuse_db:
-            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(keep=args.reuse_db) as url, tempfile.TemporaryDirectory() as tmp:
+        django_environment(database_url=url, data_dir=tmp)
+        result = run(args)
     print(json.dumps(result))
 
 

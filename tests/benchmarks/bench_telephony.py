@@ -19,43 +19,38 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
+
+from tests.benchmarks._common import latency_summary, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 RING_SECONDS = 0.6
 TALK_SECONDS = 2.0
 TARGET_EVENTS_PER_SECOND = 2000
+TAIL = (0.90, 0.99)  # the quantiles reported beside the median
 
 
-def _configure(mode: str, workdir: Path) -> str | None:
-    """Set the environment before Django starts; returns a PostgreSQL database to drop."""
+def _configure(workdir: Path, database_url: str | None) -> None:
+    """Set the environment before Django starts: PostgreSQL and Redis, or SQLite and none."""
     os.environ["CALLCENTER_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
-    if mode == "embedded":
+    if database_url is None:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
         os.environ.pop("REDIS_URL", None)
         os.environ.pop("CELERY_BROKER_URL", None)
-        return None
-    import psycopg
-
-    server = os.environ.get("CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
-    name = f"callcenter_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{server.rstrip('/')}/{name}"
+        return
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
-    return name
 
 
 class MiniAcd:
@@ -98,21 +93,6 @@ class MiniAcd:
                 else:
                     writer.write(f"{head}\r\n".encode())
             await writer.drain()
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50_ms": round(statistics.median(values), 2),
-        "p90_ms": round(_percentile(values, 0.90), 2),
-        "p99_ms": round(_percentile(values, 0.99), 2),
-        "max_ms": round(max(values), 2),
-    }
 
 
 def _clients_main(
@@ -297,10 +277,10 @@ def run(mode: str, agents: int, calls: int, rate: float, burst_calls: int) -> di
         "mode": mode,
         "agents_connected": len(interfaces),
         "calls_per_second": rate,
-        "screen_pop": _summary(latencies) if latencies else {"n": 0},
+        "screen_pop": latency_summary(latencies, TAIL),
         "pops_missing": calls - len(latencies),
         # The ticket follows the pop as call.ticket (the pop goes out before any write).
-        "ticket_follow_up": _summary(ticket_latencies) if ticket_latencies else {"n": 0},
+        "ticket_follow_up": latency_summary(ticket_latencies, TAIL),
         "pops_to_wrong_agent": wrong,
         "throughput": {
             "calls": burst_calls,
@@ -328,22 +308,11 @@ def main() -> None:
     parser.add_argument("--burst-calls", type=int, default=200)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory() as tmp:
-        database = _configure(args.mode, Path(tmp))
-        try:
-            result = run(args.mode, args.agents, args.calls, args.rate, args.burst_calls)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                import psycopg
-
-                server = os.environ.get(
-                    "CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"
-                )
-                with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        url = stack.enter_context(scratch_database()) if args.mode == "postgres" else None
+        _configure(Path(tmp), url)
+        result = run(args.mode, args.agents, args.calls, args.rate, args.burst_calls)
     print(json.dumps(result))
 
 

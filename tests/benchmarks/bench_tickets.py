@@ -28,32 +28,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks._common import django_environment, latency_summary, scratch_database
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = os.environ.get(
-    "CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"
-).rstrip("/")
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50_ms": round(statistics.median(values), 2),
-        "p95_ms": round(_percentile(values, 0.95), 2),
-        "max_ms": round(max(values), 2),
-    }
 
 
 GENERATE = """
@@ -184,12 +167,12 @@ def run(tickets: int, requests: int, *, vacuum: bool = True) -> dict[str, Any]:
         "vacuumed": vacuum,
         "generate_seconds": round(generated, 1),
         "clerk_inbox_tickets": inbox_size,
-        "inbox_first_page": _summary(inbox),
-        "inbox_first_page_app_cpu": _summary(inbox_cpu),
+        "inbox_first_page": latency_summary(inbox),
+        "inbox_first_page_app_cpu": latency_summary(inbox_cpu),
         "inbox_queries_per_page": queries,
         "inbox_plan": plan,
-        "ticket_create": _summary(creates),
-        "ticket_create_app_cpu": _summary(creates_cpu),
+        "ticket_create": latency_summary(creates),
+        "ticket_create_app_cpu": latency_summary(creates_cpu),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -212,33 +195,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    import psycopg
-
-    name = args.reuse_db or f"callcenter_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            os.environ.update(
-                {
-                    "DATABASE_URL": f"{SERVER}/{name}",
-                    "CALLCENTER_DATA_DIR": tmp,
-                    "DJANGO_SETTINGS_MODULE": "callcenter.settings",
-                    "CALLCENTER_CELERY_EAGER": "1",
-                }
-            )
-            os.environ.pop("REDIS_URL", None)
-            os.environ.pop("CELERY_BROKER_URL", None)
-            result = run(args.tickets, args.requests, vacuum=not args.no_vacuum)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.reuse_db:
-            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(keep=args.reuse_db) as url, tempfile.TemporaryDirectory() as tmp:
+        django_environment(database_url=url, data_dir=tmp)
+        result = run(args.tickets, args.requests, vacuum=not args.no_vacuum)
     print(json.dumps(result))
 
 
