@@ -3,7 +3,10 @@ CALLCENTER_REQUIRE_2FA_ROLES; verified after the password, before any page, API 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import segno
 from channels.db import database_sync_to_async
 from django.core.checks import run_checks
 from django.test import Client
@@ -39,6 +42,13 @@ def test_without_a_device_or_requirement_nothing_changes(agent: User) -> None:
     assert client.get("/").status_code == 200
 
 
+def _modules(svg: str) -> str:
+    """The QR code's dark modules, as the SVG path draws them."""
+    path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg)
+    assert path, svg[:200]
+    return path.group(1)
+
+
 @pytest.fixture
 def no_throttle(settings: Settings) -> None:
     # django-otp delays the next try after a wrong code (1 s, doubling); these tests follow a
@@ -63,6 +73,12 @@ def test_a_required_role_without_a_device_is_sent_to_setup(
     assert "Zwei-Faktor-Anmeldung" in html
     device = TOTPDevice.objects.get(user=supervisor, confirmed=False)
     assert "otpauth://totp/" in html
+    # The QR code shown is the one of this (pending) device's setup link, not of another.
+    expected_qr = segno.make(device.config_url, error="m", micro=False)
+    shown = re.search(r'<svg[^>]*class="totp-qr".*?</svg>', html, re.DOTALL)
+    assert shown
+    assert _modules(shown.group(0)) == _modules(expected_qr.svg_inline(scale=4, border=4))
+    assert "QR-Code des Einrichtungslinks" in shown.group(0)
     wrong = client.post("/konto/zwei-faktor/", {"code": "000000", "next": "/desk/"})
     assert "Der Code ist falsch" in wrong.content.decode()
     done = client.post("/konto/zwei-faktor/", {"code": totp_code(device), "next": "/desk/"})
