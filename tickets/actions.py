@@ -3,6 +3,8 @@
 The REST action endpoints (``tickets/api/views.py``) and the inbox forms
 (``frontend/inbox/views.py``) hand over the same validated fields under the same names
 (``version``, ``department``, ``note``, ``reason``, …) and get the same service call.
+Escalating and escalating again are the service centre's request: the checks of
+``tickets.intake`` (note, department, an explicit response channel) apply as at the desk.
 """
 
 from __future__ import annotations
@@ -17,10 +19,23 @@ from tickets.workflow import Action
 
 ActionRun = Callable[[Ticket, User, Mapping[str, Any]], Ticket | TimelineEntry]
 
+
+def _request_escalate(ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ticket:
+    """Forward an open or returned ticket as a request, with the contact data as given."""
+    caller = data.get("caller")
+    return services.ticket_request_escalate(
+        ticket=ticket,
+        actor=actor,
+        note=data["note"],
+        department=data["department"],
+        service=None,
+        caller=services.CallerData(**caller) if caller is not None else None,
+        expected_version=data["version"],
+    )
+
+
 ACTION_RUNS: Final[dict[Action, ActionRun]] = {
-    Action.ESCALATE: lambda t, u, d: services.ticket_escalate(
-        ticket=t, actor=u, department=d["department"], note=d["note"], expected_version=d["version"]
-    ),
+    Action.ESCALATE: _request_escalate,
     Action.TAKE: lambda t, u, d: services.ticket_take(
         ticket=t, actor=u, expected_version=d["version"]
     ),
@@ -43,9 +58,7 @@ ACTION_RUNS: Final[dict[Action, ActionRun]] = {
     Action.RETURN: lambda t, u, d: services.ticket_return(
         ticket=t, actor=u, reason=d["reason"], expected_version=d["version"]
     ),
-    Action.REESCALATE: lambda t, u, d: services.ticket_reescalate(
-        ticket=t, actor=u, department=d["department"], note=d["note"], expected_version=d["version"]
-    ),
+    Action.REESCALATE: _request_escalate,
     Action.WAIT_FOR_CITIZEN: lambda t, u, d: services.ticket_wait_for_citizen(
         ticket=t, actor=u, note=d["note"], expected_version=d["version"]
     ),

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_stubs_ext import StrOrPromise
@@ -108,10 +107,6 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, pk)
 
 
-class _Refused(Exception):
-    """The form has its error already."""
-
-
 DONE: dict[str, StrOrPromise] = {
     "escalate": gettext_lazy("The ticket was escalated to the department."),
     "close": gettext_lazy("The ticket was closed."),
@@ -122,26 +117,14 @@ DONE: dict[str, StrOrPromise] = {
 def _run(name: str, ticket: Ticket, user: User, form: forms.Form) -> Ticket | object:
     data = form.cleaned_data
     if name == "escalate":
-        caller = form.caller()  # type: ignore[attr-defined]
-        if ticket.status == Status.RETURNED:
-            if data["department"] is None:
-                message = _("Choose the department that is to answer the citizen.")
-                form.add_error("department", message)
-                raise _Refused
-            return ticket_services.ticket_reescalate(
-                ticket=ticket,
-                actor=user,
-                department=data["department"],
-                note=data["note"],
-                expected_version=data["version"],
-            )
+        # Open or returned: the same request checks, the contact data as entered.
         return ticket_services.ticket_request_escalate(
             ticket=ticket,
             actor=user,
             note=data["note"],
             department=data["department"],
             service=None,
-            caller=caller,
+            caller=form.caller(),  # type: ignore[attr-defined]
             expected_version=data["version"],
         )
     if name == "close":
@@ -169,8 +152,6 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _page(request, pk, bound={action: form}, status=400)
     try:
         _run(action, ticket, user, form)
-    except _Refused:
-        return _page(request, pk, bound={action: form}, status=400)
     except TicketNotFound:
         raise Http404 from None
     except Conflict as exc:

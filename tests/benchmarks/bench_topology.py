@@ -136,7 +136,15 @@ def clients_main(
         except Exception as exc:
             failures.append(f"{ticket_id}: GET {exc}")
             return
-        body = json.dumps({"department": department, "version": version}).encode()
+        # An escalation is a request: a note and an explicit response channel (tickets.intake).
+        body = json.dumps(
+            {
+                "department": department,
+                "version": version,
+                "note": "Lasttest: Anliegen für den Fachbereich.",
+                "caller": {"response_channel": "self"},
+            }
+        ).encode()
         escalated[ticket_id] = time.time()
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/tickets/{ticket_id}/escalate",

@@ -307,6 +307,44 @@ def test_an_open_ticket_is_escalated_from_its_page_with_the_same_checks(
     assert ticket.status == Status.ESCALATED and ticket.response_channel == "self"
 
 
+def test_a_returned_ticket_is_escalated_again_with_the_contact_data_as_entered(
+    agent: User, clerk: User, department: Department
+) -> None:
+    """The page shows the contact fields for a returned ticket too: what the agent changes
+    there is stored with the re-escalation or refused at the field, never ignored."""
+    ticket = escalated(agent, department)
+    ticket = services.ticket_take(ticket=ticket, actor=clerk)
+    ticket = services.ticket_return(ticket=ticket, actor=clerk, reason="Falsch zugeordnet")
+    client = login(agent)
+    url = f"/desk/tickets/{ticket.pk}/escalate/"
+    base = {
+        "escalate-version": ticket.version,
+        "escalate-department": department.pk,
+        "escalate-note": "Bitte erneut prüfen.",
+    }
+    refused = client.post(url, {**base, "escalate-response_channel": "callback"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert re.search(r'id="id_escalate-phone-error"', html), html
+    unchanged = Ticket.objects.get(pk=ticket.pk)
+    assert unchanged.status == Status.RETURNED and unchanged.version == ticket.version
+
+    done = client.post(
+        url,
+        {
+            **base,
+            "escalate-response_channel": "callback",
+            "escalate-consent": "on",
+            "escalate-phone": "030 9876543",
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ESCALATED
+    assert ticket.response_channel == ResponseChannel.CALLBACK
+    assert ticket.caller_phone == "030 9876543"
+
+
 def test_a_supervisor_closes_an_unowned_ticket_from_its_page(supervisor: User) -> None:
     call = answered_on_a_phone_mapped_to_nobody()
     assert call.ticket is not None

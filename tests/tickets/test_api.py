@@ -76,17 +76,23 @@ def test_escalate_take_respond_close_through_the_api(
     open_ticket: Ticket, agent: User, clerk: User, department: Department
 ) -> None:
     base = f"/api/v1/tickets/{open_ticket.pk}"
+    # An escalation is a request (tickets.intake): a note and the response channel, explicitly.
+    caller = {"consent": True, "email": "erika@example.org", "response_channel": "email"}
     response = client_for(agent).post(
-        f"{base}/escalate", {"department": department.pk, "version": 1}, format="json"
+        f"{base}/escalate",
+        {"department": department.pk, "version": 1, "note": "Ummeldung", "caller": caller},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "escalated"
     assert response.json()["due_at"] == "2026-03-04T14:00:00+01:00"
+    version = response.json()["version"]
     clerk_client = client_for(clerk)
-    assert clerk_client.post(f"{base}/take/", {"version": 2}).json()["version"] == 3
-    response = clerk_client.post(f"{base}/respond", {"message": "Erledigt.", "version": 3})
+    version = clerk_client.post(f"{base}/take/", {"version": version}).json()["version"]
+    response = clerk_client.post(f"{base}/respond", {"message": "Erledigt.", "version": version})
     assert response.json()["status"] == "answered"
-    assert clerk_client.post(f"{base}/close", {"version": 4}).json()["status"] == "closed"
+    version = response.json()["version"]
+    assert clerk_client.post(f"{base}/close", {"version": version}).json()["status"] == "closed"
     codes = list(open_ticket.timeline.values_list("code", flat=True))
     assert codes[-1] == "tickets.ticket.closed"
 

@@ -42,6 +42,13 @@ def text(value: str) -> Callable[[pytest.FixtureRequest], str]:
     return lambda request: value
 
 
+# An escalation is a request: a note and an explicit response channel (tickets.intake).
+ESCALATION: dict[str, Callable[[pytest.FixtureRequest], Any]] = {
+    "note": text("Bitte prüfen."),
+    "caller": lambda request: {"response_channel": "self"},
+}
+
+
 # endpoint, state fixture, payload, expected status per persona
 # (agent, supervisor, clerk, lead, outsider, editor, anonymous)
 MATRIX: list[tuple[str, str, Payload | None, tuple[int, ...]]] = [
@@ -52,7 +59,7 @@ MATRIX: list[tuple[str, str, Payload | None, tuple[int, ...]]] = [
     (
         "escalate",
         "open_ticket",
-        with_version(department=department("department")),
+        with_version(department=department("department"), **ESCALATION),
         (200, 200, 404, 404, 404, 403, 403),
     ),
     ("take", "escalated", version, (403, 403, 200, 200, 404, 403, 403)),
@@ -83,7 +90,7 @@ MATRIX: list[tuple[str, str, Payload | None, tuple[int, ...]]] = [
     (
         "reescalate",
         "returned",
-        with_version(department=department("department")),
+        with_version(department=department("department"), **ESCALATION),
         (200, 200, 404, 404, 404, 403, 403),
     ),
     ("close", "answered", version, (200, 200, 200, 200, 404, 403, 403)),

@@ -45,10 +45,36 @@ class TicketCreateInput(serializers.Serializer[Any]):
 
 
 class EscalateInput(VersionInput):
+    """A request forwarded to a department, checked like the desk's wrap-up.
+
+    ``note`` (what the request is about; it becomes the ticket's description) and
+    ``caller.response_channel`` are required: ``callback``, ``email`` or ``letter`` with
+    ``caller.consent`` and the detail that channel needs (phone, e-mail, name and address),
+    or ``self`` (the citizen gets in touch again). A missing one is a 400 naming the field in
+    ``extra.fields`` (``caller.response_channel``, ``caller.phone``, ``note``, …); nothing is
+    stored then. Without ``department`` the linked service's responsible department is used.
+    """
+
     department = serializers.PrimaryKeyRelatedField(
         queryset=department_list(), required=False, allow_null=True, default=None
     )
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="What the request is about (required by the escalation check).",
+    )
+    caller = CallerInput(
+        required=False,
+        help_text="How the citizen gets the response; response_channel is required.",
+    )
+
+
+class ReescalateInput(EscalateInput):
+    """A returned ticket escalated again: the same checks as an escalation (``note``, an
+    explicit ``caller.response_channel`` with what it needs), and ``department`` is required."""
+
+    department = serializers.PrimaryKeyRelatedField(queryset=department_list())
 
 
 class DepartmentNoteInput(VersionInput):

@@ -200,6 +200,10 @@ class TicketActionView(_TicketAction):
 
 
 class EscalateView(TicketActionView):
+    """Forward an open ticket to a department: ``note`` and an explicit
+    ``caller.response_channel`` are required (with consent and the contact detail the channel
+    needs, or ``self``); a missing one is a 400 naming the field, and nothing is stored."""
+
     ticket_action = Action.ESCALATE
     input_serializer = io.EscalateInput
 
@@ -237,8 +241,11 @@ class ReturnView(TicketActionView):
 
 
 class ReescalateView(TicketActionView):
+    """Escalate a returned ticket again, with the same checks as ``escalate`` (department
+    required)."""
+
     ticket_action = Action.REESCALATE
-    input_serializer = io.DepartmentNoteInput
+    input_serializer = io.ReescalateInput
 
 
 class CloseView(TicketActionView):

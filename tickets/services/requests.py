@@ -1,8 +1,11 @@
 """A request forwarded by the service centre: the wrap-up's escalation and the manual ticket's.
 
-Both go through :func:`ticket_request_escalate`, so a request from a call and one from an
-e-mail or a walk-in carry the same things to the department: what it is about, the service
-used, and how the citizen gets the response (``tickets.intake`` checks it, all at once).
+Every way the service centre forwards a ticket to a department — the wrap-up, a manual ticket,
+the desk's ticket page, ``POST /api/v1/tickets/{id}/escalate`` and ``…/reescalate`` — goes
+through :func:`ticket_request_escalate` (or :func:`ticket_request_create`), so a request from a
+call and one from an e-mail or a walk-in carry the same things to the department: what it is
+about, the service used, and how the citizen gets the response (``tickets.intake`` checks it,
+all at once, before anything is written).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from tickets.intake import (
 from tickets.models import Ticket
 from tickets.services.contact import ticket_details_update
 from tickets.services.create import ticket_create
-from tickets.services.transitions import ticket_escalate
+from tickets.services.transitions import ticket_escalate, ticket_reescalate
+from tickets.workflow import Status
 
 
 def request_escalation_problems(
@@ -36,9 +40,15 @@ def request_escalation_problems(
     service: Service | None,
     caller: CallerData | None,
 ) -> dict[str, str]:
-    """Every reason the request cannot be forwarded as given (empty: it can)."""
+    """Every reason the request cannot be forwarded as given (empty: it can).
+
+    A returned ticket came back from a department: it goes on only to a department chosen
+    again, never to the service's default by itself.
+    """
     linked = service if service is not None else (ticket.service if ticket else None)
     proposed = service_default_department(linked) if linked is not None else None
+    if ticket is not None and ticket.status == Status.RETURNED:
+        proposed = None
     return {
         **escalation_problems(note=note, department=department, proposed=proposed),
         **response_problems(caller, owes_response=True),
@@ -56,7 +66,8 @@ def ticket_request_escalate(
     expected_version: int | None,
     replace_caller: bool = False,
 ) -> Ticket:
-    """Describe the request (service, the agent's note, contact data) and forward it."""
+    """Describe the request (service, the agent's note, contact data) and forward it: an open
+    ticket is escalated, a returned one escalated again."""
     problems = request_escalation_problems(
         ticket=ticket, note=note, department=department, service=service, caller=caller
     )
@@ -76,6 +87,14 @@ def ticket_request_escalate(
             description=note,
             replace_caller=replace_caller,
         )
+        if ticket.status == Status.RETURNED and department is not None:
+            return ticket_reescalate(
+                ticket=ticket,
+                actor=actor,
+                department=department,
+                note=note,
+                expected_version=ticket.version,
+            )
         return ticket_escalate(
             ticket=ticket,
             actor=actor,
