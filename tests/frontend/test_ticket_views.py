@@ -96,6 +96,26 @@ def test_tickets_i_escalated_are_listed_with_their_state(
     assert department.name in row[:900]
 
 
+def headers(html: str) -> list[str]:
+    return re.findall(r'<th scope="col">([^<]+)</th>', html)
+
+
+def test_the_ticket_list_shares_the_inbox_rows_with_its_own_columns_and_links(
+    agent: User, department: Department, clerk: User
+) -> None:
+    ticket = escalated(agent, department)
+
+    listed = login(agent).get(LIST, {"view": "escalated"}).content.decode()
+    inbox = login(clerk).get("/posteingang/").content.decode()
+
+    common = ["Nummer", "Betreff"]
+    assert headers(listed)[:5] == [*common, "Status", "Fachbereich", "Eingang"]
+    assert headers(inbox)[:5] == [*common, "Fachbereich", "Status", "Zugewiesen an"]
+    assert f'href="/desk/tickets/{ticket.pk}/"' in listed
+    assert f'href="/posteingang/{ticket.pk}/"' in inbox
+    assert "data-empty" in login(agent).get(LIST, {"q": "115-0000-000000"}).content.decode()
+
+
 def answered_on_a_phone_mapped_to_nobody() -> Call:
     now = time.time()
     common: dict[str, Any] = {"system_id": "test", "uniqueid": "1700000999.1"}
