@@ -172,6 +172,28 @@ def calendar_create(
 
 
 @transaction.atomic
+def department_calendar_create(
+    *,
+    department: Department,
+    expected_version: str,
+    name: str,
+    holiday_region: str = "",
+    weekdays: list[int],
+    opens: dt.time,
+    closes: dt.time,
+) -> BusinessCalendar:
+    """Create a calendar and let ``department`` work by it, in one step: a stale department
+    version leaves no calendar behind."""
+    calendar = calendar_create(
+        name=name, holiday_region=holiday_region, weekdays=weekdays, opens=opens, closes=closes
+    )
+    department_calendar_set(
+        department=department, calendar=calendar, expected_version=expected_version
+    )
+    return calendar
+
+
+@transaction.atomic
 def closure_day_add(*, calendar: BusinessCalendar, date: dt.date, reason: str = "") -> ClosureDay:
     """Close ``calendar`` on ``date``: no service hours count that day."""
     if ClosureDay.objects.filter(calendar=calendar, date=date).exists():

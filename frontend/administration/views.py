@@ -8,10 +8,11 @@ someone else's change answers 409 with the current state and a German message.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,6 +42,38 @@ def _actor(request: HttpRequest) -> User:
 
 def _name(user: User) -> str:
     return user.get_full_name() or user.username
+
+
+_Saved = TypeVar("_Saved")
+
+
+def _form_submit(
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], _Saved],
+    *,
+    saved: Callable[[_Saved], HttpResponse],
+    page: Callable[[int], HttpResponse],
+    stale: Callable[[StaleWrite], HttpResponse] | None = None,
+) -> HttpResponse:
+    """The one path of every form post here: a valid form goes to ``write`` (a service, which
+    owns its transaction) and ``saved`` answers; an invalid form, or a domain error put on its
+    fields, is shown again by ``page`` with 400; with ``stale``, a form read before someone
+    else's change is answered by it (409 with the current state)."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except DomainError as exc:
+            if stale is not None and isinstance(exc, StaleWrite):
+                return stale(exc)
+            form_add_domain_error(form, exc)
+        else:
+            return saved(result)
+    return page(400)
+
+
+def _done(request: HttpRequest, message: str, to: str, **kwargs: Any) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(to, **kwargs)
 
 
 @administration_required
@@ -80,40 +113,39 @@ def user_new(request: HttpRequest) -> HttpResponse:
     form = admin_forms.UserCreateForm(
         request.POST or None, departments=departments, members=members
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            # User, membership and phone together or not at all: a refused phone must not
-            # leave a half-made user behind.
-            with transaction.atomic():
-                user = account_services.user_create(
-                    username=data["username"],
-                    password=data["password"],
-                    roles=data["roles"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                )
-                if data["department"]:
-                    directory_services.membership_set(
-                        user=user,
-                        department=get_object_or_404(Department, pk=data["department"]),
-                        is_lead=data["is_lead"],
-                    )
-                if data["interface"]:
-                    telephony_services.device_map(
-                        username=user.username,
-                        interface=data["interface"],
-                        members=members,
-                        move=False,
-                    )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            return render(request, "verwaltung/user_new.html", {"form": form}, status=400)
-        messages.success(request, _("%(name)s was created.") % {"name": _name(user)})
-        return redirect("verwaltung:user", pk=user.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "verwaltung/user_new.html", {"form": form}, status=status)
+
+    def page(status: int) -> HttpResponse:
+        return render(request, "verwaltung/user_new.html", {"form": form}, status=status)
+
+    def write(data: dict[str, Any]) -> User:
+        chosen = data["department"]
+        department = get_object_or_404(Department, pk=chosen) if chosen else None
+        return telephony_services.user_onboard(
+            username=data["username"],
+            password=data["password"],
+            roles=data["roles"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            department=department,
+            is_lead=data["is_lead"],
+            interface=data["interface"],
+            members=members,
+        )
+
+    if request.method != "POST":
+        return page(200)
+    return _form_submit(
+        form,
+        write,
+        saved=lambda user: _done(
+            request,
+            _("%(name)s was created.") % {"name": _name(user)},
+            "verwaltung:user",
+            pk=user.pk,
+        ),
+        page=page,
+    )
 
 
 def _user_context(user: User, form: admin_forms.UserEditForm) -> dict[str, Any]:
@@ -145,37 +177,43 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = admin_forms.UserEditForm(initial=_user_initial(user))
         return render(request, "verwaltung/user.html", _user_context(user, form))
     form = admin_forms.UserEditForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            account_services.user_update(
-                user=user,
-                actor=_actor(request),
-                expected_version=data["version"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-                is_active=data["is_active"],
-            )
-        except StaleWrite as exc:
-            user.refresh_from_db()
-            # The input stays in the form, the current state is shown beside it; saving again
-            # is then a decision taken knowing the other change.
-            data = request.POST.copy()
-            data["version"] = user_version(user)
-            kept = admin_forms.UserEditForm(data)
-            kept.is_valid()
-            kept.add_error(None, exc.message)
-            context = {**_user_context(user, kept), "current": _user_initial(user)}
-            context["current_roles"] = user_roles(user)
-            return render(request, "verwaltung/user.html", context, status=409)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": _name(user)})
-            return redirect("verwaltung:user", pk=user.pk)
-    return render(request, "verwaltung/user.html", _user_context(user, form), status=400)
+
+    def stale(exc: StaleWrite) -> HttpResponse:
+        user.refresh_from_db()
+        # The input stays in the form, the current state is shown beside it; saving again is
+        # then a decision taken knowing the other change.
+        data = request.POST.copy()
+        data["version"] = user_version(user)
+        kept = admin_forms.UserEditForm(data)
+        kept.is_valid()
+        kept.add_error(None, exc.message)
+        context = {**_user_context(user, kept), "current": _user_initial(user)}
+        context["current_roles"] = user_roles(user)
+        return render(request, "verwaltung/user.html", context, status=409)
+
+    return _form_submit(
+        form,
+        lambda data: account_services.user_update(
+            user=user,
+            actor=_actor(request),
+            expected_version=data["version"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            roles=data["roles"],
+            is_active=data["is_active"],
+        ),
+        saved=lambda _updated: _done(
+            request,
+            _("Changes to %(name)s saved.") % {"name": _name(user)},
+            "verwaltung:user",
+            pk=user.pk,
+        ),
+        page=lambda status: render(
+            request, "verwaltung/user.html", _user_context(user, form), status=status
+        ),
+        stale=stale,
+    )
 
 
 # --- Departments: members, calendar, closure days ------------------------------------------
@@ -248,18 +286,20 @@ def department_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = admin_forms.MembershipAddForm(
         request.POST, candidates=User.objects.filter(is_active=True)
     )
-    if not form.is_valid():
-        return _department_page(request, department, status=400, member_form=form)
-    user = form.cleaned_data["user"]
-    directory_services.membership_set(
-        user=user, department=department, is_lead=form.cleaned_data["is_lead"]
+    return _form_submit(
+        form,
+        lambda data: directory_services.membership_set(
+            user=data["user"], department=department, is_lead=data["is_lead"]
+        ),
+        saved=lambda _membership: _done(
+            request,
+            _("%(name)s now works in %(department)s.")
+            % {"name": _name(form.cleaned_data["user"]), "department": department.name},
+            "verwaltung:department",
+            pk=department.pk,
+        ),
+        page=lambda status: _department_page(request, department, status=status, member_form=form),
     )
-    messages.success(
-        request,
-        _("%(name)s now works in %(department)s.")
-        % {"name": _name(user), "department": department.name},
-    )
-    return redirect("verwaltung:department", pk=department.pk)
 
 
 @administration_required
@@ -287,22 +327,28 @@ def department_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         Department.objects.select_related("authority", "calendar"), pk=pk
     )
     form = admin_forms.DepartmentCalendarForm(request.POST)
-    if not form.is_valid():
-        return _department_page(request, department, status=400, calendar_form=form)
-    try:
-        directory_services.department_calendar_set(
-            department=department,
-            calendar=form.cleaned_data["calendar"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except StaleWrite as exc:
+
+    def stale(exc: StaleWrite) -> HttpResponse:
         department.refresh_from_db()
         messages.error(request, exc.message)
         return _department_page(request, department, status=409)
-    messages.success(
-        request, _("The calendar of %(department)s was set.") % {"department": department.name}
+
+    return _form_submit(
+        form,
+        lambda data: directory_services.department_calendar_set(
+            department=department, calendar=data["calendar"], expected_version=data["version"]
+        ),
+        saved=lambda _department: _done(
+            request,
+            _("The calendar of %(department)s was set.") % {"department": department.name},
+            "verwaltung:department",
+            pk=department.pk,
+        ),
+        page=lambda status: _department_page(
+            request, department, status=status, calendar_form=form
+        ),
+        stale=stale,
     )
-    return redirect("verwaltung:department", pk=department.pk)
 
 
 @administration_required
@@ -313,35 +359,36 @@ def department_calendar_new(request: HttpRequest, pk: int) -> HttpResponse:
         Department.objects.select_related("authority", "calendar"), pk=pk
     )
     form = admin_forms.CalendarCreateForm(request.POST)
-    version = request.POST.get("version", "")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                calendar = directory_services.calendar_create(
-                    name=data["name"],
-                    holiday_region=data["holiday_region"],
-                    weekdays=data["weekdays"],
-                    opens=data["opens"],
-                    closes=data["closes"],
-                )
-                directory_services.department_calendar_set(
-                    department=department, calendar=calendar, expected_version=version
-                )
-        except StaleWrite as exc:
-            department.refresh_from_db()
-            form.add_error(None, exc.message)
-            return _department_page(request, department, status=409, calendar_create_form=form)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(department)s now works by the new calendar %(calendar)s.")
-                % {"department": department.name, "calendar": calendar.name},
-            )
-            return redirect("verwaltung:department", pk=department.pk)
-    return _department_page(request, department, status=400, calendar_create_form=form)
+
+    def page(status: int) -> HttpResponse:
+        return _department_page(request, department, status=status, calendar_create_form=form)
+
+    def stale(exc: StaleWrite) -> HttpResponse:
+        department.refresh_from_db()
+        form.add_error(None, exc.message)
+        return page(409)
+
+    return _form_submit(
+        form,
+        lambda data: directory_services.department_calendar_create(
+            department=department,
+            expected_version=request.POST.get("version", ""),
+            name=data["name"],
+            holiday_region=data["holiday_region"],
+            weekdays=data["weekdays"],
+            opens=data["opens"],
+            closes=data["closes"],
+        ),
+        saved=lambda calendar: _done(
+            request,
+            _("%(department)s now works by the new calendar %(calendar)s.")
+            % {"department": department.name, "calendar": calendar.name},
+            "verwaltung:department",
+            pk=department.pk,
+        ),
+        page=page,
+        stale=stale,
+    )
 
 
 @administration_required
@@ -351,28 +398,31 @@ def department_closure_add(request: HttpRequest, pk: int) -> HttpResponse:
         Department.objects.select_related("authority", "calendar"), pk=pk
     )
     form = admin_forms.ClosureDayForm(request.POST)
-    if department.calendar is None:
+
+    def page(status: int) -> HttpResponse:
+        return _department_page(request, department, status=status, closure_form=form)
+
+    calendar = department.calendar
+    if calendar is None:
         form.add_error(
             None,
             _("This department uses the default calendar: choose or create its own first."),
         )
-    elif form.is_valid():
-        try:
-            day = directory_services.closure_day_add(
-                calendar=department.calendar,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(date)s is a closure day of %(calendar)s.")
-                % {"date": day.date.strftime("%d.%m.%Y"), "calendar": department.calendar.name},
-            )
-            return redirect("verwaltung:department", pk=department.pk)
-    return _department_page(request, department, status=400, closure_form=form)
+        return page(400)
+    return _form_submit(
+        form,
+        lambda data: directory_services.closure_day_add(
+            calendar=calendar, date=data["date"], reason=data["reason"]
+        ),
+        saved=lambda day: _done(
+            request,
+            _("%(date)s is a closure day of %(calendar)s.")
+            % {"date": day.date.strftime("%d.%m.%Y"), "calendar": calendar.name},
+            "verwaltung:department",
+            pk=department.pk,
+        ),
+        page=page,
+    )
 
 
 @administration_required
@@ -418,24 +468,22 @@ def phones(request: HttpRequest) -> HttpResponse:
         form = admin_forms.DeviceMapForm(users=_phone_users(), members=members)
         return _phones_page(request, form)
     form = admin_forms.DeviceMapForm(request.POST, users=_phone_users(), members=members)
-    if form.is_valid():
-        try:
-            device = telephony_services.device_map(
-                username=form.cleaned_data["username"],
-                interface=form.cleaned_data["interface"],
-                members=members,
-                move=form.cleaned_data["move"],
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(interface)s is mapped to %(name)s.")
-                % {"interface": device.interface, "name": _name(device.user)},
-            )
-            return redirect("verwaltung:phones")
-    return _phones_page(request, form, status=400)
+    return _form_submit(
+        form,
+        lambda data: telephony_services.device_map(
+            username=data["username"],
+            interface=data["interface"],
+            members=members,
+            move=data["move"],
+        ),
+        saved=lambda device: _done(
+            request,
+            _("%(interface)s is mapped to %(name)s.")
+            % {"interface": device.interface, "name": _name(device.user)},
+            "verwaltung:phones",
+        ),
+        page=lambda status: _phones_page(request, form, status=status),
+    )
 
 
 @administration_required

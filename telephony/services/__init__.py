@@ -5,6 +5,7 @@ One module per group of operations; the public names are importable from here.
 * ``calls``         – ACD events (from the AMI adapter or the CTI webhook) become calls,
   offers and agent state, and the screen pop goes out; all idempotent
 * ``devices``       – which user sits behind a queue member interface
+* ``onboarding``    – a new user with roles, department and phone in one step
 * ``agent_actions`` – the agent asks the ACD for a pause or a callback (AMI commands)
 * ``wrap_up``       – the agent's wrap-up: close or escalate the ticket, after-call work
 """
@@ -23,6 +24,7 @@ from telephony.services.calls import (
     domain_event_apply,
 )
 from telephony.services.devices import device_map, device_unmap
+from telephony.services.onboarding import user_onboard
 from telephony.services.wrap_up import (
     NEEDS_CONTACT,
     WrapUp,
@@ -51,4 +53,5 @@ __all__ = [
     "device_unmap",
     "domain_event_apply",
     "ticket_callback_start",
+    "user_onboard",
 ]

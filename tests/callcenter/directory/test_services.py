@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from callcenter.directory.models import Authority, Department
-from callcenter.directory.services import authorities_sync, departments_sync, locations_sync
+from callcenter.directory.models import Authority, BusinessCalendar, Department
+from callcenter.directory.services import (
+    authorities_sync,
+    department_calendar_create,
+    department_calendar_set,
+    department_version,
+    departments_sync,
+    locations_sync,
+)
+from callcenter.errors import StaleWrite
 from tests.factories import AuthorityFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +59,31 @@ def test_locations_are_updated_in_place_by_external_id() -> None:
     assert (first.created, again.created, again.updated) == (1, 0, 1)
     assert again.rows["7"].pk == first.rows["7"].pk
     assert again.rows["7"].city == "Berlin"
+
+
+def test_a_calendar_created_for_a_department_edited_meanwhile_is_not_kept() -> None:
+    department = DepartmentFactory.create()
+    read = department_version(department)
+    department_calendar_set(department=department, calendar=None, expected_version=read)
+
+    with pytest.raises(StaleWrite):
+        department_calendar_create(
+            department=department,
+            expected_version=read,
+            name="Bürgeramt Mitte",
+            weekdays=[0, 1, 2],
+            opens=dt.time(8),
+            closes=dt.time(16),
+        )
+
+    assert not BusinessCalendar.objects.filter(name="Bürgeramt Mitte").exists()
+    department.refresh_from_db()
+    calendar = department_calendar_create(
+        department=department,
+        expected_version=department_version(department),
+        name="Bürgeramt Mitte",
+        weekdays=[0, 1, 2],
+        opens=dt.time(8),
+        closes=dt.time(16),
+    )
+    assert Department.objects.get(pk=department.pk).calendar == calendar
