@@ -17,6 +17,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from callcenter.brokers import redis_broker_options
 from callcenter.clientip import parse_proxies
 from callcenter.env import (
     SECRET_MIN_LENGTH,
@@ -342,8 +343,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
-    # Queues, bindings and the workers' control pub/sub under the installation's name, too.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{CALLCENTER_INSTALLATION}:"}
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_broker_options(
+        installation=CALLCENTER_INSTALLATION,
+        visibility_s=env_int("CELERY_VISIBILITY_TIMEOUT_S", 900, minimum=1),
+    )
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_IGNORE_RESULT = True
@@ -488,6 +491,9 @@ EMAIL_FILE_PATH = DATA_DIR / "outbox"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "115-servicecenter@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # per SMTP socket operation
+# An e-mail attempt's claim (``tickets.outbox``); longer than the longest SMTP exchange.
+CALLCENTER_EMAIL_CLAIM_S = env_int("CALLCENTER_EMAIL_CLAIM_S", 300, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 

@@ -208,11 +208,15 @@ class Supervisor:
         with self._lock:
             return self.processes[name].pid
 
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
-        """Send ``sig`` to one process (a fault for tests); returns its pid."""
+    def kill(self, name: str, sig: int = signal.SIGKILL, *, group: bool = False) -> int:
+        """Send ``sig`` to one process (a fault for tests), or with ``group`` to it and the
+        children it forked (a Celery worker's pool: each runs in a session of its own)."""
         with self._lock:
             process = self.processes[name]
-            process.send_signal(sig)
+            if group:
+                os.killpg(process.pid, sig)
+            else:
+                process.send_signal(sig)
             return process.pid
 
     def wait_stopped(self, timeout: float | None = None) -> bool:

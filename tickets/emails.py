@@ -1,11 +1,15 @@
 """E-mails of the tickets app, sent from Celery tasks (never inside a request's transaction).
 
-Each sender is idempotent: a retried task finds the mark of the earlier success and stops.
+Each sender goes through ``tickets.outbox``: one ``OutgoingEmail`` row per message, claimed
+before and marked right after the SMTP server accepted it, so a retried or redelivered task
+(a worker killed mid-send) sends the message once, with the same Message-ID.
 """
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage, send_mail
+from functools import partial
+
+from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +21,7 @@ from tickets.models import (
     TicketNotification,
     TimelineEntry,
 )
+from tickets.outbox import outbox_send
 from tickets.timeline import timeline_entry_add
 from tickets.workflow import AuditCode
 
@@ -33,13 +38,7 @@ def notification_send(*, notification_id: int) -> bool:
         .filter(pk=notification_id)
         .first()
     )
-    if notification is None or not notification.recipients:
-        return False
-    # Claim before sending so two workers never both send; released again if sending fails.
-    claimed = TicketNotification.objects.filter(pk=notification_id, sent_at=None).update(
-        sent_at=timezone.now()
-    )
-    if not claimed:
+    if notification is None or not notification.recipients or notification.sent_at:
         return False
     ticket = notification.ticket
     due = timezone.localtime(notification.due_at).strftime("%d.%m.%Y %H:%M")
@@ -57,12 +56,20 @@ def notification_send(*, notification_id: int) -> bool:
         "department": ticket.department.name if ticket.department else "-",
         "due": due,
     }
-    try:
-        send_mail(subject % values, body % values, None, notification.recipients)
-    except Exception:
-        TicketNotification.objects.filter(pk=notification_id).update(sent_at=None)
-        raise
-    return True
+    message = EmailMessage(subject % values, body % values, None, notification.recipients)
+    return outbox_send(
+        key=f"notification:{notification.pk}",
+        message=message,
+        on_sent=partial(_notification_mark, notification.pk),
+    )
+
+
+def _notification_mark(notification_id: int) -> None:
+    TicketNotification.objects.filter(pk=notification_id).update(sent_at=timezone.now())
+
+
+def _timeline_mark(ticket: Ticket, code: str, entry: TimelineEntry) -> None:
+    timeline_entry_add(ticket=ticket, actor=None, code=code, data={"entry": entry.pk})
 
 
 def citizen_response_send(*, entry_id: int) -> bool:
@@ -83,11 +90,11 @@ def citizen_response_send(*, entry_id: int) -> bool:
         if content is None:  # removed by the retention rules in the meantime
             continue
         email.attach(attachment.filename, content, attachment.content_type)
-    email.send()
-    timeline_entry_add(
-        ticket=ticket, actor=None, code=AuditCode.RESPONSE_EMAILED, data={"entry": entry.pk}
+    return outbox_send(
+        key=f"response:{entry.pk}",
+        message=email,
+        on_sent=partial(_timeline_mark, ticket, AuditCode.RESPONSE_EMAILED, entry),
     )
-    return True
 
 
 def _participant_body(ticket: Ticket, note: str) -> str:
@@ -118,15 +125,15 @@ def participant_forward_send(*, entry_id: int) -> bool:
     if entry is None or _already_sent(entry, AuditCode.PARTICIPANT_EMAILED):
         return False
     ticket = entry.ticket
-    send_mail(
+    email = EmailMessage(
         _("115 forwarding: %(number)s %(subject)s")
         % {"number": ticket.number, "subject": ticket.subject},
         _participant_body(ticket, str(entry.data.get("note", ""))),
         None,
         [str(entry.data["email"])],
-        fail_silently=False,
     )
-    timeline_entry_add(
-        ticket=ticket, actor=None, code=AuditCode.PARTICIPANT_EMAILED, data={"entry": entry.pk}
+    return outbox_send(
+        key=f"forward:{entry.pk}",
+        message=email,
+        on_sent=partial(_timeline_mark, ticket, AuditCode.PARTICIPANT_EMAILED, entry),
     )
-    return True

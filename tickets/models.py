@@ -235,6 +235,29 @@ class TicketNotification(models.Model):
         return f"{self.ticket_id} {self.kind} {self.due_at:%Y-%m-%d %H:%M}"
 
 
+class OutgoingEmail(models.Model):
+    """One e-mail the system sends, by a key naming what it is for (``response:<entry>``).
+
+    The unique key makes a retried or redelivered task find the same row: claimed (with a
+    lease) before the SMTP exchange, marked sent as soon as the server accepted the message.
+    ``message_id`` is chosen once, so a resend after a crash carries the same Message-ID.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    message_id = models.CharField(max_length=255)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class VerbundParticipant(models.Model):
     """Another participant of the 115-Verbund that requests can be forwarded to."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -112,3 +113,18 @@ def deadline_notifications_create(*, now: dt.datetime) -> list[TicketNotificatio
             if (notification := notification_record(ticket=ticket, kind=kind)) is not None:
                 created.append(notification)
     return created
+
+
+def notifications_unsent(*, now: dt.datetime) -> list[int]:
+    """Notifications recorded a while ago whose mail has not gone out.
+
+    A worker killed between recording them and enqueueing their mail leaves such rows, and the
+    next run does not record them again; sending them again is safe (``tickets.outbox``).
+    """
+    settled = now - dt.timedelta(seconds=settings.CALLCENTER_EMAIL_CLAIM_S)
+    return list(
+        TicketNotification.objects.filter(sent_at=None, created_at__lte=settled)
+        .exclude(recipients=[])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -2,8 +2,9 @@
 
 The arrangement is ``python -m callcenter.run --production``'s: two web workers, an AMI
 listener and its standby, Celery worker and beat, each its own process, on PostgreSQL and Redis
-(``tests.support.topology``); the ACD simulator puts directed calls through. The longer
-faults (Redis restart, PostgreSQL outage, Celery worker killed, index deleted) are in
+(``tests.support.topology``); the ACD simulator puts directed calls through, and the Celery
+worker sends its e-mails to an SMTP server in this process (``tests.support.smtp_sink``). The
+longer faults (PostgreSQL outage, Redis restart under traffic) are in
 ``tests/benchmarks/fault_harness.py``.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,23 +25,41 @@ import pytest
 import websockets
 
 from tests.support.services import postgres_url, redis_url
-from tests.support.topology import Running, production_running
+from tests.support.smtp_sink import SmtpSink, smtp_sink_running
+from tests.support.topology import ROOT, Running, production_running
 from tests.support.waiting import latency_budget, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 TAKEOVER_LIMIT_S = latency_budget(10.0)
 RESYNC_LIMIT_S = latency_budget(5.0)
+# Short for the test: the claim a killed worker leaves on its e-mail, and the age at which
+# Redis hands a killed worker's unacknowledged task to another (production: 300 s and 900 s).
+EMAIL_CLAIM_S = 3
+VISIBILITY_S = 4
 
 
 @pytest.fixture(scope="module")
-def arrangement(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+def sink() -> Iterator[SmtpSink]:
+    with smtp_sink_running() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def arrangement(tmp_path_factory: pytest.TempPathFactory, sink: SmtpSink) -> Iterator[Running]:
     server = postgres_url().rsplit("/", 1)[0]
     with production_running(
         postgres_server=server,
         redis_url=redis_url(),
         workdir=Path(tmp_path_factory.mktemp("topology")),
         agents=3,
+        extra_env={
+            "CALLCENTER_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(sink.port),
+            "CALLCENTER_EMAIL_CLAIM_S": str(EMAIL_CLAIM_S),
+            "CELERY_VISIBILITY_TIMEOUT_S": str(VISIBILITY_S),
+        },
     ) as running:
         yield running
 
@@ -165,3 +186,69 @@ def test_desks_of_a_killed_web_worker_reconnect_to_the_other_and_resync(
     assert elapsed <= RESYNC_LIMIT_S, f"resync took {elapsed:.1f} s"
     acd.call_hang_up(uniqueid)
     wait_for(lambda: _ended(running, uniqueid), what="the call's end")
+
+
+def _outbox_rows(running: Running, prefix: str) -> list[tuple[Any, ...]]:
+    return running.query(
+        "SELECT key, message_id, attempts, sent_at FROM tickets_outgoingemail WHERE key LIKE %s",
+        f"{prefix}:%",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "point", "task"),
+    [
+        ("response", "data", "send_citizen_response"),
+        ("response", "quit", "send_citizen_response"),
+        ("reminder", "data", "send_notification"),
+    ],
+)
+def test_a_celery_worker_killed_mid_email_delivers_it_exactly_once(
+    arrangement: Running, sink: SmtpSink, kind: str, point: str, task: str
+) -> None:
+    """kill -9 of the worker (and its pool) while the SMTP server holds the message: before
+    the server accepted it (``data``) or after, while the worker closes the connection
+    (``quit``); the restarted worker gets the task again and the recipient one message."""
+    running = arrangement
+    address = f"{kind}-{point}@example.org"
+    sink.hold(point)
+    started = subprocess.run(
+        [sys.executable, "-m", "tests.support.topology_mail", kind, "--email", address],
+        cwd=ROOT,
+        env=running.environ,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    wait_for(sink.held.is_set, what="the worker inside the SMTP exchange", poll=0.05)
+    log_before = len(running.log_text("worker"))
+    running.supervisor.kill("worker", signal.SIGKILL, group=True)
+    killed_at = time.monotonic()
+
+    finished = f"tickets.tasks.{task}["
+
+    def ran_again() -> bool:
+        later = running.log_text("worker")[log_before:]
+        return any(finished in line and "succeeded" in line for line in later.splitlines())
+
+    wait_for(ran_again, what="the redelivered task's run", poll=0.2)
+    elapsed = time.monotonic() - killed_at
+    time.sleep(1.0)  # a second message would arrive now
+    delivered = sink.to(address)
+    print(
+        f"\n{kind}, worker killed at {point}: task ran again {elapsed:.2f} s after the kill; "
+        f"{len(delivered)} message(s) accepted"
+    )
+    assert len(delivered) == 1, [m.message_id for m in delivered]
+    [(_, _, attempts, sent_at)] = [
+        row
+        for row in _outbox_rows(running, "response" if kind == "response" else "notification")
+        if row[1] == delivered[0].message_id
+    ]
+    assert sent_at is not None
+    # Killed before the acceptance: the second attempt sent it; after: nothing was resent.
+    assert attempts == (2 if point == "data" else 1)
+    if kind == "response":
+        assert b"formular.pdf" in delivered[0].raw  # the attachment went with it
