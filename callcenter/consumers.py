@@ -19,6 +19,7 @@ from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from callcenter.accounts.sessions import session_allows_live
 from callcenter.directory.selectors import department_ids_of_user
+from callcenter.layerwatch import RESUMED_MESSAGE_TYPE, layer_watch
 from callcenter.realtime import (
     CHANNEL_MESSAGE_TYPE,
     SUPERVISORS_GROUP,
@@ -30,7 +31,7 @@ CLOSE_UNAUTHENTICATED = 4401
 # The user logged out, was deactivated or changed their password while the socket was open.
 CLOSE_ACCESS_REVOKED = 4403
 # Messages whose handlers touch no database (forwarding an event, answering a ping).
-_NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, "websocket.receive"})
+_NO_DATABASE = frozenset({CHANNEL_MESSAGE_TYPE, RESUMED_MESSAGE_TYPE, "websocket.receive"})
 _NOT_JSON = object()
 SESSION_RECHECK_S = 60.0
 
@@ -67,9 +68,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        if (watch := layer_watch(self.channel_layer)) is not None:
+            watch.register(self.channel_name)
+        await self._hello()
+
+    async def _hello(self) -> None:
+        """Makes the client resynchronise from the REST API (``live.js`` does on every hello)."""
         await self.send_json(
             {"type": "hello", "version": 1, "data": {"groups": self.groups_joined}}
         )
+
+    async def layer_resumed(self, message: dict[str, Any]) -> None:
+        """The channel layer may have dropped events for this socket (``callcenter.layerwatch``)."""
+        await self._hello()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         if message["type"] in _NO_DATABASE:
@@ -99,8 +110,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for group in set(groups) - set(self.groups_joined):
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
-        # A hello makes the client resynchronise from the REST API, now with its new scope.
-        await self.send_json({"type": "hello", "version": 1, "data": {"groups": groups}})
+        await self._hello()  # the client resynchronises, now with its new scope
 
     def _session_key(self) -> str | None:
         session = self.scope.get("session")
@@ -112,6 +122,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = []
 
     async def disconnect(self, code: int) -> None:
+        if (watch := layer_watch(self.channel_layer)) is not None:
+            watch.unregister(self.channel_name)
         await self._leave_groups()
 
     async def receive(

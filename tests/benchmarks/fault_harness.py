@@ -16,7 +16,10 @@ record of what happened.
 
 redis-restart: ``SHUTDOWN NOSAVE`` and a fresh ``redis-server`` on the same port; figures:
 pops lost around the restart, seconds until pops arrive again, call records against the
-simulator, websockets closed (desks reconnect and resync then).
+simulator, websockets closed, and the desks' resync: each web worker's layer watch
+(``callcenter.layerwatch``) says hello again on the sockets that stayed open, and the desk
+fetches its status snapshot (seconds after the restart until the hello and until the
+snapshot's answer; whether a call whose pop was lost shows in it).
 Prints one JSON object.
 """
 
@@ -35,6 +38,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from tests.support.redis_server import OwnRedis
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -82,41 +87,6 @@ class OwnPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}"
 
 
-class OwnRedis:
-    def __init__(self, port: int, workdir: Path) -> None:
-        self.port = port
-        self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            if (
-                subprocess.run(
-                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
-                ).stdout.strip()
-                == b"PONG"
-            ):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], check=False)
-        if self.process is not None:
-            self.process.wait(10)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-
 class Traffic:
     """Directed calls, one a second, over the free agents; the desks listen on websockets."""
 
@@ -128,6 +98,11 @@ class Traffic:
         self.pops: dict[str, float] = {}
         self.errors: list[str] = []
         self.closed_sockets = 0
+        self.stopped_at = float("inf")
+        # A hello on a socket that stayed open (the layer resumed): when, and when the desk's
+        # resync (the status snapshot from the REST API, as live.js does) had its answer.
+        self.hellos_again: list[tuple[str, float]] = []
+        self.resynced: list[tuple[str, float, str | None]] = []
         self._thread = threading.Thread(target=self._calls, daemon=True)
         self._loop_thread = threading.Thread(target=self._sockets, daemon=True)
 
@@ -176,6 +151,7 @@ class Traffic:
                     async with websockets.connect(
                         f"ws://127.0.0.1:{port}/ws/live/", additional_headers=headers
                     ) as ws:
+                        greeted = False
                         while not self.stop.is_set():
                             try:
                                 raw = await asyncio.wait_for(ws.recv(), 0.5)
@@ -184,6 +160,11 @@ class Traffic:
                             event = json.loads(raw)
                             if event["type"] == "call.answered":
                                 self.pops.setdefault(event["data"]["uniqueid"], time.time())
+                            elif event["type"] == "hello" and greeted:
+                                self.hellos_again.append((interface, time.time()))
+                                status = await asyncio.to_thread(self._status, interface, port)
+                                self.resynced.append((interface, time.time(), status))
+                            greeted = greeted or event["type"] == "hello"
                 except Exception:
                     self.closed_sockets += 1
                     await asyncio.sleep(0.5)  # the desk's reconnect
@@ -196,7 +177,20 @@ class Traffic:
 
         asyncio.run(main())
 
+    def _status(self, interface: str, port: int) -> str | None:
+        """The desk's resync: its current call's uniqueid from the status snapshot."""
+        import urllib.request
+
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/telephony/status/",
+            headers={"Cookie": self.running.agents[interface]},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            current = json.loads(response.read()).get("current_call")
+        return None if not current else str(current.get("uniqueid"))
+
     def finish(self) -> None:
+        self.stopped_at = time.time()
         self.stop.set()
         self._thread.join(10)
         time.sleep(4)  # the last calls hang up
@@ -223,6 +217,13 @@ def _compare(running: Any) -> dict[str, Any]:
             "SELECT count(*) FROM telephony_call WHERE ticket_id IS NOT NULL"
         )[0][0],
     }
+
+
+def _spread(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return {"min": round(ordered[0], 2), "max": round(ordered[-1], 2), "n": len(ordered)}
 
 
 def _wait_recorded(running: Any, limit: float) -> float | None:
@@ -313,14 +314,17 @@ def redis_restart(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             time.sleep(args.warmup)
             closed_before = traffic.closed_sockets
             restart_at = time.time()
-            redis.stop()
-            redis.start()
-            restarted_in = round(time.time() - restart_at, 2)
+            restarted_in = round(redis.restart(), 2)
             time.sleep(args.after)
             traffic.finish()
             recorded_after = _wait_recorded(running, 60)
             answered = traffic.answered_at
-            lost = sorted(u for u, t in answered.items() if u not in traffic.pops)
+            # A call answered as the desks stopped listening is no lost pop.
+            lost = sorted(
+                u
+                for u, t in answered.items()
+                if u not in traffic.pops and t < traffic.stopped_at - 1.0
+            )
             after = [t for u, t in traffic.pops.items() if answered.get(u, 0) > restart_at]
             first_pop_after = round(min(after) - restart_at, 2) if after else None
             return {
@@ -333,6 +337,15 @@ def redis_restart(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 ][:20],
                 "first_pop_after_restart_s": first_pop_after,
                 "websockets_closed_by_restart": traffic.closed_sockets - closed_before,
+                "desks": len(running.agents),
+                "desks_told_to_resync": len({i for i, _ in traffic.hellos_again}),
+                "hello_after_restart_s": _spread([t - restart_at for _, t in traffic.hellos_again]),
+                "resynced_after_restart_s": _spread(
+                    [t - restart_at for _, t, _ in traffic.resynced]
+                ),
+                "lost_pops_shown_by_resync": sum(
+                    1 for _, _, current in traffic.resynced if current in set(lost)
+                ),
                 "all_recorded_after_s": recorded_after,
                 "records": _compare(running),
                 "traffic_errors": traffic.errors[:5],

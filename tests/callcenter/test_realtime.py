@@ -119,3 +119,19 @@ async def test_a_frame_that_is_not_json_gets_an_error_frame_and_keeps_the_connec
     await ws.send_json_to({"type": "ping"})
     assert (await ws.receive_json_from(timeout=RECEIVE_GUARD_S))["type"] == "pong"
     await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_says_hello_again_when_the_layer_resumed(agent: User) -> None:
+    """``callcenter.layerwatch`` sends ``layer.resumed`` after a gap in the channel layer; the
+    socket answers with the hello that makes the desk resynchronise from the REST API."""
+    from channels.layers import get_channel_layer
+
+    from callcenter.layerwatch import RESUMED_MESSAGE_TYPE
+
+    ws, first = await _connect(agent)
+    await get_channel_layer().group_send(user_group(agent.pk), {"type": RESUMED_MESSAGE_TYPE})
+    again = await ws.receive_json_from(timeout=RECEIVE_GUARD_S)
+    assert again["type"] == "hello"
+    assert again["data"] == first["data"]
+    await ws.disconnect()

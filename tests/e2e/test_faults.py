@@ -4,7 +4,8 @@ The arrangement is ``python -m callcenter.run --production``'s: two web workers,
 listener and its standby, Celery worker and beat, each its own process, on PostgreSQL and Redis
 (``tests.support.topology``); the ACD simulator puts directed calls through, and the Celery
 worker sends its e-mails to an SMTP server in this process (``tests.support.smtp_sink``). The
-longer faults (PostgreSQL outage, Redis restart under traffic) are in
+Redis restart runs on a Redis server of its own (``tests.support.redis_server``), never the
+machine's. The longer faults (PostgreSQL outage, Redis restart under traffic) are in
 ``tests/benchmarks/fault_harness.py``.
 """
 
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 import websockets
 
+from tests.support.redis_server import OwnRedis, free_port
 from tests.support.services import postgres_url, redis_url
 from tests.support.smtp_sink import SmtpSink, smtp_sink_running
 from tests.support.topology import ROOT, Running, production_running
@@ -252,3 +254,97 @@ def test_a_celery_worker_killed_mid_email_delivers_it_exactly_once(
     assert attempts == (2 if point == "data" else 1)
     if kind == "response":
         assert b"formular.pdf" in delivered[0].raw  # the attachment went with it
+
+
+@pytest.fixture(scope="module")
+def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnRedis]:
+    server = OwnRedis(free_port(), Path(tmp_path_factory.mktemp("redis")))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def _next_of(ws: Any, kind: str, limit: float) -> tuple[dict[str, Any], float]:
+    deadline = time.monotonic() + limit
+    while (event := json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic())))[
+        "type"
+    ] != kind:
+        pass
+    return event, time.monotonic()
+
+
+def test_desks_resync_after_a_redis_restart_and_pops_resume(
+    own_redis: OwnRedis, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Redis restarted under a desk's open socket: the socket stays, the web worker's layer
+    watch says hello again, the desk's status snapshot shows the call answered while the
+    layer was re-subscribing (its pop was lost), and the next call pops again."""
+    with production_running(
+        postgres_server=postgres_url().rsplit("/", 1)[0],
+        redis_url=own_redis.url,
+        workdir=Path(tmp_path_factory.mktemp("topology-redis")),
+        agents=2,
+        web_workers=1,
+    ) as running:
+        acd = running.acd
+        assert acd is not None
+        interface = "PJSIP/2101"
+        cookie = running.agents[interface]
+        port = running.web_ports[0]
+
+        async def scenario() -> tuple[float, float, bool, str, str]:
+            async with websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/live/",
+                additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"},
+            ) as ws:
+                await _next_of(ws, "hello", 30)
+                restarted_at = time.monotonic()
+                await asyncio.to_thread(own_redis.restart)
+                # Answered while the layer re-subscribes: its pop may well be lost.
+                during = await asyncio.to_thread(
+                    acd.call_put_through,
+                    interface=interface,
+                    caller_number="+4930444",
+                    caller_name="D",
+                )
+                await asyncio.to_thread(acd.call_answer, during)
+                _, hello_at = await _next_of(ws, "hello", 60)
+                status = await asyncio.to_thread(_status, port, cookie)
+                resynced_at = time.monotonic()
+                shown = (status.get("current_call") or {}).get("uniqueid") == during
+                if not shown:
+                    # Not yet recorded at the resync: then the layer, up again, pops it.
+                    popped, _ = await _next_of(ws, "call.answered", 60)
+                    shown = popped["data"]["uniqueid"] == during
+                await asyncio.to_thread(acd.call_hang_up, during)
+                after = await asyncio.to_thread(
+                    acd.call_put_through,
+                    interface=interface,
+                    caller_number="+4930555",
+                    caller_name="E",
+                )
+                await asyncio.to_thread(acd.call_answer, after)
+                popped, _ = await _next_of(ws, "call.answered", 60)
+                while popped["data"]["uniqueid"] != after:
+                    popped, _ = await _next_of(ws, "call.answered", 60)
+                await asyncio.to_thread(acd.call_hang_up, after)
+                return hello_at - restarted_at, resynced_at - restarted_at, shown, during, after
+
+        hello_s, resync_s, shown, during, after = asyncio.run(scenario())
+        print(f"\nRedis restart: hello again after {hello_s:.2f} s, desk resynced {resync_s:.2f} s")
+        print(f"call answered during the restart reached the desk: {shown}")
+        assert resync_s <= RESYNC_LIMIT_S, f"resync took {resync_s:.1f} s"
+        assert shown, "the call answered during the restart never reached the desk"
+        wait_for(lambda: _ended(running, during) and _ended(running, after), what="both ended")
+        for uniqueid in (during, after):
+            [(_, answered, ended, ticket)] = _call_rows(running, uniqueid)
+            assert answered is not None and ended is not None and ticket is not None
+
+
+def _status(port: int, cookie: str) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/telephony/status/", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request, timeout=RESYNC_LIMIT_S) as response:
+        return dict(json.loads(response.read()))
