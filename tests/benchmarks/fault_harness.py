@@ -2,6 +2,7 @@
 
     python -m tests.benchmarks.fault_harness --scenario pg-outage
     python -m tests.benchmarks.fault_harness --scenario redis-restart
+    python -m tests.benchmarks.fault_harness --scenario celery-kill
 
 Both run the production arrangement (``tests.support.topology``) on a PostgreSQL cluster and a
 Redis server this script starts itself (``initdb``/``pg_ctl`` as the ``postgres`` user on
@@ -20,6 +21,12 @@ simulator, websockets closed, and the desks' resync: each web worker's layer wat
 (``callcenter.layerwatch``) says hello again on the sockets that stayed open, and the desk
 fetches its status snapshot (seconds after the restart until the hello and until the
 snapshot's answer; whether a call whose pop was lost shows in it).
+celery-kill: an SMTP sink in this process holds the Celery worker inside an e-mail's SMTP
+exchange, the worker and its pool get kill -9 (``tests.support.mail_faults``), three kills a
+round: the citizen's response with an attachment killed before the server's acceptance and
+after it, the deadline reminder killed before; figures: messages the sink accepted per
+recipient, their Message-IDs, the outbox row's attempts, seconds until the task ran again
+(the broker's visibility timeout ``--visibility`` and the claim ``--email-claim``).
 Prints one JSON object.
 """
 
@@ -354,23 +361,84 @@ def redis_restart(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         redis.stop()
 
 
+MAIL_KILLS = (("response", "data"), ("response", "quit"), ("reminder", "data"))
+
+
+def celery_kill(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from tests.support.mail_faults import mail_environment, worker_killed_mid_email
+    from tests.support.services import postgres_url
+    from tests.support.smtp_sink import smtp_sink_running
+    from tests.support.topology import production_running
+
+    redis = OwnRedis(args.redis_port, workdir)
+    runs: list[dict[str, Any]] = []
+    try:
+        with (
+            smtp_sink_running() as sink,
+            production_running(
+                postgres_server=postgres_url().rsplit("/", 1)[0],
+                redis_url=redis.url,
+                workdir=workdir,
+                agents=1,
+                extra_env=mail_environment(
+                    sink, claim_s=args.email_claim, visibility_s=args.visibility
+                ),
+            ) as running,
+        ):
+            for k in range(args.runs):
+                for kind, point in MAIL_KILLS:
+                    address = f"{kind}-{point}-{k}@example.org"
+                    outcome = worker_killed_mid_email(
+                        running, sink, kind=kind, point=point, address=address
+                    )
+                    runs.append(
+                        {
+                            "kind": kind,
+                            "killed_at": point,
+                            "ran_again_after_s": outcome.ran_again_after_s,
+                            "messages_accepted": len(outcome.delivered),
+                            "distinct_message_ids": len({m.message_id for m in outcome.delivered}),
+                            "attempts": outcome.attempts,
+                            "marked_sent": outcome.sent,
+                        }
+                    )
+    finally:
+        redis.stop()
+    return {
+        "scenario": "celery-kill",
+        "email_claim_s": args.email_claim,
+        "visibility_timeout_s": args.visibility,
+        "kills": len(runs),
+        "exactly_one_message_each": all(r["messages_accepted"] == 1 for r in runs),
+        "ran_again_after_s": _spread([r["ran_again_after_s"] for r in runs]),
+        "runs": runs,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scenario", choices=["pg-outage", "redis-restart"], required=True)
+    parser.add_argument(
+        "--scenario", choices=["pg-outage", "redis-restart", "celery-kill"], required=True
+    )
     parser.add_argument("--pg-port", type=int, default=26798)
     parser.add_argument("--redis-port", type=int, default=26799)
     parser.add_argument("--outage", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--after", type=float, default=15.0)
+    parser.add_argument("--runs", type=int, default=3, help="celery-kill: rounds of 3 kills")
+    parser.add_argument("--email-claim", type=int, default=3)
+    parser.add_argument("--visibility", type=int, default=4)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
     with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
         workdir = Path(tmp)
         workdir.chmod(0o755)
-        runner = pg_outage if args.scenario == "pg-outage" else redis_restart
+        runner = {"pg-outage": pg_outage, "redis-restart": redis_restart}.get(
+            args.scenario, celery_kill
+        )
         result = runner(args, workdir)
     print(json.dumps(result))
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,10 +23,11 @@ from typing import Any
 import pytest
 import websockets
 
+from tests.support.mail_faults import mail_environment, worker_killed_mid_email
 from tests.support.redis_server import OwnRedis, free_port
 from tests.support.services import postgres_url, redis_url
 from tests.support.smtp_sink import SmtpSink, smtp_sink_running
-from tests.support.topology import ROOT, Running, production_running
+from tests.support.topology import Running, production_running
 from tests.support.waiting import latency_budget, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -55,13 +54,7 @@ def arrangement(tmp_path_factory: pytest.TempPathFactory, sink: SmtpSink) -> Ite
         redis_url=redis_url(),
         workdir=Path(tmp_path_factory.mktemp("topology")),
         agents=3,
-        extra_env={
-            "CALLCENTER_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(sink.port),
-            "CALLCENTER_EMAIL_CLAIM_S": str(EMAIL_CLAIM_S),
-            "CELERY_VISIBILITY_TIMEOUT_S": str(VISIBILITY_S),
-        },
+        extra_env=mail_environment(sink, claim_s=EMAIL_CLAIM_S, visibility_s=VISIBILITY_S),
     ) as running:
         yield running
 
@@ -190,70 +183,27 @@ def test_desks_of_a_killed_web_worker_reconnect_to_the_other_and_resync(
     wait_for(lambda: _ended(running, uniqueid), what="the call's end")
 
 
-def _outbox_rows(running: Running, prefix: str) -> list[tuple[Any, ...]]:
-    return running.query(
-        "SELECT key, message_id, attempts, sent_at FROM tickets_outgoingemail WHERE key LIKE %s",
-        f"{prefix}:%",
-    )
-
-
 @pytest.mark.parametrize(
-    ("kind", "point", "task"),
-    [
-        ("response", "data", "send_citizen_response"),
-        ("response", "quit", "send_citizen_response"),
-        ("reminder", "data", "send_notification"),
-    ],
+    ("kind", "point"), [("response", "data"), ("response", "quit"), ("reminder", "data")]
 )
 def test_a_celery_worker_killed_mid_email_delivers_it_exactly_once(
-    arrangement: Running, sink: SmtpSink, kind: str, point: str, task: str
+    arrangement: Running, sink: SmtpSink, kind: str, point: str
 ) -> None:
     """kill -9 of the worker (and its pool) while the SMTP server holds the message: before
     the server accepted it (``data``) or after, while the worker closes the connection
     (``quit``); the restarted worker gets the task again and the recipient one message."""
-    running = arrangement
     address = f"{kind}-{point}@example.org"
-    sink.hold(point)
-    started = subprocess.run(
-        [sys.executable, "-m", "tests.support.topology_mail", kind, "--email", address],
-        cwd=ROOT,
-        env=running.environ,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert started.returncode == 0, started.stderr
-    wait_for(sink.held.is_set, what="the worker inside the SMTP exchange", poll=0.05)
-    log_before = len(running.log_text("worker"))
-    running.supervisor.kill("worker", signal.SIGKILL, group=True)
-    killed_at = time.monotonic()
-
-    finished = f"tickets.tasks.{task}["
-
-    def ran_again() -> bool:
-        later = running.log_text("worker")[log_before:]
-        return any(finished in line and "succeeded" in line for line in later.splitlines())
-
-    wait_for(ran_again, what="the redelivered task's run", poll=0.2)
-    elapsed = time.monotonic() - killed_at
-    time.sleep(1.0)  # a second message would arrive now
-    delivered = sink.to(address)
+    outcome = worker_killed_mid_email(arrangement, sink, kind=kind, point=point, address=address)
     print(
-        f"\n{kind}, worker killed at {point}: task ran again {elapsed:.2f} s after the kill; "
-        f"{len(delivered)} message(s) accepted"
+        f"\n{kind}, worker killed at {point}: task ran again {outcome.ran_again_after_s:.2f} s "
+        f"after the kill; {len(outcome.delivered)} message(s) accepted"
     )
-    assert len(delivered) == 1, [m.message_id for m in delivered]
-    [(_, _, attempts, sent_at)] = [
-        row
-        for row in _outbox_rows(running, "response" if kind == "response" else "notification")
-        if row[1] == delivered[0].message_id
-    ]
-    assert sent_at is not None
+    assert len(outcome.delivered) == 1, [m.message_id for m in outcome.delivered]
+    assert outcome.sent
     # Killed before the acceptance: the second attempt sent it; after: nothing was resent.
-    assert attempts == (2 if point == "data" else 1)
+    assert outcome.attempts == [2 if point == "data" else 1]
     if kind == "response":
-        assert b"formular.pdf" in delivered[0].raw  # the attachment went with it
+        assert b"formular.pdf" in outcome.delivered[0].raw  # the attachment went with it
 
 
 @pytest.fixture(scope="module")
