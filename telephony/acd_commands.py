@@ -20,6 +20,17 @@ answering 202 and reporting the outcome later: the desk shows a refusal at once,
 enters the ticket's timeline only once the ACD accepted it, exactly as before. One AMI login
 serves every command; Asterisk's manager sessions are no longer opened and closed per click.
 
+Neither side polls the table at short intervals. On PostgreSQL each step announces itself with
+``NOTIFY`` (part of the commit that writes the row, so a wake-up never comes before the row is
+visible, nor without it): the request on ``acd_commands_queued``, the adapter on
+``acd_commands_answered``; each side ``LISTEN``s on the database connection it already has. The
+table stays the record: a wake-up only says when to look, and a slow fallback look covers one
+that went missing (a connection renewed meanwhile). Without PostgreSQL (SQLite: the embedded
+mode, adapter and requests in one process) the wake-up is in-process, and the fallback look is
+all another process sharing the file gets. Not the channel layer: in the embedded mode it is
+in-memory and per process, the waiting request is synchronous code with no channel of its own,
+and Redis would be a second system that has to agree with the database's commit.
+
 Without a running adapter (no fresh lease: ``ami_listen`` down, a management command) a
 command falls back to a short session of its own: login with events off, one action, logoff.
 Never call these inside a database transaction: they wait on the network and on the adapter.
@@ -29,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +49,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from telephony.ami.client import ActionResult, AmiClient, AmiConfig
@@ -49,9 +61,17 @@ from telephony.models import AcdCommand, AcdCommandState, ListenerLease
 logger = logging.getLogger(__name__)
 
 LOGIN_TIMEOUT_SECONDS = 5.0
-# How often a waiting request looks at its command, and the adapter for new ones.
-WAIT_POLL_SECONDS = 0.05
-TAKE_POLL_SECONDS = 0.2
+# How long a waiting request, and the adapter, go without a wake-up before they look anyway.
+# With PostgreSQL a wake-up goes missing only when a connection is renewed (and a renewed one
+# is looked at at once); without it the adapter's look is how another process's commands
+# are found (ami_listen sharing a SQLite file: not a production arrangement).
+WAIT_FALLBACK_SECONDS = 0.5
+TAKE_FALLBACK_SECONDS = {"postgresql": 30.0}
+TAKE_FALLBACK_DEFAULT_SECONDS = 1.0
+# The adapter checks its stop flag at least this often while it waits for a wake-up.
+STOP_CHECK_SECONDS = 0.5
+QUEUED_CHANNEL = "acd_commands_queued"
+ANSWERED_CHANNEL = "acd_commands_answered"
 # Rows a crashed request left behind are removed after this long.
 LEFTOVER_SECONDS = 3600.0
 # Freshness of the listener's lease: telephony.runtime.LEASE_SECONDS (which imports this
@@ -70,8 +90,65 @@ ACTIONS: dict[str, Callable[..., ActionResult]] = {
     "queue_status": _queue_status,
 }
 
-# Set when this process queues a command: its own adapter (embedded mode) takes it at once.
-_queued = threading.Event()
+
+class _Signal:
+    """An in-process wake-up that cannot be missed between a look and the wait after it: the
+    waiter names the generation it looked at and returns as soon as a later one exists."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._generation = 0
+
+    def generation(self) -> int:
+        with self._changed:
+            return self._generation
+
+    def notify(self) -> None:
+        with self._changed:
+            self._generation += 1
+            self._changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self._generation != seen, timeout)
+
+
+# Without PostgreSQL: this process queued a command (its own adapter takes it at once), and
+# this process's adapter answered one.
+_queued = _Signal()
+_answered = _Signal()
+
+
+def _notifying() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _announce(channel: str, payload: str) -> None:
+    """Wake whoever waits on ``channel`` once the transaction commits: NOTIFY, or in process."""
+    if _notifying():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [channel, payload])
+    else:
+        transaction.on_commit((_queued if channel == QUEUED_CHANNEL else _answered).notify)
+
+
+def _listen(channel: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"LISTEN {channel}")
+
+
+def _woken(signal: _Signal, seen: int, payload: str, timeout: float) -> bool:
+    """Wait up to ``timeout`` for a wake-up: on PostgreSQL a notification carrying ``payload``
+    on a channel this connection listens on, otherwise ``signal`` moving past ``seen``."""
+    if not _notifying():
+        return signal.wait(seen, timeout)
+    raw = connection.connection
+    assert raw is not None
+    heard = raw.notifies(timeout=timeout)
+    try:
+        return any(notify.payload == payload for notify in heard)
+    finally:
+        heard.close()  # releases the connection's lock at once
 
 
 @contextmanager
@@ -143,13 +220,42 @@ def command_through_adapter(
         # The adapter could not see the row before our commit: it would always time out.
         raise RuntimeError("ACD commands must not be sent inside a database transaction")
     take_seconds = settings.AMI_COMMAND_TAKE_SECONDS
-    command = AcdCommand.objects.create(
-        system_id=system_id,
-        action=action,
-        arguments=arguments,
-        take_by=timezone.now() + dt.timedelta(seconds=take_seconds),
-    )
-    _queued.set()
+    with _answers_heard():
+        return _command_queue_and_wait(
+            system_id=system_id, action=action, arguments=arguments, take_seconds=take_seconds
+        )
+
+
+@contextmanager
+def _answers_heard() -> Iterator[None]:
+    """Listen for the adapter's answers (PostgreSQL) from before the command is queued, so
+    none can pass unheard; stop listening afterwards, the connection serves other work."""
+    if not _notifying():
+        yield
+        return
+    _listen(ANSWERED_CHANNEL)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UNLISTEN {ANSWERED_CHANNEL}")
+        raw = connection.connection
+        if raw is not None:
+            for _heard in raw.notifies(timeout=0):
+                pass  # answers that came after the last wait: nobody needs them any more
+
+
+def _command_queue_and_wait(
+    *, system_id: str, action: str, arguments: dict[str, Any], take_seconds: int
+) -> list[Message]:
+    with transaction.atomic():
+        command = AcdCommand.objects.create(
+            system_id=system_id,
+            action=action,
+            arguments=arguments,
+            take_by=timezone.now() + dt.timedelta(seconds=take_seconds),
+        )
+        _announce(QUEUED_CHANNEL, system_id)
     try:
         state = _wait(command.pk, AcdCommandState.PENDING, take_seconds)
         if state == AcdCommandState.PENDING:
@@ -174,13 +280,16 @@ def command_through_adapter(
 
 
 def _wait(pk: int, state: str, seconds: float) -> str:
-    """The command's state once it left ``state``, or ``state`` after ``seconds``."""
+    """The command's state once it left ``state``, or ``state`` after ``seconds``: looked up
+    when the adapter announces an answer for it, or after the fallback time."""
     deadline = time.monotonic() + seconds
     while True:
+        seen = _answered.generation()
         current = AcdCommand.objects.filter(pk=pk).values_list("state", flat=True).first()
-        if current != state or time.monotonic() >= deadline:
+        remaining = deadline - time.monotonic()
+        if current != state or remaining <= 0:
             return current or AcdCommandState.EXPIRED
-        time.sleep(WAIT_POLL_SECONDS)
+        _woken(_answered, seen, str(pk), min(remaining, WAIT_FALLBACK_SECONDS))
 
 
 # --- the lease holder's side ---------------------------------------------------------------
@@ -190,19 +299,35 @@ def commands_run(*, client: AmiClient, system_id: str, holder: str, stop: thread
     """The adapter's command thread: take this system's pending commands and send them on
     ``client`` (the listener's own, logged-in connection) until ``stop`` is set."""
     last_sweep = 0.0
+    last_look = -math.inf
+    listening: object = None  # the database connection LISTENing for new commands
+    woken = True
     try:
         while not stop.is_set():
+            seen = _queued.generation()
             try:
-                commands_take_and_send(client=client, system_id=system_id, holder=holder)
+                if _notifying() and connection.connection is not listening:
+                    # A new connection: listen, then look (what came before went unheard).
+                    connection.ensure_connection()
+                    _listen(QUEUED_CHANNEL)
+                    listening, woken = connection.connection, True
+                fallback = TAKE_FALLBACK_SECONDS.get(
+                    connection.vendor, TAKE_FALLBACK_DEFAULT_SECONDS
+                )
+                if woken or time.monotonic() - last_look >= fallback:
+                    last_look = time.monotonic()
+                    commands_take_and_send(client=client, system_id=system_id, holder=holder)
                 if time.monotonic() - last_sweep > LEFTOVER_SECONDS / 10:
                     last_sweep = time.monotonic()
                     commands_sweep()
+                wait = min(STOP_CHECK_SECONDS, max(0.0, last_look + fallback - time.monotonic()))
+                woken = _woken(_queued, seen, system_id, wait)
             except Exception:
                 # A database hiccup must not end the thread; the waiting request times out.
                 logger.exception("AMI %s: taking commands failed", system_id)
                 close_old_connections()
-            if _queued.wait(TAKE_POLL_SECONDS):
-                _queued.clear()
+                listening, woken = None, True
+                stop.wait(STOP_CHECK_SECONDS)
     finally:
         close_old_connections()
 
@@ -216,9 +341,12 @@ def commands_take_and_send(*, client: AmiClient, system_id: str, holder: str) ->
     for command in waiting:
         # The claim and the requester's withdrawal are the same conditional update: exactly
         # one of them wins, so an expired command is never sent.
-        claimed = AcdCommand.objects.filter(
-            pk=command.pk, state=AcdCommandState.PENDING, take_by__gt=timezone.now()
-        ).update(state=AcdCommandState.SENT, holder=holder)
+        with transaction.atomic():
+            claimed = AcdCommand.objects.filter(
+                pk=command.pk, state=AcdCommandState.PENDING, take_by__gt=timezone.now()
+            ).update(state=AcdCommandState.SENT, holder=holder)
+            if claimed:
+                _announce(ANSWERED_CHANNEL, str(command.pk))
         if not claimed:
             continue
         sent += 1
@@ -234,7 +362,9 @@ def commands_take_and_send(*, client: AmiClient, system_id: str, holder: str) ->
         except Exception as exc:
             logger.exception("AMI %s: command %s failed", system_id, command.action)
             outcome = {"state": AcdCommandState.FAILED, "error": f"{command.action}: {exc!r}"}
-        AcdCommand.objects.filter(pk=command.pk).update(**outcome)
+        with transaction.atomic():
+            AcdCommand.objects.filter(pk=command.pk).update(**outcome)
+            _announce(ANSWERED_CHANNEL, str(command.pk))
     return sent
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -185,4 +187,57 @@ def test_a_command_inside_a_transaction_is_refused_at_once(simulator: AmiReplayS
     ListenerLease.objects.create(system_id=SYSTEM, holder="here:1", heartbeat_at=timezone.now())
     with transaction.atomic(), pytest.raises(RuntimeError, match="transaction"):
         acd_commands.queue_pause(interface="PJSIP/2101", paused=True)
+    assert not AcdCommand.objects.exists()
+
+
+def test_an_idle_adapter_does_not_poll_the_command_table(
+    simulator: AmiReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looks: list[float] = []
+    take_and_send = acd_commands.commands_take_and_send
+
+    def counted(**kwargs: Any) -> int:
+        looks.append(time.monotonic())
+        return take_and_send(**kwargs)
+
+    monkeypatch.setattr(acd_commands, "commands_take_and_send", counted)
+    client = AmiClient(fast_config(simulator.port), lambda item: None)
+    client.start()
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=acd_commands.commands_run,
+        kwargs={"client": client, "system_id": SYSTEM, "holder": "me", "stop": stop},
+        daemon=True,
+    )
+    try:
+        assert client.logged_in.wait(10)
+        thread.start()
+        assert wait_until(lambda: bool(looks))  # the first look, at start
+        stop.wait(1.5)  # idle: nobody queues a command
+    finally:
+        stop.set()
+        thread.join(10)
+        client.stop(2)
+    # Polling every 0.2 s would look 7 times; without PostgreSQL's wake-up a slow fallback
+    # look (once a second) finds commands other processes queued.
+    assert len(looks) <= 2, looks
+
+
+def test_a_command_and_its_answer_are_woken_up_not_found_by_the_fallback_look(
+    simulator: AmiReplayServer, embedded_adapter: AdapterRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the fallback looks a minute apart, only the wake-ups can make this quick.
+    monkeypatch.setattr(acd_commands, "WAIT_FALLBACK_SECONDS", 60.0)
+    monkeypatch.setattr(acd_commands, "TAKE_FALLBACK_SECONDS", {})
+    monkeypatch.setattr(acd_commands, "TAKE_FALLBACK_DEFAULT_SECONDS", 60.0)
+    assert wait_until(lambda: embedded_adapter.listener is not None)
+    time.sleep(acd_commands.STOP_CHECK_SECONDS * 2)  # the adapter's wait took the new values
+
+    started = time.monotonic()
+    with override_settings(AMI_COMMAND_TAKE_SECONDS=60, AMI_COMMAND_ANSWER_SECONDS=60):
+        acd_commands.queue_pause(interface="PJSIP/2101", paused=True)
+        acd_commands.queue_pause(interface="PJSIP/2101", paused=False)
+
+    assert time.monotonic() - started < 30  # a missed wake-up waits out the minute
+    assert len(_named(simulator, "queuepause")) == 2
     assert not AcdCommand.objects.exists()
