@@ -40,11 +40,23 @@ AMI_USER, AMI_SECRET = "topology", "topology-secret"
 
 
 def free_port_pair(count: int = 2) -> int:
-    """A port ``p`` with ``p … p + count - 1`` free (web workers listen on consecutive ports)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1])
+    """A port ``p`` with ``p … p + count - 1`` free (web workers listen on consecutive ports).
+
+    ``CALLCENTER_TOPOLOGY_PORTS=FIRST-LAST`` keeps them in a range (a machine shared by
+    several runs hands each its own); otherwise the system picks.
+    """
+    allowed = os.environ.get("CALLCENTER_TOPOLOGY_PORTS", "")
+    candidates: list[int] = []
+    if allowed:
+        first, last = (int(part) for part in allowed.split("-", 1))
+        candidates = list(range(first, last - count + 2))
+    for attempt in range(len(candidates) or 50):
+        if candidates:
+            base = candidates[attempt]
+        else:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                base = int(probe.getsockname()[1])
         if base + count > 65535:
             continue
         try:
@@ -150,7 +162,9 @@ def production_running(
     The listeners connect to a simulator started here, or to ``ami_port`` if given (then
     ``Running.acd`` is None and the caller plays the ACD).
     """
-    name = f"cc_topology_{uuid.uuid4().hex[:10]}"
+    # CALLCENTER_TOPOLOGY_DATABASE_PREFIX names the databases on a shared server.
+    prefix = os.environ.get("CALLCENTER_TOPOLOGY_DATABASE_PREFIX", "cc_topology")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(database_with(postgres_server, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     database_url = database_with(postgres_server, name)
