@@ -34,11 +34,13 @@ from django.utils import timezone
 from callcenter.health import StatusReport
 from telephony.acd_commands import commands_run
 from telephony.acd_events import CallAnswered, DomainEvent
+from telephony.adapter_connection import connection_check, connection_ready
 from telephony.ami.client import AmiConfig
 from telephony.ami.listener import AmiListener
 from telephony.ami.session import Item, SessionLost, SessionStarted
 from telephony.config import config_from_settings
 from telephony.models import ListenerLease
+from telephony.pop_lane import PopLane
 from telephony.selectors import calls_unfinished
 from telephony.services import call_answer_announce, domain_event_apply
 
@@ -52,8 +54,6 @@ STANDBY_POLL_SECONDS = 1.0
 # While the database is unreachable: how often the writer retries the event it holds, and
 # how often the active listener tries to renew its lease.
 DB_RETRY_SECONDS = 0.5
-# How long the consumer thread keeps one database connection (see AdapterRuntime._sink).
-DB_RECYCLE_SECONDS = 600.0
 # Domain events waiting for the writer thread (a few per call; see AdapterRuntime._sink).
 WRITE_QUEUE_SIZE = 2_000
 WRITER_STOP_SECONDS = 10.0
@@ -164,6 +164,7 @@ class AdapterRuntime:
         self.listener: _TrackedListener | None = None
         self._stop = threading.Event()
         self._connected_at = time.monotonic()
+        self.pops = PopLane()
         self._writes: queue.Queue[DomainEvent | None] = queue.Queue(WRITE_QUEUE_SIZE)
         # Set when the writer must give up an event it holds (stopping, database down).
         self._abandon = threading.Event()
@@ -172,16 +173,21 @@ class AdapterRuntime:
         """On the listener's event thread: announce an answer at once, queue the writes.
 
         The screen pop must not wait behind the database writes of earlier events (other
-        calls' joins, ends, agent states): it goes out here, from memory, and the writes
-        follow in order on the writer thread. The put blocks when the writer is
+        calls' joins, ends, agent states): the pop thread prepares it from the join and the
+        offer as they arrive (:mod:`telephony.pop_lane`), it goes out here, from memory, and
+        the writes follow in order on the writer thread. An answer whose draft is not ready
+        yet goes to the pop thread, behind its join. The put blocks when the writer is
         ``WRITE_QUEUE_SIZE`` events behind, so the listener's bounded queue stays the one
         place where a backlog is noticed.
         """
         if isinstance(event, CallAnswered):
             try:
-                call_answer_announce(event=event)
+                if not call_answer_announce(event=event):
+                    self.pops.submit(event)
             except Exception:
                 logger.exception("AMI: the screen pop of %s failed", event.uniqueid)
+        else:
+            self.pops.submit(event)
         self._writes.put(event)
 
     def _write_loop(self) -> None:
@@ -239,33 +245,13 @@ class AdapterRuntime:
             )
 
     def _apply(self, event: DomainEvent) -> None:
-        # The writer thread keeps its database connection across events: with the
-        # request-style CONN_MAX_AGE=0, close_old_connections() would close it after every
-        # event, and a reconnect per event (milliseconds with PostgreSQL or SQLite's PRAGMAs)
-        # costs throughput. A broken connection is still dropped, after the event that found
-        # it broken, and an old one now and then.
-        now = time.monotonic()
-        if now - self._connected_at > DB_RECYCLE_SECONDS:
-            connection.close()
-        if connection.connection is None:
-            self._connected_at = now
-            connection.ensure_connection()
-            if connection.vendor == "postgresql":
-                # Call records are rebuilt from the ACD's resync after a crash, so waiting
-                # for the WAL flush on every event buys nothing but latency. Set for the
-                # session: this connection serves only the adapter's services.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET synchronous_commit TO OFF")
+        self._connected_at = connection_ready(self._connected_at)
         try:
             # Each service is its own transaction (no outer atomic block: a savepoint per
             # event would double the round trips).
             domain_event_apply(event=event)
         finally:
-            if connection.connection is not None and connection.errors_occurred:
-                if connection.is_usable():
-                    connection.errors_occurred = False
-                else:
-                    connection.close()
+            connection_check()
         self.status.events += 1
         self.status.last_event_at = time.time()
 
@@ -342,6 +328,7 @@ class AdapterRuntime:
         logger.info("AMI %s: lease taken by %s", self.system_id, self.holder)
         writer = threading.Thread(target=self._write_loop, name="ami-writer", daemon=True)
         writer.start()
+        self.pops.start()
         listener = _TrackedListener(self.config, self._sink, system_id=self.system_id)
         listener.status = self.status
         self.listener = listener
@@ -377,6 +364,7 @@ class AdapterRuntime:
             commands_stop.set()
             commands.join(WRITER_STOP_SECONDS)
             listener.stop()
+            self.pops.stop()
             self._writes.put(None)  # after the listener's last event: drain, then stop
             writer.join(WRITER_STOP_SECONDS)
             self._abandon.set()

@@ -59,7 +59,10 @@ def call_joined(*, event: CallJoined) -> Call:
     )
     if created:
         events.queued(call)
-    if call.answered_at is None and call.ended_at is None:
+    # The AMI adapter prepares the draft ahead of its write queue, then writes the join in
+    # order: the second time finds the row and the draft (or the pop sent) and looks up nothing.
+    key = (call.system_id, call.uniqueid)
+    if call.answered_at is None and call.ended_at is None and screen_pop.drafts.wanted(key):
         history = selectors.caller_history_data(call)
         transaction.on_commit(lambda: screen_pop.drafts.put(call, history))
     return call
@@ -120,15 +123,16 @@ def call_answer_announce(*, event: CallAnswered) -> bool:
     calls this on its event thread, ahead of the writes queued there (``runtime``).
     """
     key = (event.system_id, event.uniqueid)
-    draft = screen_pop.drafts.take(key)
     agent_id = selectors.user_id_for_interface(event.interface, cached_only=True)
-    if draft is None or agent_id is None:
+    if agent_id is None:
+        return False
+    draft = screen_pop.drafts.claim(key, agent_id)
+    if draft is None:
         return False
     known, history = draft
     known.answered_at = _at(event.answered_at)
     known.wait_seconds = event.wait_seconds
     events.screen_pop_now(agent_id, selectors.screen_pop_data(known, history=history))
-    screen_pop.drafts.announced(key, agent_id)
     return True
 
 
@@ -169,6 +173,7 @@ def call_answered(*, event: CallAnswered) -> Call | None:
         if announced_to is not None and announced_to == call.agent_id:
             events.ticket_opened(call, agent_id=announced_to)
         else:
+            screen_pop.drafts.sending_after_write(key)
             events.screen_pop(call, selectors.screen_pop_data(call))
     return call
 

@@ -29,32 +29,51 @@ def join_and_ring(
 ) -> str:
     """A caller joins the queue and the agent's phone rings; returns the caller's Uniqueid."""
     device_map(username=username, interface=interface)
+    joined, offered = join_and_ring_events(
+        username,
+        interface=interface,
+        caller_number=caller_number,
+        caller_name=caller_name,
+        queue=queue,
+        at=at,
+    )
+    domain_event_apply(event=joined)
+    domain_event_apply(event=offered)
+    return joined.uniqueid
+
+
+def join_and_ring_events(
+    username: str,
+    *,
+    interface: str = "PJSIP/2101",
+    caller_number: str = "+49 30 1234567",
+    caller_name: str = "Müller, Jürgen",
+    queue: str = "115",
+    at: float,
+) -> tuple[CallJoined, OfferStarted]:
+    """The ACD events of :func:`join_and_ring`, not applied (the agent's device not mapped)."""
     n = next(_ids)
     uniqueid, agent_leg = f"1700000000.{n}", f"1700000000.{n}a"
     common: dict[str, Any] = {"system_id": "test", "uniqueid": uniqueid}
-    domain_event_apply(
-        event=CallJoined(
-            **common,
-            at=at - 8,
-            channel=f"PJSIP/trunk-{n}",
-            queue=queue,
-            caller_number=caller_number,
-            caller_name=caller_name,
-            joined_at=at - 8,
-        )
+    joined = CallJoined(
+        **common,
+        at=at - 8,
+        channel=f"PJSIP/trunk-{n}",
+        queue=queue,
+        caller_number=caller_number,
+        caller_name=caller_name,
+        joined_at=at - 8,
     )
-    domain_event_apply(
-        event=OfferStarted(
-            **common,
-            at=at - 2,
-            agent_uniqueid=agent_leg,
-            agent_channel=f"{interface}-{n}",
-            interface=interface,
-            member_name=username,
-            queue=queue,
-        )
+    offered = OfferStarted(
+        **common,
+        at=at - 2,
+        agent_uniqueid=agent_leg,
+        agent_channel=f"{interface}-{n}",
+        interface=interface,
+        member_name=username,
+        queue=queue,
     )
-    return uniqueid
+    return joined, offered
 
 
 def put_call_through(
