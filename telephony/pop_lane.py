@@ -84,19 +84,19 @@ class PopLane:
         try:
             if isinstance(event, CallAnswered):
                 call_answer_announce(event=event)  # memory only: the draft, the cached agent
-            elif isinstance(event, OfferStarted) and (event.system_id, event.uniqueid) not in (
+                return
+            if isinstance(event, OfferStarted) and (event.system_id, event.uniqueid) not in (
                 screen_pop.drafts
             ):
                 return  # no draft to pop (its join skipped, or answered): the writer offers
-            else:
-                self._connected_at = connection_ready(self._connected_at)
-                try:
-                    if isinstance(event, CallJoined):
-                        call_joined(event=event)
-                    else:
-                        call_offer_started(event=event)
-                finally:
-                    connection_check()
+            self._connected_at = connection_ready(self._connected_at)
+            try:
+                if isinstance(event, CallJoined):
+                    call_joined(event=event)
+                else:
+                    call_offer_started(event=event)
+            finally:
+                connection_check()
         except DatabaseError:
             # The writer holds the event and retries; this thread only prepares.
             connection.close()

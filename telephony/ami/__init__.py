@@ -22,8 +22,9 @@ that runs a listener with a lease and writes its events to the database
 (:mod:`telephony.runtime`). The transcript replay server
 the tests drive it with lives in ``tests/support/ami_replay.py``.
 
-How :mod:`telephony.runtime` uses it (its sink announces a ``CallAnswered`` screen pop at
-once and hands every event to ``services.domain_event_apply`` on a writer thread)::
+How :mod:`telephony.runtime` uses it (its sink hands the join and the offer to a pop thread
+that prepares the screen pop ahead of the writes, announces a ``CallAnswered`` pop at once
+and hands every event to ``services.domain_event_apply`` on a writer thread)::
 
     listener = AmiListener(AmiConfig(host=..., port=..., username=..., secret=...),
                            sink=on_acd_event, system_id="pbx-1")

@@ -43,8 +43,10 @@ def _call_locked(system_id: str, uniqueid: str) -> Call | None:
     return Call.objects.select_for_update().filter(system_id=system_id, uniqueid=uniqueid).first()
 
 
-@transaction.atomic
 def call_joined(*, event: CallJoined) -> Call:
+    # No transaction of its own: get_or_create inserts in one (and finds the row a racing
+    # insert made), the rest only reads; the AMI adapter applies every join twice (its pop
+    # thread, then its writer), and the second one is then a single SELECT.
     call, created = Call.objects.get_or_create(
         system_id=event.system_id,
         uniqueid=event.uniqueid,
@@ -68,8 +70,23 @@ def call_joined(*, event: CallJoined) -> Call:
     return call
 
 
-@transaction.atomic
 def call_offer_started(*, event: OfferStarted) -> CallOffer | None:
+    # Recorded already (the AMI adapter's pop thread writes offers ahead of its writer, which
+    # applies them again): one read, no lock.
+    recorded = (
+        CallOffer.objects.select_related("call")
+        .filter(
+            call__system_id=event.system_id,
+            call__uniqueid=event.uniqueid,
+            agent_uniqueid=event.agent_uniqueid,
+        )
+        .first()
+    )
+    return recorded or _call_offer_record(event)
+
+
+@transaction.atomic
+def _call_offer_record(event: OfferStarted) -> CallOffer | None:
     call = _call_locked(event.system_id, event.uniqueid)
     if call is None:
         logger.warning("offer for unknown call %s/%s ignored", event.system_id, event.uniqueid)
@@ -209,10 +226,11 @@ def call_ended(*, event: CallEnded) -> Call:
     return call
 
 
-@transaction.atomic
 def agent_state_changed(*, event: AgentStateChanged) -> None:
     # One UPDATE that only matches a real change: the ACD repeats states (one
-    # QueueMemberStatus per queue), and this runs for most events of every call.
+    # QueueMemberStatus per queue), and this runs for most events of every call. A single
+    # statement needs no transaction around it (BEGIN and COMMIT would triple its round
+    # trips); get_or_create has its own for the first state of an interface.
     since = _at(event.at)
     changed = (
         AgentStatus.objects.filter(interface=event.interface)

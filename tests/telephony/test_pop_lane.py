@@ -19,11 +19,12 @@ from callcenter import realtime
 from callcenter.accounts.models import User
 from callcenter.accounts.roles import Role
 from telephony import screen_pop, selectors
-from telephony.acd_events import AgentStateChanged
+from telephony.acd_events import AgentState, AgentStateChanged
 from telephony.ami.client import AmiConfig
-from telephony.models import Call
+from telephony.models import AgentStatus, Call, CallOffer
+from telephony.pop_lane import PopLane
 from telephony.runtime import AdapterRuntime
-from telephony.services import device_map
+from telephony.services import device_map, domain_event_apply
 from tests.factories import UserFactory
 from tests.support.calls import answered_event, join_and_ring_events, put_call_through
 from tests.support.waiting import wait_for
@@ -170,14 +171,57 @@ def test_without_the_database_the_pop_thread_skips_and_the_writer_pops(
 
     monkeypatch.setattr("telephony.pop_lane.call_joined", unavailable)
     at = _now()
-    joined, offered = join_and_ring_events("petra", at=at)
-    answer = answered_event("petra", joined.uniqueid, interface="PJSIP/2101", at=at)
-    for event in (joined, offered, answer):
-        runtime._sink(event)
-    wait_for(runtime.pops.idle, what="the pop thread")
-    assert _pops(sent) == [] and runtime.pops.skipped == 1
-    assert "screen pops go out after the writes" in caplog.text
+    for _call in range(2):
+        joined, offered = join_and_ring_events("petra", at=at)
+        answer = answered_event("petra", joined.uniqueid, interface="PJSIP/2101", at=at)
+        for event in (joined, offered, answer):
+            runtime._sink(event)
+        wait_for(runtime.pops.idle, what="the pop thread")
+    assert _pops(sent) == [] and runtime.pops.skipped == 2
+    assert caplog.text.count("screen pops go out after the writes") == 1  # once per outage
 
-    _write_all(runtime)  # the writer prepares the pop as it did without the pop thread
-    assert len(_pops(sent)) == 1 and [e["type"] for e in sent].count("call.ticket") == 1
+    _write_all(runtime)  # the writer prepares the pops as it did without the pop thread
+    assert len(_pops(sent)) == 2 and [e["type"] for e in sent].count("call.ticket") == 2
     assert "unknown call" not in caplog.text
+
+
+def test_the_writer_applies_what_the_pop_thread_wrote_with_one_read_each(
+    agent: User, sent: list[dict[str, Any]], django_assert_num_queries: Any
+) -> None:
+    at = _now()
+    joined, offered = join_and_ring_events("petra", at=at)
+    lane = PopLane()
+    lane.start()
+    for event in (joined, offered):
+        lane.submit(event)
+    wait_for(lane.idle, what="the pop thread")
+    lane.stop()
+    sent.clear()
+
+    for event in (joined, offered):  # the writer's turn
+        with django_assert_num_queries(1):
+            domain_event_apply(event=event)
+    assert sent == []  # queued and ringing were sent once, by the pop thread
+    assert CallOffer.objects.filter(call__uniqueid=joined.uniqueid).count() == 1
+
+
+def test_an_agent_state_change_is_one_statement(
+    agent: User, django_assert_num_queries: Any
+) -> None:
+    def state(name: AgentState) -> AgentStateChanged:
+        return AgentStateChanged(
+            system_id="test",
+            at=_now(),
+            interface="PJSIP/2101",
+            member_name="petra",
+            state=name,
+            paused_reason="",
+        )
+
+    domain_event_apply(event=state("available"))  # the first one creates the row
+    selectors.user_id_for_interface("PJSIP/2101")
+    names: tuple[AgentState, ...] = ("ringing", "in_call", "available")
+    for name in names:
+        with django_assert_num_queries(1):
+            domain_event_apply(event=state(name))
+    assert AgentStatus.objects.get(interface="PJSIP/2101").state == "available"
