@@ -13,8 +13,10 @@ web worker process (per event loop) notices such a gap two ways:
 Once a probe sent after the gap comes back, the subscription works again, and the watch sends
 ``layer.resumed`` to every socket of the process; each answers its browser with a ``hello``,
 which makes the desk resynchronise from the REST API (the database is the truth), as after a
-reconnect of its own. A gap the two signals miss — a dropped pub/sub connection without a
-server restart, re-established within one probe period — is not noticed.
+reconnect of its own. A probe later than ``PROBE_LOST_S`` on an overloaded worker counts as
+lost too: the desks then resync once more than needed, which costs one status request each.
+A gap the two signals miss — a dropped pub/sub connection without a server restart,
+re-established within one probe period — is not noticed.
 """
 
 from __future__ import annotations
