@@ -12,8 +12,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from callcenter.directory.models import Department, Location
+from callcenter.directory.models import Location
 from callcenter.directory.selectors import department_list, location_list
+from frontend.pickers import (
+    DepartmentModelChoiceField,
+    DepartmentModelMultipleChoiceField,
+    DepartmentSelectMultiple,
+)
 from knowledge.content import (
     EDITABLE_FIELDS,
     TEXT_KINDS,
@@ -43,14 +48,12 @@ class TopicChoiceField(forms.ModelChoiceField[Topic]):
         return obj.name
 
 
-class DepartmentChoiceField(forms.ModelChoiceField[Department]):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.name} ({obj.authority.name})"
+class DepartmentChoiceField(DepartmentModelChoiceField):
+    """The shared department picker (``frontend/pickers.py``)."""
 
 
-class DepartmentsField(forms.ModelMultipleChoiceField[Department]):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.name} ({obj.authority.name})"
+class DepartmentsField(DepartmentModelMultipleChoiceField):
+    """The shared department picker, several at once (``frontend/pickers.py``)."""
 
 
 class LocationsField(forms.ModelMultipleChoiceField[Location]):
@@ -272,7 +275,7 @@ class ResponsibilityForm(forms.Form):
         label=_("Responsible departments"),
         queryset=department_list(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=DepartmentSelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl to select several."),
     )
     default = DepartmentChoiceField(

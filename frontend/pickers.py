@@ -1,8 +1,11 @@
-"""Pickers shared by the UI's forms: departments grouped by their authority.
+"""Pickers shared by the UI's forms: departments grouped by their authority, services.
 
-The select renders ``<optgroup>`` per authority; ``static/frontend/picker.js`` adds a search
-field that filters the options as one types (``data-picker``), so a list of hundreds of
-departments stays usable with the keyboard.
+Every department picker of the UI is :class:`DepartmentSelect` (the wrap-up, the manual
+ticket, the desk's and the inbox's ticket actions, the administration pages). It renders
+``<optgroup>`` per authority; ``static/frontend/picker.js`` adds a search field that filters
+the options as one types (``data-picker``), so a list of hundreds of departments stays usable
+with the keyboard. A :class:`ServiceSelect` pre-selects the department responsible for the
+chosen service in the department picker it names (``data-preselects``).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class DepartmentField(forms.TypedChoiceField):
             coerce=int,
             empty_value=None,
             choices=department_choices(departments, blank=blank),
-            widget=forms.Select(attrs=dict(PICKER_ATTRS)),
+            widget=DepartmentSelect(),
             **kwargs,
         )
 
@@ -56,8 +59,8 @@ class DepartmentField(forms.TypedChoiceField):
         self.choices = department_choices(departments, blank=blank)
 
 
-class DepartmentSelect(forms.Select):
-    """A select of department rows rendered in one ``<optgroup>`` per authority."""
+class _GroupedByAuthority(forms.Select):
+    """Department rows rendered in one ``<optgroup>`` per authority, searchable."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={**PICKER_ATTRS, **(attrs or {})})
@@ -74,11 +77,21 @@ class DepartmentSelect(forms.Select):
             instance = getattr(option["value"], "instance", None)
             if instance is not None:
                 groups.setdefault(instance.authority.name, []).append(option)
+        if not groups:  # choices grouped already (``department_choices``), or none
+            return super().optgroups(name, value, attrs)
         result: list[Any] = [(None, [option], 0) for option in blank]
         for index, authority in enumerate(sorted(groups, key=str.casefold), start=len(result)):
             members = sorted(groups[authority], key=lambda o: str(o["label"]).casefold())
             result.append((authority, members, index))
         return result
+
+
+class DepartmentSelect(_GroupedByAuthority):
+    """The department picker: one department, grouped by authority, searchable."""
+
+
+class DepartmentSelectMultiple(_GroupedByAuthority, forms.SelectMultiple):
+    """Several departments, grouped by authority, searchable."""
 
 
 class DepartmentModelChoiceField(forms.ModelChoiceField[Department]):
@@ -88,3 +101,33 @@ class DepartmentModelChoiceField(forms.ModelChoiceField[Department]):
 
     def label_from_instance(self, obj: Department) -> str:
         return obj.name
+
+
+class DepartmentModelMultipleChoiceField(forms.ModelMultipleChoiceField[Department]):
+    """Several department rows, grouped by authority and searchable as one types."""
+
+    widget = DepartmentSelectMultiple
+
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.name
+
+
+class ServiceSelect(forms.Select):
+    """Published services, searchable; choosing one pre-selects its responsible department in
+    the department picker with the id ``preselects`` (``picker.js``), which stays changeable.
+    """
+
+    def __init__(
+        self, *, preselects: str, default_departments: dict[int, int] | None = None
+    ) -> None:
+        attrs = {**PICKER_ATTRS, "data-picker": "service", "data-preselects": preselects}
+        super().__init__(attrs=attrs)
+        self.default_departments = default_departments or {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        department = self.default_departments.get(instance.pk) if instance is not None else None
+        if department is not None:
+            option["attrs"]["data-default-department"] = str(department)
+        return option

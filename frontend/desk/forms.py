@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callcenter.directory.selectors import department_list
-from frontend.pickers import DepartmentModelChoiceField
+from frontend.pickers import DepartmentModelChoiceField, ServiceSelect
+from knowledge.models import Service
+from knowledge.selectors import service_default_departments, service_list_published
 from tickets.models import Channel, Priority, ResponseChannel
 from tickets.services import CallerData
 
@@ -72,6 +74,16 @@ class ManualTicketForm(CallerForm):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
+    service = forms.ModelChoiceField[Service](
+        label=_("Service (optional)"),
+        queryset=service_list_published().select_related(None).only("pk", "title"),
+        required=False,
+        empty_label=_("– no service –"),
+        widget=ServiceSelect(preselects="id_department"),
+        help_text=_(
+            "The service the request is about; its responsible department is pre-selected below."
+        ),
+    )
     department = DepartmentChoiceField(
         label=_("Escalate to department (optional)"),
         queryset=department_list().order_by("authority__name", "name"),
@@ -94,6 +106,27 @@ class ManualTicketForm(CallerForm):
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(
         label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        service = self.fields["service"]
+        assert isinstance(service, forms.ModelChoiceField)
+        widget = service.widget
+        assert isinstance(widget, ServiceSelect)
+        assert service.queryset is not None
+        widget.default_departments = service_default_departments(service.queryset)
+
+
+class WrapUpDepartmentForm(forms.Form):
+    """The wrap-up's department picker (the rest of the wrap-up is the desk's script); render
+    with ``auto_id="wrapup-%s"`` for the id the script uses."""
+
+    department = DepartmentChoiceField(
+        label=_("Department"),
+        queryset=department_list(),
+        required=False,
+        empty_label=_("– choose –"),
     )
 
 

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from callcenter.accounts.capabilities import Capability, capability_required
 from callcenter.accounts.models import User
-from callcenter.directory.selectors import department_list
+from callcenter.api.inputs import in_db_range
 from callcenter.errors import DomainError
-from frontend.desk.forms import ManualTicketForm
+from frontend.desk.forms import ManualTicketForm, WrapUpDepartmentForm
 from frontend.desk.labels import desk_labels
 from frontend.errors import form_add_domain_error
 from frontend.knowledge.access import published_service
@@ -28,7 +28,11 @@ from frontend.knowledge.article import article_of, responsibility_of
 from frontend.reports.views import my_day_context
 from knowledge.content import ServiceContent
 from knowledge.search.usage import search_result_used
-from knowledge.selectors import service_default_department, service_responsible_departments
+from knowledge.selectors import (
+    service_default_department,
+    service_list_published,
+    service_responsible_departments,
+)
 from telephony.models import WrapUpOutcome
 from tickets import services as ticket_services
 from tickets.models import ResponseChannel
@@ -64,7 +68,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "config": config,
             "labels": desk_labels(),
-            "departments": department_list().order_by("authority__name", "name"),
+            "wrapup_department": WrapUpDepartmentForm(auto_id="wrapup-%s")["department"],
             "outcomes": WrapUpOutcome.choices,
             "response_channels": ResponseChannel.choices,
             "pause_reasons": PAUSE_REASONS,
@@ -97,11 +101,24 @@ def desk_article(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _manual_initial(request: HttpRequest) -> dict[str, Any]:
+    """``?service=<id>`` (from an article): that service, its responsible department chosen."""
+    raw = request.GET.get("service", "")
+    service = (
+        service_list_published().filter(pk=int(raw)).first()
+        if raw.isdigit() and in_db_range(int(raw))
+        else None
+    )
+    if service is None:
+        return {}
+    return {"service": service.pk, "department": service_default_department(service)}
+
+
 @capability_required(Capability.USE_DESK)
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """A ticket without a call: e-mail, letter or walk-in."""
-    form = ManualTicketForm(request.POST or None)
+    form = ManualTicketForm(request.POST or None, initial=_manual_initial(request))
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
@@ -113,6 +130,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 priority=data["priority"],
                 caller=form.caller(),
                 department=data["department"],
+                service=data["service"],
             )
         except DomainError as exc:
             form_add_domain_error(form, exc, strip_prefix="caller.")

@@ -17,6 +17,7 @@ from tests.e2e.test_accessibility import assert_accessible, tab_stops
 from tests.factories import UserFactory
 from tests.support.browser import log_in, open_desk, pop_of, screenshot
 from tests.support.calls import put_call_through
+from tests.support.knowledge import article_of
 from tests.support.tickets import escalate_as_agent
 from tickets import services as ticket_services
 
@@ -62,9 +63,15 @@ def test_the_ticket_lists_and_the_search_meet_wcag_21_aa_and_work_by_keyboard(
 
 
 def test_the_desks_ticket_page_and_the_manual_ticket_meet_wcag_21_aa(
-    asgi_server: str, page: Any, agent: User, department: Department
+    asgi_server: str,
+    page: Any,
+    agent: User,
+    department: Department,
+    other_department: Department,
 ) -> None:
     ticket = ticket_services.ticket_create(actor=agent, subject="Ohne Fachbereich")
+    article_of(other_department, title="Parkausweis beantragen")
+    service = article_of(department, title="Wohngeld beantragen")
     log_in(page, asgi_server, "agent")
     page.goto(f"{asgi_server}/desk/tickets/{ticket.pk}/")
     assert_accessible(page, "the ticket page with its actions")
@@ -75,8 +82,14 @@ def test_the_desks_ticket_page_and_the_manual_ticket_meet_wcag_21_aa(
     screenshot(page, "agent-ticket-escalation-refused", full_page=True)
 
     page.goto(f"{asgi_server}/desk/ticket/neu/")
+    # The service picker, by keyboard: typing finds the service, which pre-selects the
+    # department responsible for it in the department picker.
+    page.locator("#id_service-search").focus()
+    page.keyboard.type("wohngeld")
+    assert page.locator("#id_service").input_value() == str(service.pk)
+    assert page.locator("#id_department").input_value() == str(department.pk)
+    assert_accessible(page, "the manual ticket with the service and its department chosen")
     page.get_by_label("Betreff").fill("Brief zum Wohngeld")
-    page.locator("#id_department").select_option(str(department.pk))
     page.locator("#id_response_channel").select_option("letter")
     with page.expect_navigation():
         page.get_by_role("button", name="Ticket anlegen").click()

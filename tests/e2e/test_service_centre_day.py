@@ -281,3 +281,35 @@ def test_the_supervisor_sees_unowned_tickets_and_the_centres_open_ones(
         assert "Sabine Wolf" in page.locator(".desk-timeline").inner_text()
     finally:
         page.context.close()
+
+
+def test_the_agent_records_an_email_as_a_manual_ticket_for_the_services_department(
+    asgi_server: str, page: Any, agent: User, department: Department
+) -> None:
+    """A request by e-mail: "Neues Ticket ohne Anruf" from the desk, the service found by typing
+    (its department pre-selected), escalated at once with an explicit response channel."""
+    from tests.support.knowledge import article_of
+
+    service = article_of(department, title="Wohngeld beantragen")
+    log_in(page, asgi_server, "agent")
+    open_desk(page, asgi_server)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Neues Ticket ohne Anruf").click()
+    page.get_by_label("Eingegangen per").select_option("email")
+    page.get_by_label("Betreff").fill("Wohngeld: Unterlagen per E-Mail")
+    page.get_by_label("Beschreibung").fill(
+        "Bürgerin schickt Unterlagen, bittet um Eingangsbestätigung."
+    )
+    page.locator("#id_service-search").focus()
+    page.keyboard.type("wohngeld")
+    assert page.locator("#id_service").input_value() == str(service.pk)
+    assert page.locator("#id_department").input_value() == str(department.pk)
+    page.locator("#id_response_channel").select_option("self")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ticket anlegen").click()
+    assert page.locator("[data-ticket-status]").get_attribute("data-ticket-status") == (
+        Status.ESCALATED
+    )
+    assert department.name in page.locator(".desk-facts").first.inner_text()
+    assert page.locator("[data-ticket-service] a").inner_text() == "Wohngeld beantragen"
+    screenshot(page, "agent-manual-ticket-escalated", full_page=True)

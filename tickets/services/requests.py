@@ -113,9 +113,11 @@ def ticket_request_create(
     priority: str,
     caller: CallerData | None,
     department: Department | None = None,
+    service: Service | None = None,
 ) -> Ticket:
-    """A manual ticket (e-mail, letter, walk-in); with a department it is forwarded at once,
-    with the same checks as an escalation from a call (the description is the agent's note).
+    """A manual ticket (e-mail, letter, walk-in) about ``service``; with a department it is
+    forwarded at once, with the same checks as an escalation from a call (the description is
+    the agent's note).
     """
     problems: dict[str, str] = {}
     if not subject.strip():
@@ -123,7 +125,11 @@ def ticket_request_create(
     if department is not None:
         problems.update(
             request_escalation_problems(
-                ticket=None, note=description, department=department, service=None, caller=caller
+                ticket=None,
+                note=description,
+                department=department,
+                service=service,
+                caller=caller,
             )
         )
         problems = {("description" if k == "note" else k): v for k, v in problems.items()}
@@ -137,6 +143,7 @@ def ticket_request_create(
             channel=channel,
             priority=priority,
             caller=caller,
+            service=service,
         )
         if department is None:
             return ticket

@@ -47,7 +47,7 @@
         group.hidden = ![...group.querySelectorAll("option")].some((o) => !o.hidden);
       }
       const current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
-      if (first && words.length && (!current || !current.value || current.hidden)) {
+      if (!select.multiple && first && words.length && (!current || !current.value || current.hidden)) {
         select.value = first.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
@@ -55,7 +55,32 @@
     });
   }
 
-  const run = () => document.querySelectorAll("select[data-picker]").forEach(enhance);
+  // A service picker (data-preselects="<department select id>") chooses the department
+  // responsible for the chosen service, as long as the department was not chosen by hand.
+  function preselect(select) {
+    const target = document.getElementById(select.dataset.preselects);
+    if (!target) return;
+    let proposed = target.value;
+    select.addEventListener("change", () => {
+      const option = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+      const department = (option && option.dataset.defaultDepartment) || "";
+      if (target.value && target.value !== proposed) return; // the user's own choice
+      const choice = department && target.querySelector(`option[value="${department}"]`);
+      if (department && !choice) return;
+      if (choice) {
+        choice.hidden = false;
+        choice.disabled = false;
+      }
+      target.value = department;
+      proposed = department;
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  const run = () => {
+    document.querySelectorAll("select[data-picker]").forEach(enhance);
+    document.querySelectorAll("select[data-preselects]").forEach(preselect);
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
   else run();
 })();
