@@ -8,7 +8,11 @@ with the department's reply template and a PDF attached → the agent finds the 
 the caller's number on the ticket page.
 
 The supervisor: sees the unowned ticket of a call answered on a phone mapped to nobody and
-the centre's open tickets, and forwards the unowned one from its page.
+the centre's open tickets, and forwards the unowned one from its page. The agent records an
+e-mail as a manual ticket for the service's department.
+
+Each role's main page is kept as ``test-artifacts/role-<role>.png`` (the desk, the inbox, the
+wallboard; ``test_role_days.py`` keeps the others').
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ def test_the_agents_day_call_article_escalation_answer_and_the_ticket_found_agai
     try:
         log_in(agent, asgi_server, "petra")
         open_desk(agent, asgi_server)
+        screenshot(agent, "role-agent", full_page=True)
         call = ring(acd)
         answer(acd, agent, call)
         call.refresh_from_db()
@@ -162,6 +167,7 @@ def test_the_agents_day_call_article_escalation_answer_and_the_ticket_found_agai
         row = clerk.locator(f"[data-ticket-id='{ticket.pk}']")
         row.wait_for(timeout=5000)
         assert loss_report.title in row.inner_text()
+        screenshot(clerk, "role-clerk", full_page=True)
         with clerk.expect_navigation():
             row.get_by_role("link", name=ticket.number).click()
         assert "030 901820" in clerk.locator("[data-caller-contact]").inner_text()
@@ -245,6 +251,9 @@ def test_the_supervisor_sees_unowned_tickets_and_the_centres_open_ones(
     page = new_page(browser)
     try:
         log_in(page, asgi_server, "sabine")
+        nav(page, "Wallboard")
+        page.wait_for_selector("#wallboard-connection[data-connection='online']")
+        screenshot(page, "role-supervisor", full_page=True)
         nav(page, "Tickets")
         page.get_by_role("link", name="Ohne Zuständigkeit").click()
         row = page.locator(f"[data-ticket-id='{call.ticket.pk}']")
