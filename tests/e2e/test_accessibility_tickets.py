@@ -1,7 +1,7 @@
 """WCAG 2.1 A/AA (axe-core) and keyboard use of the pages issue 13 adds or changes for the
 service centre: the ticket lists and the search, the desk's ticket page with its actions and
-their errors, the manual ticket with its department, the wrap-up saved during a call (amend
-mode) and refused at its fields."""
+their errors, the manual ticket with its service and department pickers, the wrap-up saved
+during a call (amend mode) and refused at its fields, the editor's department pickers."""
 
 from __future__ import annotations
 
@@ -116,3 +116,30 @@ def test_the_wrap_up_saved_during_the_call_meets_wcag_21_aa(
     page.wait_for_selector("#wrapup-form[data-mode='amend']", timeout=5000)
     assert_accessible(page, "the wrap-up saved during the call")
     screenshot(page, "agent-desk-amend")
+
+
+def test_the_editors_department_pickers_meet_wcag_21_aa_and_search_by_keyboard(
+    asgi_server: str,
+    page: Any,
+    editor: User,
+    department: Department,
+    other_department: Department,
+) -> None:
+    """The editor's list filter and the service's responsibility form use the shared picker
+    (grouped by authority, searchable), the responsibility form with several departments."""
+    service = article_of(department, title="Wohngeld beantragen")
+    log_in(page, asgi_server, "editor")
+    page.goto(f"{asgi_server}/redaktion/")
+    assert page.locator("select#id_department optgroup").count() >= 1
+    assert_accessible(page, "the editor's service list with its department filter")
+    page.goto(f"{asgi_server}/redaktion/{service.pk}/")
+    page.locator("details").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
+    several = page.locator("select[multiple][data-picker='department']")
+    assert several.count() == 1
+    several_id = several.get_attribute("id")
+    page.locator(f"#{several_id}-search").focus()
+    page.keyboard.type(other_department.name.split()[0])
+    # A search never changes what is selected in a multi-select: it only hides the others.
+    selected = several.evaluate("(s) => [...s.selectedOptions].map((o) => o.value)")
+    assert selected == [str(department.pk)]
+    assert_accessible(page, "the service's responsibility form with the department search")
