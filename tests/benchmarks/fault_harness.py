@@ -21,12 +21,13 @@ simulator, websockets closed, and the desks' resync: each web worker's layer wat
 (``callcenter.layerwatch``) says hello again on the sockets that stayed open, and the desk
 fetches its status snapshot (seconds after the restart until the hello and until the
 snapshot's answer; whether a call whose pop was lost shows in it).
-celery-kill: an SMTP sink in this process holds the Celery worker inside an e-mail's SMTP
-exchange, the worker and its pool get kill -9 (``tests.support.mail_faults``), three kills a
-round: the citizen's response with an attachment killed before the server's acceptance and
-after it, the deadline reminder killed before; figures: messages the sink accepted per
-recipient, their Message-IDs, the outbox row's attempts, seconds until the task ran again
-(the broker's visibility timeout ``--visibility`` and the claim ``--email-claim``).
+celery-kill: an SMTP sink in this process (on ``--redis-port`` + 1) holds the Celery worker
+inside an e-mail's SMTP exchange, the worker and its pool get kill -9
+(``tests.support.mail_faults``), three kills a round: the citizen's response with an
+attachment killed before the server's acceptance and after it, the deadline reminder killed
+before; figures: messages the sink accepted per recipient, their Message-IDs, the outbox
+row's attempts, seconds until the task ran again (the broker's visibility timeout
+``--visibility`` and the claim ``--email-claim``).
 Prints one JSON object.
 """
 
@@ -374,7 +375,7 @@ def celery_kill(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     try:
         with (
-            smtp_sink_running() as sink,
+            smtp_sink_running(args.redis_port + 1) as sink,
             production_running(
                 postgres_server=postgres_url().rsplit("/", 1)[0],
                 redis_url=redis.url,

@@ -42,7 +42,7 @@ VISIBILITY_S = 4
 
 @pytest.fixture(scope="module")
 def sink() -> Iterator[SmtpSink]:
-    with smtp_sink_running() as running:
+    with smtp_sink_running(free_port()) as running:
         yield running
 
 

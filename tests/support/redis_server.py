@@ -6,16 +6,16 @@ restarted): no persistence, bound to loopback, on ``port``.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port, within ``CALLCENTER_TOPOLOGY_PORTS`` when a shared machine set it."""
+    from tests.support.topology import free_port_pair
+
+    return free_port_pair(1)
 
 
 class OwnRedis:

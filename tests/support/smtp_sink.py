@@ -135,9 +135,9 @@ class SmtpSink:
 
 
 @contextmanager
-def smtp_sink_running() -> Iterator[SmtpSink]:
+def smtp_sink_running(port: int = 0) -> Iterator[SmtpSink]:
     sink = SmtpSink()
-    server = _Server(("127.0.0.1", 0), _Handler)
+    server = _Server(("127.0.0.1", port), _Handler)
     server.sink = sink
     sink.port = int(server.server_address[1])
     thread = threading.Thread(target=server.serve_forever, name="smtp-sink", daemon=True)
