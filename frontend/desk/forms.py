@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callcenter.directory.selectors import department_list
+from frontend.limits import form_name_limits
 from frontend.pickers import DepartmentModelChoiceField, ServiceSelect
 from knowledge.models import Service
 from knowledge.selectors import service_default_departments, service_list_published
@@ -32,7 +33,12 @@ MANUAL_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.PHONE] + 
 
 class CallerForm(forms.Form):
     """Forms with the caller's contact fields: hints and errors described for screen readers,
-    the fields as ``CallerData`` for the service (which checks every rule)."""
+    the fields as ``CallerData`` for the service (which checks every rule); an over-long text is
+    refused naming the field and its limit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_name_limits(self)
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -67,7 +73,9 @@ class CallerForm(forms.Form):
 
 class ManualTicketForm(CallerForm):
     channel = forms.ChoiceField(label=_("Received by"), choices=MANUAL_CHANNELS)
-    subject = forms.CharField(label=_("Subject"), max_length=255)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=255, widget=forms.TextInput(attrs={"data-counter": ""})
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -118,6 +118,31 @@ def test_a_manual_ticket_refuses_contact_data_without_consent(client: Client, ag
     assert 'aria-describedby="id_consent-error"' in html and 'id="id_consent-error"' in html
 
 
+def test_an_over_long_manual_ticket_text_is_refused_naming_the_field_and_its_limit(
+    client: Client, agent: User
+) -> None:
+    login(client, agent)
+    page = client.get("/desk/ticket/neu/").content.decode()
+    subject = re.search(r'<input[^>]*name="subject"[^>]*>', page)
+    assert subject is not None
+    assert 'maxlength="255"' in subject.group(0) and "data-counter" in subject.group(0)
+    response = client.post(
+        "/desk/ticket/neu/",
+        {"channel": "email", "subject": "x" * 256, "priority": "normal", "phone": "1" * 65},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    for field, label, limit, count in (
+        ("subject", "Betreff", 255, 256),
+        ("phone", "Telefon", 64, 65),
+    ):
+        error = re.search(rf'id="id_{field}-error"[^>]*>(.*?)</p>', html, re.S)
+        assert error is not None, field
+        assert label in error.group(1) and str(limit) in error.group(1), error.group(1)
+        assert str(count) in error.group(1)
+    assert not Ticket.objects.exists()
+
+
 def test_the_ticket_page_is_404_for_missing_tickets(client: Client, agent: User) -> None:
     login(client, agent)
     assert client.get("/desk/tickets/999999/").status_code == 404
