@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
+import msgpack
 import pytest
 
-from knowledge.search.analysis import load_lexicons
+from knowledge.search.analysis import fold, load_lexicons
 from knowledge.search.engine import SearchDocument, SearchIndex
+from knowledge.search.frequency import load_zipf, specificity
+from knowledge.search.weights import SPECIFICITY_FLOOR
 
 DOCS = [
     SearchDocument(id=1, title="Personalausweis beantragen", topic="Meldewesen und Ordnung",
@@ -76,3 +80,46 @@ def test_the_folded_lexicon_is_kept_for_the_next_start_and_renewed_when_the_list
     assert load_lexicons([str(words)], cache=cache) == (members, nouns, forms)
     words.write_text("Bahnhof\nKoffer\n", encoding="utf-8")
     assert load_lexicons([str(words)], cache=cache)[1] == {"bahnhof", "koffer"}
+
+
+def test_an_everyday_word_left_uncovered_weighs_less_than_a_specific_term() -> None:
+    # General-language frequency (the wordfreq list): "vergessen" is an everyday word,
+    # "Körperschaftsteuer" a specific term; "Autobahn" sits between.
+    zipf = load_zipf()
+    assert specificity(zipf, "koerperschaftsteuer") == 1.0  # outside the list
+    assert specificity(zipf, fold("körperschaftsteuer")) == 1.0
+    assert specificity(zipf, "vergessen") == pytest.approx(SPECIFICITY_FLOOR)
+    assert SPECIFICITY_FLOOR < specificity(zipf, "autobahn") < 1.0
+
+
+def test_a_hit_covering_the_specific_term_is_confident_one_covering_the_everyday_word_not(
+    tmp_path: Path,
+) -> None:
+    ix = SearchIndex(tmp_path / "ix")
+    ix.rebuild(
+        [
+            SearchDocument(id=1, title="Körperschaftsteuer - Festsetzung"),
+            SearchDocument(id=2, title="Vergessene Gegenstände - Fundsachen abgeben"),
+            SearchDocument(id=3, title="Reisepass beantragen"),
+        ]
+    )
+    hits = {h.id: h for h in ix.search("körperschaftsteuer vergessen")}
+    # Without the frequencies both words would weigh alike: each hit covers half.
+    assert hits[1].confident and hits[1].coverage > 0.65
+    assert not hits[2].confident and hits[2].coverage < 0.35
+
+
+def test_without_the_frequency_list_every_word_counts_as_specific() -> None:
+    assert specificity({}, "vergessen") == 1.0
+
+
+def test_the_folded_frequency_list_is_kept_for_the_next_start(tmp_path: Path) -> None:
+    source = tmp_path / "small_de.msgpack.gz"
+    # wordfreq's format: a header, then buckets of words by centibels below frequency 1.
+    header = {"format": "cB", "version": 1}
+    source.write_bytes(gzip.compress(msgpack.packb([header, *[[]] * 400, ["Straße"]])))
+    cache = tmp_path / "ix" / ".zipf.marshal"
+    assert load_zipf(source, cache=cache) == {"strasse": 5.0} and cache.is_file()
+    assert load_zipf(source, cache=cache) == {"strasse": 5.0}
+    source.write_bytes(gzip.compress(msgpack.packb([header, *[[]] * 500, ["Gehweg", "Weg"]])))
+    assert load_zipf(source, cache=cache) == {"gehweg": 4.0, "weg": 4.0}

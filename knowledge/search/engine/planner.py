@@ -71,6 +71,9 @@ class Clause:
     # What kind of word it is when nothing stands for it as a whole (see WordKind).
     kind: str = ""
     word: str = ""  # the query word itself, kept when only guesses stand for it
+    # The query word as typed (folded), for its general-language frequency; empty for the
+    # extra clause of a thesaurus phrase.
+    surface: str = ""
     # An extra reading of words that have clauses of their own (a thesaurus phrase): it adds
     # meaning when a document has it, and its words count when it does not.
     optional: bool = False
@@ -240,6 +243,7 @@ class QueryPlanner:
             for expansion in EXPANSIONS:
                 expansion(plan)
             clause = plan.clause
+            clause.surface = word
             if not clause.alternatives and unmatched is not None and idx not in covered_by_phrase:
                 unmatched.append((word, idx in context))
             if clause.alternatives:

@@ -42,6 +42,7 @@ from knowledge.search.engine.store import (
     german_stemmer,
 )
 from knowledge.search.engine.types import SearchDocument, SearchHit, SearchQueryError
+from knowledge.search.frequency import load_zipf, specificity
 from knowledge.search.thesaurus import DEFAULT_THESAURUS, Thesaurus
 from knowledge.search.weights import (
     ASSOCIATION_COVERAGE,
@@ -60,6 +61,8 @@ from knowledge.search.weights import (
 
 # The folded general lexicon, kept in the index directory for the next process's start.
 LEXICON_CACHE = ".lexicon.marshal"
+# The folded general-language frequency list (knowledge/search/frequency.py), likewise.
+ZIPF_CACHE = ".zipf.marshal"
 
 SynonymEntries = Iterable[str | tuple[Iterable[str], Iterable[str]]]
 
@@ -92,6 +95,7 @@ class SearchIndex:
         thesaurus.merge(synonyms)
         self._planner = QueryPlanner(self.analyzer, thesaurus, nouns=nouns, word_forms=word_forms)
         self._store = IndexStore(self.path, on_words=self._decompounder.add)
+        self._zipf = load_zipf(cache=self.path / ZIPF_CACHE)
         self._lock = threading.RLock()
 
     @property
@@ -213,7 +217,7 @@ class SearchIndex:
             scored.append((rerank(score, clauses, doc_terms, title_words, pop), fields))
         scored.sort(key=lambda item: -item[0])
         matched_terms = {s for c in clauses for p in c.alternatives for s in p}
-        information = [clause_information(gen, c) for c in clauses]
+        information = [clause_information(gen, c) * self._specificity(c.surface) for c in clauses]
         rarest = rarest_information(gen)
         unmatched_info = [
             rarest
@@ -259,6 +263,10 @@ class SearchIndex:
                 )
             )
         return out
+
+    def _specificity(self, word: str) -> float:
+        """How specific a query word is in general German (1 for a thesaurus phrase)."""
+        return specificity(self._zipf, word) if word else 1.0
 
     def _learned(
         self, gen: Generation, associations: Mapping[int, float] | None
