@@ -65,8 +65,12 @@ class Application:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 from callcenter.realtime import bind_server_loop
+                from tickets.calendars import calendars_warm
 
                 bind_server_loop(asyncio.get_running_loop())
+                # Before serving: the first deadline computed would otherwise load the
+                # holiday calendar inside someone's escalation.
+                await asyncio.to_thread(calendars_warm)
                 self._start_adapter()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.utils import timezone
 
 from callcenter.directory.models import Department
-from tickets.business_hours import DEFAULT_WEEKLY, CalendarSpec, Interval
+from tickets.business_hours import DEFAULT_WEEKLY, CalendarSpec, Interval, public_holidays
 
 DEFAULT_TIME_ZONE = "Europe/Berlin"
 
@@ -36,3 +37,15 @@ def calendar_spec_for_department(department: Department | None) -> CalendarSpec:
         closures=frozenset(calendar.closure_days.values_list("date", flat=True)),
         time_zone=calendar.time_zone or DEFAULT_TIME_ZONE,
     )
+
+
+def calendars_warm() -> None:
+    """Compute the default region's public holidays of this year and the next.
+
+    The first computation in a process loads the holiday package's German calendar (most of
+    a second on a loaded machine); a web worker does it before it serves, so that its first
+    escalation does not wait for it (another region then takes milliseconds).
+    """
+    year = timezone.localdate().year
+    for each in (year, year + 1):
+        public_holidays(settings.CALLCENTER_HOLIDAY_REGION, each)
