@@ -123,3 +123,15 @@ def test_the_folded_frequency_list_is_kept_for_the_next_start(tmp_path: Path) ->
     assert load_zipf(source, cache=cache) == {"strasse": 5.0}
     source.write_bytes(gzip.compress(msgpack.packb([header, *[[]] * 500, ["Gehweg", "Weg"]])))
     assert load_zipf(source, cache=cache) == {"gehweg": 4.0, "weg": 4.0}
+
+
+def test_the_ranking_weighs_an_everyday_word_less_than_a_specific_term(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path / "ix")
+    ix.rebuild(
+        [
+            SearchDocument(id=1, title="Straße und Weg"),
+            SearchDocument(id=2, title="Körperschaftsteuer - Festsetzung"),
+        ]
+    )
+    # Without the frequencies the title sharing two everyday words ranks first.
+    assert [h.id for h in ix.search("körperschaftsteuer straße weg")] == [2, 1]

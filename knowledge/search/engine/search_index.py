@@ -13,6 +13,7 @@ import math
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from knowledge.search.analysis import (
     load_lexicons,
     tokenize,
 )
-from knowledge.search.engine.planner import NOUN, QueryPlanner
+from knowledge.search.engine.planner import NOUN, Clause, QueryPlanner
 from knowledge.search.engine.scoring import (
     clause_information,
     meaning_coverage,
@@ -53,6 +54,7 @@ from knowledge.search.weights import (
     INFORMATION_CAP,
     MAX_LIMIT,
     MAX_QUERY_CHARS,
+    RANK_SPECIFICITY_EXPONENT,
     RERANK_DEPTH,
     STORED_CACHE_SIZE,
     TERMS_AS_TITLE,
@@ -185,7 +187,8 @@ class SearchIndex:
         learned = self._learned(gen, associations) if text.strip() else {}
         if not clauses and not learned:
             return []
-        totals = score_clauses(gen, clauses)
+        ranked = self._ranking_clauses(clauses)
+        totals = score_clauses(gen, ranked)
         if learned:
             reference = max(totals.values(), default=0.0) or 1.0
             for doc, evidence in learned.items():
@@ -214,7 +217,7 @@ class SearchIndex:
                 # An exact title (or search term) match counts as most popular: a used
                 # neighbour can catch up by the same factor at most, never overtake it.
                 pop = 1.0
-            scored.append((rerank(score, clauses, doc_terms, title_words, pop), fields))
+            scored.append((rerank(score, ranked, doc_terms, title_words, pop), fields))
         scored.sort(key=lambda item: -item[0])
         matched_terms = {s for c in clauses for p in c.alternatives for s in p}
         information = [clause_information(gen, c) * self._specificity(c.surface) for c in clauses]
@@ -263,6 +266,20 @@ class SearchIndex:
                 )
             )
         return out
+
+    def _ranking_clauses(self, clauses: list[Clause]) -> list[Clause]:
+        """The clauses as ranking weighs them: an everyday word ("Berlin", "Straße",
+        "vergessen") counts less than a specific one, by its specificity to the power
+        RANK_SPECIFICITY_EXPONENT; the confidence keeps the planned importances."""
+        if not RANK_SPECIFICITY_EXPONENT:
+            return clauses
+        return [
+            replace(
+                c,
+                importance=c.importance * self._specificity(c.surface) ** RANK_SPECIFICITY_EXPONENT,
+            )
+            for c in clauses
+        ]
 
     def _specificity(self, word: str) -> float:
         """How specific a query word is in general German (1 for a thesaurus phrase)."""
