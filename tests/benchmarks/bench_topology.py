@@ -198,8 +198,13 @@ def clients_main(
 
     async def inbox(connected: asyncio.Event) -> None:
         headers = {"Cookie": clerk, "Origin": "http://127.0.0.1"}
+        # The same opening budget as the agents' sockets: the clerk connects while 1,000 desks
+        # are being accepted, and websockets' default (10 s) timed a run out before traffic.
         async with websockets.connect(
-            f"ws://127.0.0.1:{ports[-1]}/ws/live/", additional_headers=headers, max_queue=None
+            f"ws://127.0.0.1:{ports[-1]}/ws/live/",
+            additional_headers=headers,
+            max_queue=None,
+            open_timeout=120,
         ) as ws:
             await ws.recv()
             connected.set()
