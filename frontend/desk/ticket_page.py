@@ -4,11 +4,11 @@ returned one, close, add a note. Each action calls one tickets service."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -83,7 +83,7 @@ def _page(
     }
     for form in (bound or {}).values():
         if "version" in form.fields:  # try again against the current state, input kept
-            data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data = cast(QueryDict, form.data).copy()
             data[form.add_prefix("version")] = str(ticket.version)
             form.data = data
     audit_read(
@@ -114,27 +114,29 @@ DONE: dict[str, StrOrPromise] = {
 }
 
 
-def _run(name: str, ticket: Ticket, user: User, form: forms.Form) -> Ticket | object:
+def _run(ticket: Ticket, user: User, form: forms.Form) -> None:
+    """The tickets service of the submitted action's form."""
     data = form.cleaned_data
-    if name == "escalate":
+    if isinstance(form, DeskEscalateForm):
         # Open or returned: the same request checks, the contact data as entered.
-        return ticket_services.ticket_request_escalate(
+        ticket_services.ticket_request_escalate(
             ticket=ticket,
             actor=user,
             note=data["note"],
             department=data["department"],
             service=None,
-            caller=form.caller(),  # type: ignore[attr-defined]
+            caller=form.caller(),
             expected_version=data["version"],
         )
-    if name == "close":
-        return ticket_services.ticket_close(
+    elif isinstance(form, DeskCloseForm):
+        ticket_services.ticket_close(
             ticket=ticket,
             actor=user,
             resolution=data["resolution"],
             expected_version=data["version"],
         )
-    return ticket_services.ticket_note_add(ticket=ticket, actor=user, text=data["text"])
+    else:
+        ticket_services.ticket_note_add(ticket=ticket, actor=user, text=data["text"])
 
 
 @capability_required(Capability.USE_DESK)
@@ -151,7 +153,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, pk, bound={action: form}, status=400)
     try:
-        _run(action, ticket, user, form)
+        _run(ticket, user, form)
     except TicketNotFound:
         raise Http404 from None
     except Conflict as exc:
