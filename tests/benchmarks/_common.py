@@ -1,8 +1,7 @@
 """What the stand-alone benchmarks share: a scratch PostgreSQL database and latency summaries.
 
 Imported before Django starts (the benchmarks set their environment first), so nothing here
-imports Django at module level. ``bench_topology`` still has its own percentile and summary
-(it was being changed elsewhere when these moved here); it can use these next.
+imports Django at module level.
 """
 
 from __future__ import annotations

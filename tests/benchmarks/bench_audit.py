@@ -24,24 +24,22 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks._common import django_environment, percentile, scratch_database
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = os.environ.get(
-    "CALLCENTER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"
-).rstrip("/")
 ROUNDS = 8
 
 
 def _summary(wall: list[float], cpu: list[float]) -> dict[str, float]:
-    ordered = sorted(wall)
     return {
         "n": len(wall),
         "p50_ms": round(statistics.median(wall), 3),
-        "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3),
+        "p95_ms": round(percentile(wall, 0.95), 3),
         "app_cpu_p50_ms": round(statistics.median(cpu), 3),
     }
 
@@ -176,29 +174,13 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callcenter.settings")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("CELERY_BROKER_URL", None)
     data_dir = tempfile.mkdtemp(prefix="bench-audit-")
-    os.environ["CALLCENTER_DATA_DIR"] = data_dir
-    name = f"bench_audit_{uuid.uuid4().hex[:8]}"
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-    else:
-        import psycopg
-
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{SERVER}/{name}"
-    try:
+    database: AbstractContextManager[str] = (
+        nullcontext(f"sqlite:///{data_dir}/bench.sqlite3") if args.sqlite else scratch_database()
+    )
+    with database as database_url:
+        django_environment(database_url=database_url, data_dir=data_dir)
         print(json.dumps(run(args.requests, args.entries), indent=2))
-    finally:
-        if not args.sqlite:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ import contextlib
 import json
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -36,6 +35,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks._common import latency_summary
+
 ROOT = Path(__file__).resolve().parents[2]
 RING_SECONDS = 0.6
 TALK_SECONDS = 4.0
@@ -43,21 +44,8 @@ RTCP_PER_CALL = 2
 OVERFLOW_MARKERS = ("over capacity", "ChannelFull", "output buffer limits")
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
 def summary(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {"n": 0}
-    return {
-        "n": len(values),
-        "p50_ms": round(statistics.median(values), 2),
-        "p90_ms": round(_percentile(values, 0.90), 2),
-        "p99_ms": round(_percentile(values, 0.99), 2),
-        "max_ms": round(max(values), 2),
-    }
+    return latency_summary(values, (0.90, 0.99))
 
 
 # --- /proc: CPU and memory of a process tree ----------------------------------------------

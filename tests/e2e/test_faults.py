@@ -121,6 +121,14 @@ def test_the_standby_takes_over_a_killed_listener_mid_call(arrangement: Running)
     ) == [(2,)]
 
 
+def _status(port: int, cookie: str) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/telephony/status/", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request, timeout=RESYNC_LIMIT_S) as response:
+        return dict(json.loads(response.read()))
+
+
 async def _resync(port: int, cookie: str) -> dict[str, Any]:
     """What the desk does after a reconnect: the socket's hello, then the status snapshot."""
     async with websockets.connect(
@@ -130,11 +138,7 @@ async def _resync(port: int, cookie: str) -> dict[str, Any]:
     ) as ws:
         hello = json.loads(await ws.recv())
         assert hello["type"] == "hello"
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/telephony/status/", headers={"Cookie": cookie}
-    )
-    response = await asyncio.to_thread(urllib.request.urlopen, request, None, RESYNC_LIMIT_S)
-    return dict(json.loads(response.read()))
+    return await asyncio.to_thread(_status, port, cookie)
 
 
 def test_desks_of_a_killed_web_worker_reconnect_to_the_other_and_resync(
@@ -293,11 +297,3 @@ def test_desks_resync_after_a_redis_restart_and_pops_resume(
         for uniqueid in (during, after):
             [(_, answered, ended, ticket)] = _call_rows(running, uniqueid)
             assert answered is not None and ended is not None and ticket is not None
-
-
-def _status(port: int, cookie: str) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/telephony/status/", headers={"Cookie": cookie}
-    )
-    with urllib.request.urlopen(request, timeout=RESYNC_LIMIT_S) as response:
-        return dict(json.loads(response.read()))
