@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
@@ -30,6 +31,8 @@ class AuthorityAdmin(admin.ModelAdmin[Authority]):
     list_display = ["name", "external_id", "email", "phone"]
     search_fields = ["name", "external_id"]
     inlines = [DepartmentInline]
+    # A website typed without a scheme is an https one (Django 6's default, declared now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MembershipInline(admin.TabularInline[DepartmentMembership, Department]):
