@@ -19,7 +19,7 @@ from callcenter.accounts.capabilities import Capability, has_capability
 from callcenter.accounts.models import User
 from callcenter.accounts.sessions import session_allows_live
 from callcenter.directory.selectors import department_ids_of_user
-from callcenter.layerwatch import RESUMED_MESSAGE_TYPE, layer_watch
+from callcenter.layerwatch import RESUMED_MESSAGE_TYPE, layer_watch, layer_watch_release
 from callcenter.realtime import (
     CHANNEL_MESSAGE_TYPE,
     SUPERVISORS_GROUP,
@@ -122,8 +122,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = []
 
     async def disconnect(self, code: int) -> None:
-        if (watch := layer_watch(self.channel_layer)) is not None:
-            watch.unregister(self.channel_name)
+        await layer_watch_release(self.channel_name)
         await self._leave_groups()
 
     async def receive(

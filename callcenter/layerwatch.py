@@ -50,6 +50,16 @@ class LayerWatch:
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._run(), name="layer-watch")]
 
+    async def stop(self) -> None:
+        """Cancel the probing and wait for it to end while the event loop still runs: the
+        probe channel's clean-up (an unsubscribe) needs the layer's connection, which a
+        loop's shutdown would cancel at the same moment, leaving the clean-up waiting."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=PROBE_LOST_S)
+
     def register(self, channel_name: str) -> None:
         self.sockets.add(channel_name)
 
@@ -137,3 +147,16 @@ def layer_watch(layer: Any) -> LayerWatch | None:
         watch = _watches[loop] = LayerWatch(layer, redis_url)
         watch.start()
     return watch
+
+
+async def layer_watch_release(channel_name: str) -> None:
+    """A socket of this event loop closed: it no longer needs telling. A watch left without
+    sockets stops (the next socket starts a new one), so no probe outlives its sockets."""
+    loop = asyncio.get_running_loop()
+    watch = _watches.get(loop)
+    if watch is None:
+        return
+    watch.unregister(channel_name)
+    if not watch.sockets:
+        del _watches[loop]
+        await watch.stop()
