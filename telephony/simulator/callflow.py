@@ -11,6 +11,7 @@ All durations are simulated seconds; Asterisk computes ``HoldTime``/``TalkTime``
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
 from telephony.simulator import wire
@@ -19,6 +20,7 @@ from telephony.simulator.model import Call, Channel, Leg, Member, QueueConfig
 from telephony.simulator.outcome import CallOutcome
 from telephony.simulator.people import Agent, Caller
 from telephony.simulator.scheduler import Timer
+from telephony.simulator.wire import Pairs
 
 if TYPE_CHECKING:
     from telephony.simulator.acd import AcdModel
@@ -28,9 +30,11 @@ PATIENCE_MEAN = 150.0  # seconds a caller waits before hanging up (exponential)
 TALK_MEDIAN = 240.0  # log-normal talk time: median 4 min, 90 % between ~2.5 and ~6.5 min
 TALK_SIGMA = 0.3
 AGENT_HANGS_UP = 0.55
-# Every n-th call the caller ends gets an AgentComplete without the caller's snapshot, as
-# app_queue sends when that channel is already gone (common under load; seen against a real
-# Asterisk 20): the adapter must still complete the call.
+# app_queue looks up the caller's and the member leg's snapshots when it handles the first
+# hang-up and leaves out each one whose channel is already gone (common under load; each form
+# seen against a real Asterisk 20). Every n-th call a side ends gets an AgentComplete without
+# that side's snapshot, and every n-th of those without the other's too: the adapter must
+# complete the call from whatever is left.
 INCOMPLETE_COMPLETE_EVERY = 3
 
 
@@ -41,7 +45,7 @@ class CallFlow:
         self.rng = acd.rng
         self._exit_timers: dict[str, list[Timer]] = {}
         self._ring_timers: dict[str, Timer] = {}
-        self._caller_completes = 0
+        self._completes: Counter[str] = Counter()
 
     @property
     def now(self) -> float:
@@ -171,6 +175,23 @@ class CallFlow:
             ("MemberName", member.agent.name),
         ]
 
+    def _complete_body(
+        self, caller: Channel, agent_channel: Channel, ended_by: str, complete: Pairs
+    ) -> Pairs:
+        """The snapshots app_queue still finds: the side that hung up first is gone from every
+        n-th call, and from every n-th of those the other side is gone as well."""
+        self._completes[ended_by] += 1
+        seen = self._completes[ended_by]
+        gone_first = seen % INCOMPLETE_COMPLETE_EVERY == 0
+        both_gone = gone_first and seen % INCOMPLETE_COMPLETE_EVERY**2 == 0
+        keep_caller = not both_gone and not (gone_first and ended_by == "caller")
+        keep_agent = not both_gone and not (gone_first and ended_by == "agent")
+        return [
+            *(wire.snapshot(caller) if keep_caller else ()),
+            *(wire.snapshot(agent_channel, "Dest") if keep_agent else ()),
+            *complete,
+        ]
+
     def ring_out(self, call: Call) -> None:
         """Nobody picked up within the queue's ring timeout: RNA, then retry later."""
         self._ring_timers.pop(call.channel.uniqueid, None)
@@ -273,21 +294,14 @@ class CallFlow:
         e.leave_bridge(first, 1, now)
         # AgentComplete is triggered by the hang-up request, so it follows the first leg's
         # BridgeLeave and precedes the other leg's (transcripts d and f).
-        complete = (
+        complete: Pairs = [
             *self._member_fields(call, leg.member),
             ("HoldTime", str(call.hold_time)),
             ("TalkTime", str(talk)),
             ("Reason", ended_by),
-        )
-        if ended_by == "caller":
-            self._caller_completes += 1
-        if ended_by == "caller" and self._caller_completes % INCOMPLETE_COMPLETE_EVERY == 0:
-            # As a real Asterisk does when the caller's channel is gone before app_queue
-            # handles the hang-up: the "incomplete event", without the caller's snapshot.
-            body = [*wire.snapshot(agent_channel, "Dest"), *complete]
-            e.emit("AgentComplete", "agent", now, body)
-        else:
-            e.dial_event("AgentComplete", caller, agent_channel, now, *complete, privilege="agent")
+        ]
+        body = self._complete_body(caller, agent_channel, ended_by, complete)
+        e.emit("AgentComplete", "agent", now, body)
         e.leave_bridge(second, 0, now)
         e.bridge("BridgeDestroy", call.bridge_id, 0, now)
         e.hangup(agent_channel, now)

@@ -3,12 +3,16 @@ fields in both, and the same kinds of call give the same domain events with the 
 
 Differences found and fixed: AgentComplete arrives without the caller's snapshot from a real
 Asterisk when the caller's channel is gone first (the adapter lost those calls' ends; the
-simulator now sends that form too). Differences that remain, on purpose: the simulator always
-sends ``Timestamp`` (``timestampevents = yes``; a manager.conf option, default off), models
-PJSIP trunk callers rather than Local channel pairs (no ``SoftHangupRequest`` for the far half)
-serves one all-powerful user (it does not filter by ``read`` class), and its Originate
-(callback) flow leaves out the DialBegin/DialEnd with only the ``Dest`` snapshot that a real
-Originate sends first (the adapter ignores them: no queue call).
+simulator now sends that form too), and, depending on which leg's channel is destroyed before
+app_queue handles the hang-up, without the member leg's snapshot or without both (a CI run
+met one the simulator lacked; it now sends every form).
+
+Differences that remain, on purpose: the simulator always sends ``Timestamp``
+(``timestampevents = yes``; a manager.conf option, default off), models PJSIP trunk callers
+rather than Local channel pairs (no ``SoftHangupRequest`` for the far half), serves one
+all-powerful user (it does not filter by ``read`` class), and its Originate (callback) flow
+leaves out the DialBegin/DialEnd with only the ``Dest`` snapshot that a real Originate sends
+first (the adapter ignores them: no queue call).
 """
 
 from __future__ import annotations
@@ -170,10 +174,13 @@ def sim_kinds() -> tuple[set[tuple[str, str | None]], Tap]:
 
         def complete(t: Tap) -> bool:
             kinds = t.per_kind()
-            incomplete = any(
-                frozenset({"Channel", "Uniqueid"}).isdisjoint(shape)
+            # Each form app_queue sends when a leg's channel is gone: without the caller's
+            # snapshot, without the member leg's, without either.
+            forms = {
+                ("Uniqueid" in shape, "DestUniqueid" in shape)
                 for shape in t.shapes.get("AgentComplete", ())
-            )
+            }
+            incomplete = {(False, True), (True, False), (False, False)} <= forms
             rung_then_abandoned = "offer.ended" in kinds.get(("abandoned", "caller"), {})
             return (
                 wanted <= set(kinds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -51,12 +52,26 @@ CALLER_SNAPSHOT = frozenset(
 )  # fmt: skip
 
 
+DEST_SNAPSHOT = frozenset(f"Dest{k}" for k in CALLER_SNAPSHOT)
+INCOMPLETE: tuple[Callable[[str], bool], ...] = (
+    lambda k: k not in CALLER_SNAPSHOT,
+    lambda k: k not in DEST_SNAPSHOT,
+    lambda k: k not in CALLER_SNAPSHOT | DEST_SNAPSHOT,
+)
+
+
 def by_call(messages: list[Message]) -> dict[str, list[Message]]:
     """Events per call: caller events by Uniqueid, member-leg events by Linkedid."""
     calls: dict[str, list[Message]] = defaultdict(list)
+    connected: dict[str, str] = {}  # member interface -> the call it talks to
     for message in messages:
-        # An AgentComplete without the caller's snapshot has only the member leg's Linkedid.
+        # An AgentComplete without the caller's snapshot has only the member leg's Linkedid;
+        # without either, only the member, who talks to one call at a time.
         key = message.get("Linkedid") or message.get("DestLinkedid")
+        if message.event == "AgentConnect" and key:
+            connected[message.get("Interface") or ""] = key
+        if message.event == "AgentComplete" and not key:
+            key = connected.get(message.get("Interface") or "")
         if key:
             calls[key].append(message)
     return calls
@@ -77,11 +92,11 @@ def test_every_event_has_the_field_layout_of_the_transcripts(traffic: tuple) -> 
         for message in FrameParser().feed(path.read_bytes()):
             if message.event:
                 reference[message.event].add(tuple(k for k, _ in message.headers))
-    # The "incomplete" AgentComplete a real Asterisk sends when the caller's channel is gone:
-    # the same layout without the caller's snapshot.
+    # The "incomplete" AgentComplete a real Asterisk sends when the caller's channel, the
+    # member leg's or both are gone: the same layout without that snapshot.
+    complete = set(reference["AgentComplete"])
     reference["AgentComplete"] |= {
-        tuple(k for k in shape if k.startswith("Dest") or k not in CALLER_SNAPSHOT)
-        for shape in reference["AgentComplete"]
+        tuple(k for k in shape if keep(k)) for shape in complete for keep in INCOMPLETE
     }
     emitted = Counter(m.event for m in messages)
     assert len(emitted) >= 25
