@@ -35,6 +35,8 @@ from knowledge.search.weights import (
     PHRASE_IMPORTANCE,
     PREFIX_EXPANSIONS,
     PROCESS_IMPORTANCE,
+    SPLIT_MIN_PART,
+    SPLIT_MIN_WEIGHT,
     STEM_PREFIX_MIN_CHARS,
     STEM_PREFIX_MIN_LENGTH,
     STEM_PREFIX_MIN_SHARE,
@@ -211,6 +213,8 @@ class QueryPlanner:
             elif in_phrase and i in keep:
                 context.add(keep.index(i))
         joined = {keep.index(i): j for i, j in joined.items() if i in keep}
+        # Kept words that stood next to each other in the query (no stop word between).
+        adjacent = [k for k in range(len(keep) - 1) if keep[k + 1] == keep[k] + 1]
         words = [words[i] for i in keep]
         if not words:
             return []
@@ -228,6 +232,7 @@ class QueryPlanner:
             clauses.append(extra)
             covered_by_phrase.update(covered)
 
+        word_clauses: list[Clause] = []
         for idx, word in enumerate(words):
             plan = WordPlan(
                 planner=self,
@@ -242,8 +247,14 @@ class QueryPlanner:
             )
             for expansion in EXPANSIONS:
                 expansion(plan)
-            clause = plan.clause
-            clause.surface = word
+            plan.clause.surface = word
+            word_clauses.append(plan.clause)
+        # Neighbours written apart ("kurzzeit kennzeichen"), not those of a hyphenated token,
+        # whose joined form the per-word expansions already tried.
+        pairs = [k for k in adjacent if k + 1 not in joined]
+        self.split_compounds(gen, words, stems, pairs, word_clauses)
+
+        for idx, (word, clause) in enumerate(zip(words, word_clauses, strict=True)):
             if not clause.alternatives and unmatched is not None and idx not in covered_by_phrase:
                 unmatched.append((word, idx in context))
             if clause.alternatives:
@@ -256,12 +267,42 @@ class QueryPlanner:
                     clause.importance *= NEGATED_IMPORTANCE
                 clause.context = idx in context
                 clauses.append(clause)
-                if plan.stem in self._process_stems and idx not in covered_by_phrase:
+                if stems[idx] in self._process_stems and idx not in covered_by_phrase:
                     process.append(clause)
         if len(process) < len(clauses):
             for clause in process:
                 clause.importance *= PROCESS_IMPORTANCE
         return clauses
+
+    def split_compounds(
+        self,
+        gen: Generation,
+        words: list[str],
+        stems: list[str],
+        pairs: list[int],
+        clauses: list[Clause],
+    ) -> None:
+        """A compound written apart ("kurzzeit kennzeichen", "hunde steuer"): when the index
+        knows the two neighbouring words joined as one, that word stands for each of them.
+
+        The second word may be a typo: its whole-word corrections are joined too. A process
+        word is no compound's head ("neu ausstellen" is no "Neuausstellung" of something),
+        and short words join too readily.
+        """
+        for k in pairs:
+            first, second = words[k], words[k + 1]
+            if min(len(first), len(second)) < SPLIT_MIN_PART or stems[k + 1] in self._process_stems:
+                continue
+            tail = clauses[k + 1]
+            candidates = {self.analyzer.stem(first + second)} | {
+                first + phrase[0]
+                for phrase, weight in tail.alternatives.items()
+                if len(phrase) == 1 and phrase not in tail.partial and weight >= SPLIT_MIN_WEIGHT
+            }
+            for compound in sorted(candidates):
+                if compound in gen.vocabulary:
+                    clauses[k].add((compound,), W_EXACT)
+                    tail.add((compound,), W_EXACT)
 
     def _spoken_form(self, gen: Generation, word: str, stem: str) -> tuple[str, str]:
         """The written form of a word as spoken, when only that form is known.
