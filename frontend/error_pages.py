@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import close_old_connections, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,12 +20,20 @@ logger = logging.getLogger(__name__)
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
-    return render(
-        request,
-        "errors/error.html",
-        {"status": status, "title": title, "text": text},
-        status=status,
-    )
+    try:
+        return render(
+            request,
+            "errors/error.html",
+            {"status": status, "title": title, "text": text},
+            status=status,
+        )
+    finally:
+        # Under ASGI, Django renders an error page in a worker thread of its own
+        # (response_for_exception, thread_sensitive=False): the request's end never sees the
+        # connection the navigation opened there, which stayed open for good. Outside a
+        # transaction (the test client's), it is closed as at a request's end.
+        if not connection.in_atomic_block:
+            close_old_connections()
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
