@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from pytest_django import Settings
 
 from callcenter.accounts.models import User
@@ -57,6 +57,21 @@ def on_postgres(db: None) -> None:
 
 
 _markers_of: dict[str, tuple[str, ...]] = {}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+    # Django keeps a thread's connections in a context variable. A test body may run with
+    # context variables its fixtures' teardown no longer sees (pytest-asyncio and asgiref
+    # copy them between contexts), so a connection the test opened stayed open to the end,
+    # and PostgreSQL refused to drop the test database ("being accessed by other users").
+    # Close them where the test ran, except inside the transaction of a ``db`` test.
+    try:
+        return (yield)
+    finally:
+        for each in connections.all(initialized_only=True):
+            if not each.in_atomic_block:
+                each.close()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
