@@ -182,13 +182,14 @@ class CallFlow:
         n-th call, and from every n-th of those the other side is gone as well."""
         self._completes[ended_by] += 1
         seen = self._completes[ended_by]
-        gone_first = seen % INCOMPLETE_COMPLETE_EVERY == 0
-        both_gone = gone_first and seen % INCOMPLETE_COMPLETE_EVERY**2 == 0
-        keep_caller = not both_gone and not (gone_first and ended_by == "caller")
-        keep_agent = not both_gone and not (gone_first and ended_by == "agent")
+        gone: set[str] = set()
+        if seen % INCOMPLETE_COMPLETE_EVERY == 0:
+            gone.add(ended_by)
+        if seen % INCOMPLETE_COMPLETE_EVERY**2 == 0:
+            gone = {"caller", "agent"}
         return [
-            *(wire.snapshot(caller) if keep_caller else ()),
-            *(wire.snapshot(agent_channel, "Dest") if keep_agent else ()),
+            *(wire.snapshot(caller) if "caller" not in gone else ()),
+            *(wire.snapshot(agent_channel, "Dest") if "agent" not in gone else ()),
             *complete,
         ]
 

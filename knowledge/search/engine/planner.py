@@ -213,8 +213,6 @@ class QueryPlanner:
             elif in_phrase and i in keep:
                 context.add(keep.index(i))
         joined = {keep.index(i): j for i, j in joined.items() if i in keep}
-        # Kept words that stood next to each other in the query (no stop word between).
-        adjacent = [k for k in range(len(keep) - 1) if keep[k + 1] == keep[k] + 1]
         words = [words[i] for i in keep]
         if not words:
             return []
@@ -249,9 +247,11 @@ class QueryPlanner:
                 expansion(plan)
             plan.clause.surface = word
             word_clauses.append(plan.clause)
-        # Neighbours written apart ("kurzzeit kennzeichen"), not those of a hyphenated token,
-        # whose joined form the per-word expansions already tried.
-        pairs = [k for k in adjacent if k + 1 not in joined]
+        # Neighbours written apart ("kurzzeit kennzeichen": no stop word between), not those
+        # of a hyphenated token, whose joined form the per-word expansions already tried.
+        pairs = [
+            k for k in range(len(keep) - 1) if keep[k + 1] == keep[k] + 1 and k + 1 not in joined
+        ]
         self.split_compounds(gen, words, stems, pairs, word_clauses)
 
         for idx, (word, clause) in enumerate(zip(words, word_clauses, strict=True)):
